@@ -1,0 +1,100 @@
+"""AidTrail: volunteer supply coordination with a tamper-evident attribution ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    register_config(app, config)
+    register_database(app)
+    register_security(app)
+    register_auth(app)
+    register_i18n(app)
+    register_templating(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_config(app: Flask, config: dict[str, Any] | None) -> None:
+    from coordination.config import load_config
+
+    app.config.from_mapping(load_config(app.instance_path, config))
+
+
+def register_database(app: Flask) -> None:
+    from coordination.crypto import register_field_encryption
+    from coordination.db import configure_engine, db
+    from coordination.extensions import migrate
+    from coordination.models import import_all
+
+    import_all()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    configure_engine(app)
+    register_field_encryption(app)
+
+
+def register_security(app: Flask) -> None:
+    from coordination.extensions import csrf, limiter
+    from coordination.security import register_headers
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    register_headers(app)
+
+
+def register_auth(app: Flask) -> None:
+    from coordination.accounts import passwords
+    from coordination.accounts.auth import init_login
+
+    passwords.configure(fast=bool(app.config.get("PASSWORD_HASH_FAST")))
+    init_login(app)
+
+
+def register_i18n(app: Flask) -> None:
+    from coordination.i18n import init_i18n
+
+    init_i18n(app)
+
+
+def register_templating(app: Flask) -> None:
+    from coordination.ui import init_templating
+
+    init_templating(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from coordination.accounts.views import bp as accounts_bp
+    from coordination.api import bp as api_bp
+    from coordination.catalog.views import bp as catalog_bp
+    from coordination.main import bp as main_bp
+    from coordination.parties.views import bp as parties_bp
+
+    for bp in (main_bp, accounts_bp, parties_bp, catalog_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def register_errors(app: Flask) -> None:
+    from coordination.errors import init_errors
+
+    init_errors(app)
+
+
+def register_cli(app: Flask) -> None:
+    from coordination.cli import init_cli
+
+    init_cli(app)

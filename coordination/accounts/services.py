@@ -1,0 +1,142 @@
+"""Account services: the only writers of users and tokens. They flush; views commit."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from coordination.accounts import passwords
+from coordination.accounts.auth import token_digest
+from coordination.accounts.models import ROLE_PARTY_KIND, ApiToken, Role, User, new_session_token
+from coordination.db import utcnow
+from coordination.errors import Conflict, DomainError, Forbidden, NotFound
+from coordination.parties.models import Party
+
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def username_error(username: str) -> str | None:
+    if not 3 <= len(username) <= 64:
+        return "Use 3 to 64 characters."
+    if not set(username) <= USERNAME_CHARS:
+        return "Use latin letters, digits, dot, dash or underscore."
+    return None
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """The same answer, in about the same time, for an unknown user and a wrong password."""
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
+    ok = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = utcnow()
+    session.flush()
+    return user
+
+
+def create_user(
+    session: Session,
+    actor: User | None,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    party_id: int | None = None,
+    region_id: int | None = None,
+    full_name: str | None = None,
+    phone: str | None = None,
+) -> User:
+    """actor None means the command line, run by whoever administers the machine."""
+    if actor is not None and actor.role != Role.ADMIN:
+        raise Forbidden("Only an admin can create accounts.")
+    username = normalise_username(username)
+    problem = username_error(username)
+    if problem:
+        raise DomainError(problem, field="username")
+    problem = passwords.policy_error(password, username)
+    if problem:
+        raise DomainError(problem, field="password")
+    exists = session.scalar(select(func.count()).select_from(User).where(User.username == username))
+    if exists:
+        raise Conflict("This username is taken.", field="username")
+    _check_party(session, role, party_id)
+    user = User(
+        username=username,
+        password_hash=passwords.hash_password(password),
+        role=role,
+        party_id=party_id if role in ROLE_PARTY_KIND else None,
+        region_id=region_id,
+        full_name=full_name or None,
+        phone=phone or None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _check_party(session: Session, role: Role, party_id: int | None) -> None:
+    needed = ROLE_PARTY_KIND.get(role)
+    if needed is None:
+        return
+    party = session.get(Party, party_id) if party_id else None
+    if party is None or party.kind != needed:
+        raise DomainError(f"A {role.value} account must belong to a {needed.value}.", field="party_id")
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    if not passwords.verify_password(user.password_hash, current):
+        raise DomainError("The current password is wrong.", field="current_password")
+    problem = passwords.policy_error(new, user.username)
+    if problem:
+        raise DomainError(problem, field="new_password")
+    user.password_hash = passwords.hash_password(new)
+    rotate_session(session, user)
+
+
+def rotate_session(session: Session, user: User) -> None:
+    """Invalidate every cookie issued so far for this user (logout, password change)."""
+    user.session_token = new_session_token()
+    session.flush()
+
+
+def set_active(session: Session, actor: User, user: User, active: bool) -> None:
+    if actor.role != Role.ADMIN:
+        raise Forbidden("Only an admin can change accounts.")
+    if user.id == actor.id and not active:
+        raise DomainError("You cannot deactivate your own account.")
+    user.active = active
+    if not active:
+        rotate_session(session, user)
+    session.flush()
+
+
+def create_token(session: Session, actor: User, owner: User, name: str) -> tuple[ApiToken, str]:
+    """Return the row and the plaintext token, which is shown once and never stored."""
+    if actor.id != owner.id and actor.role != Role.ADMIN:
+        raise NotFound("No such user.")
+    name = name.strip()
+    if not 1 <= len(name) <= 100:
+        raise DomainError("Give the token a name of 1 to 100 characters.", field="name")
+    plain = "at_" + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=owner.id, name=name, token_hash=token_digest(plain), prefix=plain[:10])
+    session.add(row)
+    session.flush()
+    return row, plain
+
+
+def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
+    row = session.get(ApiToken, token_id)
+    if row is None or (row.user_id != actor.id and actor.role != Role.ADMIN):
+        raise NotFound("No such token.")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    session.flush()
+    return row

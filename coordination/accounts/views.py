@@ -1,0 +1,141 @@
+"""Login, logout and the user's own account page (password, language, API tokens)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from coordination.accounts import services
+from coordination.accounts.forms import ConfirmForm, LoginForm, PasswordChangeForm, TokenForm
+from coordination.accounts.models import ApiToken
+from coordination.db import db
+from coordination.errors import DomainError
+from coordination.extensions import limiter
+from coordination.security import safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_key() -> str:
+    # Per account and address: one attacker cannot lock a user out from everywhere, and one
+    # address cannot grind through one account.
+    username = services.normalise_username(request.form.get("username", ""))[:64]
+    return f"login:{username}|{get_remote_address()}"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    "5 per minute",
+    key_func=_login_key,
+    methods=["POST"],
+    deduct_when=lambda _resp: bool(g.get("login_failed")),
+)
+def login() -> str | BaseResponse:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.username.data or "", form.password.data or "")
+        if user is not None:
+            lang = session.get("lang")
+            session.clear()  # a fresh session: nothing planted before login survives it
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            db.session.commit()
+            return redirect(safe_next(form.next.data) or url_for("main.home"))
+        g.login_failed = True
+        flash(_("Wrong username or password."), "error")
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> BaseResponse:
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("main.home"))
+    services.rotate_session(db.session, current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account")
+@login_required
+def account() -> str:
+    return _account_page(PasswordChangeForm())
+
+
+def _account_page(password_form: PasswordChangeForm) -> str:
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
+    ).all()
+    return render_template(
+        "accounts/account.html",
+        password_form=password_form,
+        token_form=TokenForm(),
+        confirm_form=ConfirmForm(),
+        tokens=tokens,
+        new_token=session.pop("new_token", None),
+    )
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password() -> tuple[str, int] | BaseResponse:
+    form = PasswordChangeForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                db.session, user, form.current_password.data or "", form.new_password.data or ""
+            )
+        except DomainError as exc:
+            _field_error(form, exc)
+        else:
+            db.session.commit()
+            login_user(user)  # re-issue this browser's cookie with the new token
+            flash(_("Password changed. Other sessions have been signed out."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(form), 400
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_token() -> BaseResponse:
+    form = TokenForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        _row, plain = services.create_token(db.session, user, user, form.name.data or "")
+        db.session.commit()
+        # Shown once on the next page, then gone: only its hash is stored.
+        session["new_token"] = plain
+    else:
+        flash(_("Give the token a name of 1 to 100 characters."), "error")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int) -> BaseResponse:
+    if ConfirmForm().validate_on_submit():
+        services.revoke_token(db.session, current_user._get_current_object(), token_id)
+        db.session.commit()
+        flash(_("Token revoked."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+def _field_error(form: PasswordChangeForm, exc: DomainError) -> None:
+    field = getattr(form, exc.field or "", None)
+    message = _(exc.message)
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        flash(message, "error")

@@ -1,0 +1,85 @@
+"""OpenAPI 3.1 document built from the endpoint registry and its pydantic models."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+
+from coordination.api.framework import REGISTRY, ApiRoute
+
+REF = "#/components/schemas/{model}"
+PROBLEM = {"description": "Problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def build_document() -> dict[str, Any]:
+    schemas: dict[str, Any] = {
+        "Problem": {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string"},
+                "title": {"type": "string"},
+                "status": {"type": "integer"},
+                "detail": {"type": "string"},
+                "errors": {"type": "array", "items": {"type": "object"}},
+            },
+            "required": ["title", "status"],
+        }
+    }
+    paths: dict[str, dict[str, Any]] = {}
+    for route in REGISTRY:
+        paths.setdefault("/api/v1" + route.rule, {})[route.method.lower()] = _operation(route, schemas)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "AidTrail API", "version": "1"},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "paths": paths,
+    }
+
+
+def _schema(model: Any, schemas: dict[str, Any]) -> dict[str, Any]:
+    adapter = TypeAdapter(model)
+    schema = adapter.json_schema(ref_template=REF)
+    for name, sub in schema.pop("$defs", {}).items():
+        schemas[name] = sub
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        name = _name(model)
+        schemas[name] = schema
+        return {"$ref": REF.format(model=name)}
+    return schema
+
+
+def _name(model: type[BaseModel]) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", model.__name__)
+
+
+def _operation(route: ApiRoute, schemas: dict[str, Any]) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": route.summary, "operationId": route.endpoint, "tags": route.tags}
+    params: list[dict[str, Any]] = [
+        {"name": n, "in": "path", "required": True, "schema": {"type": "integer"}}
+        for n in re.findall(r"\{(\w+)\}", route.rule)
+    ]
+    if route.query is not None:
+        qs = route.query.model_json_schema()
+        required = set(qs.get("required", []))
+        for name, prop in qs.get("properties", {}).items():
+            params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+    if params:
+        op["parameters"] = params
+    if route.body is not None:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _schema(route.body, schemas)}},
+        }
+    ok: dict[str, Any] = {"description": "Success"}
+    if route.response is not None:
+        ok["content"] = {"application/json": {"schema": _schema(route.response, schemas)}}
+    op["responses"] = {str(route.status): ok, "400": PROBLEM, "404": PROBLEM}
+    if not route.public:
+        op["security"] = [{"bearer": []}]
+        op["responses"].update({"401": PROBLEM, "403": PROBLEM})
+    return op

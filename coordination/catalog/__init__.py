@@ -1,0 +1,1 @@
+"""The item catalog: what volunteers make, collect and send."""

@@ -1,0 +1,7 @@
+"""Catalog pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("catalog", __name__, url_prefix="/catalog")

@@ -1,0 +1,80 @@
+"""Settings, read from the environment once per app (never at import time)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PRODUCTION = "production"
+DEVELOPMENT = "development"
+
+
+class ConfigError(RuntimeError):
+    """The instance cannot start safely with the settings it was given."""
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    env = os.environ
+    cfg: dict[str, Any] = {
+        "AIDTRAIL_ENV": env.get("AIDTRAIL_ENV", DEVELOPMENT),
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        or "sqlite:///" + str(Path(instance_path) / "aidtrail.sqlite3"),
+        "AIDTRAIL_KEYS_DIR": env.get("AIDTRAIL_KEYS_DIR") or str(Path(instance_path) / "keys"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LEDGER_ORIGIN": env.get("AIDTRAIL_LEDGER_ORIGIN", "aidtrail.local/ledger"),
+        "BABEL_DEFAULT_LOCALE": "ru",
+        "LANGUAGES": ("ru", "en"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PAGE_SIZE": 25,
+    }
+    if overrides:
+        cfg.update(overrides)
+    if "DATABASE_URL" in cfg:
+        cfg["SQLALCHEMY_DATABASE_URI"] = cfg.pop("DATABASE_URL")
+    cfg["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    production = cfg["AIDTRAIL_ENV"] == PRODUCTION
+    if production:
+        if not cfg.get("SECRET_KEY"):
+            raise ConfigError("SECRET_KEY must be set when AIDTRAIL_ENV=production")
+        if cfg.get("PASSWORD_HASH_FAST"):
+            raise ConfigError("PASSWORD_HASH_FAST is for the test suite, never production")
+        cfg["SESSION_COOKIE_SECURE"] = True
+        cfg["REMEMBER_COOKIE_SECURE"] = True
+    elif not cfg.get("SECRET_KEY"):
+        # A development instance keeps a stable random key in instance/ so sessions survive
+        # restarts without anybody shipping a known default key.
+        cfg["SECRET_KEY"] = _instance_secret(Path(instance_path))
+    return cfg
+
+
+def normalise_db_url(url: str) -> str:
+    # Hosting panels hand out postgres:// URLs; SQLAlchemy needs the psycopg 3 driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker won the race; use its key
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,124 @@
+"""Domain exceptions and the error pages: HTML for people, problem+json for the API."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("aidtrail")
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the action; the message is safe to show the user."""
+
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    """Someone else changed the object first; nothing was overwritten."""
+
+    status = 409
+
+
+def wants_problem_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra: object) -> Response:
+    body: dict[str, object] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    body.update(extra)
+    resp = jsonify(body)
+    resp.status_code = status
+    resp.mimetype = "application/problem+json"
+    return resp
+
+
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+def _page(status: int, message: str | None = None) -> tuple[str, int]:
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response | tuple[str, int]:
+        status = exc.code or 500
+        if wants_problem_json():
+            resp = problem(status, TITLES.get(status, exc.name), exc.description)
+        else:
+            resp = app.make_response(_page(status))
+        # Keep headers the exception carries (Retry-After on 429, Allow on 405).
+        for key, value in exc.get_headers():
+            if key.lower() != "content-type":
+                resp.headers[key] = value
+        return resp
+
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError) -> Response | tuple[str, int]:
+        if wants_problem_json():
+            return problem(exc.status, TITLES.get(exc.status, "Error"), exc.message)
+        return _page(exc.status, exc.message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def _db_down(exc: Exception) -> Response | tuple[str, int]:
+        # Database unreachable, locked or full: say so plainly; nothing was half-written
+        # because the transaction rolls back with the request.
+        log.error("database unavailable: %s", type(exc).__name__)
+        _rollback()
+        if wants_problem_json():
+            resp = problem(503, TITLES[503], _("The database is unavailable; try again shortly."))
+        else:
+            resp = app.make_response(_page(503, _("The database is unavailable; try again shortly.")))
+        resp.headers["Retry-After"] = "5"
+        return resp
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response | tuple[str, int]:
+        # Log the type and route only: exception text may quote personal data from a query.
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url_rule)
+        _rollback()
+        if wants_problem_json():
+            return problem(500, TITLES[500])
+        return _page(500)
+
+
+def _rollback() -> None:
+    from coordination.db import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: S110 - the connection may be the thing that failed
+        pass

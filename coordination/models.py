@@ -1,0 +1,10 @@
+"""One place that imports every model, so metadata is complete for Alembic and tests."""
+
+from __future__ import annotations
+
+
+def import_all() -> None:
+    import coordination.accounts.models
+    import coordination.catalog.models
+    import coordination.ledger.models
+    import coordination.parties.models  # noqa: F401

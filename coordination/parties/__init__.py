@@ -1,0 +1,1 @@
+"""Parties (groups, donors, units, households, couriers, officials, campaigns) and places."""

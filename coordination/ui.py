@@ -1,0 +1,71 @@
+"""Template helpers: navigation by role, labels and date formatting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from coordination.accounts.models import Role
+
+ROLE_LABELS = {
+    Role.FAMILY: _l("Family"),
+    Role.UNIT_REP: _l("Unit representative"),
+    Role.VOLUNTEER: _l("Volunteer"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.AUDITOR: _l("Auditor"),
+    Role.ADMIN: _l("Admin"),
+}
+
+
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+# (endpoint, label, roles that see it; None = everybody including visitors)
+NAV: list[tuple[str, Any, tuple[Role, ...] | None]] = [
+    ("main.home", _l("Home"), None),
+    ("catalog.items", _l("Catalog"), tuple(Role)),
+    ("parties.list_parties", _l("Parties"), (Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)),
+    ("parties.list_locations", _l("Locations"), (Role.COORDINATOR, Role.ADMIN)),
+    ("parties.list_users", _l("Users"), (Role.ADMIN,)),
+    ("ledger.ledger_page", _l("Ledger"), None),
+]
+
+
+def nav_items() -> list[NavItem]:
+    items = []
+    role = current_user.role if current_user.is_authenticated else None
+    for endpoint, label, roles in NAV:
+        if roles is not None and role not in roles:
+            continue
+        try:
+            url = url_for(endpoint)
+        except Exception:  # noqa: S112 - a capability not installed yet has no page to link
+            continue
+        items.append(NavItem(str(label), url, request.endpoint == endpoint))
+    return items
+
+
+def current_locale() -> str:
+    return str(get_locale() or "ru")
+
+
+def role_label(role: Role) -> str:
+    return str(ROLE_LABELS.get(role, role.value))
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.globals.update(nav_items=nav_items, current_locale=current_locale, role_label=role_label)
+
+    @app.template_filter("datetime")
+    def _datetime(value: datetime | None, fmt: str = "medium") -> str:
+        return format_datetime(value, fmt) if value else ""

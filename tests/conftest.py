@@ -1,0 +1,150 @@
+"""Shared fixtures. Every test that takes `app` runs once on SQLite and once on PostgreSQL.
+
+PostgreSQL runs when TEST_DATABASE_URL names a server (CI sets it); otherwise those cases
+are skipped with that reason. Each session gets its own PostgreSQL database, migrated once;
+each test starts from empty tables. SQLite tests copy a migrated template file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from coordination import create_app
+from coordination.db import db
+from coordination.extensions import limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    mo = ROOT / "translations" / "ru" / "LC_MESSAGES" / "messages.mo"
+    if not mo.exists():
+        raise pytest.UsageError("translations are not compiled: run `make test` (or `make translations`)")
+
+
+def base_config(tmp: Path, url: str, **extra: Any) -> dict[str, Any]:
+    cfg: dict[str, Any] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+        "DATABASE_URL": url,
+        "AIDTRAIL_KEYS_DIR": str(tmp / "keys"),
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_FAST": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+    cfg.update(extra)
+    return cfg
+
+
+def migrate(url: str, tmp: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(tmp, url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("sqlite-template")
+    path = tmp / "template.sqlite3"
+    migrate(f"sqlite:///{path}", tmp)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL case: TEST_DATABASE_URL is not set (CI sets it)")
+    name = f"aidtrail_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    url = create_database(TEST_DATABASE_URL, name)
+    migrate(url, tmp_path_factory.mktemp("pg-template"))
+    yield url
+    drop_database(TEST_DATABASE_URL, name)
+
+
+def create_database(server_url: str, name: str) -> str:
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+        ).scalars().all()
+        if tables:
+            joined = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
+        conn.execute(text("INSERT INTO ledger_head (id, size) VALUES (1, 0)"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "aidtrail.sqlite3"
+        shutil.copy(template, path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_url")
+    reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
+    """Override in a test module (or parametrise) to change settings before the app is built."""
+    return base_config(tmp_path, database_url)
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    application = create_app(app_config)
+    limiter.reset()
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def session(app: Flask) -> Any:
+    return db.session
