@@ -49,4 +49,4 @@ class EncryptedText(TypeDecorator[str]):
         try:
             return _fernet().decrypt(str(value).encode("ascii")).decode("utf-8")
         except InvalidToken as exc:
-            raise RuntimeError("personal field cannot be decrypted with the configured keys") from exc
+            raise RuntimeError("personal field cannot be decrypted with the keys in use") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,7 +40,5 @@ def _read_complete(path: Path) -> str:
         text = path.read_text().strip()
         if text:
             return text
-        import time
-
         time.sleep(0.01)
     raise RuntimeError(f"key file {path.name} is empty")

@@ -32,7 +32,7 @@ BACKENDS = ["sqlite", "postgresql"]
 def pytest_configure(config: pytest.Config) -> None:
     mo = ROOT / "translations" / "ru" / "LC_MESSAGES" / "messages.mo"
     if not mo.exists():
-        raise pytest.UsageError("translations are not compiled: run `make test` (or `make translations`)")
+        raise pytest.UsageError("translations not compiled: run `make translations`")
 
 
 def base_config(tmp: Path, url: str, **extra: Any) -> dict[str, Any]:
@@ -98,7 +98,10 @@ def reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         tables = conn.execute(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")
+            text(
+                "SELECT tablename FROM pg_tables"
+                " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
         ).scalars().all()
         if tables:
             joined = ", ".join(f'"{t}"' for t in tables)
