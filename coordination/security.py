@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response
 
@@ -47,14 +47,18 @@ def safe_next(target: str | None) -> str | None:
     """Return target if it is a local path on this site, else None.
 
     Browsers treat `\\` as `/` and ignore tabs and newlines inside URLs, so `/\\evil.tld`
-    or `/\\t/evil.tld` would leave the site; such input is refused outright.
+    or `/\\t/evil.tld` would leave the site; such input is refused outright. The path is also
+    checked once percent-decoded, because a proxy or framework that decodes `/%09/evil.tld`
+    or `/%2F/evil.tld` before redirecting would turn it into one of those.
     """
     if not target or len(target) > 2000:
         return None
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target) or "\\" in target:
-        return None
-    if not target.startswith("/") or target.startswith("//"):
-        return None
+    path = target.split("?", 1)[0].split("#", 1)[0]
+    for text in (target, unquote(path)):
+        if any(ord(c) < 0x20 or ord(c) == 0x7F or c.isspace() or c == "\\" for c in text):
+            return None
+        if not text.startswith("/") or text.startswith("//"):
+            return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
