@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+from datetime import timedelta
 
-from flask import Flask
-from sqlalchemy import select
+from flask import Flask, has_request_context, request
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coordination.accounts.models import ApiToken, User
-from coordination.db import db, utcnow
+from coordination.db import SAFE_METHODS, db, utcnow
 from coordination.extensions import login_manager
+
+log = logging.getLogger("aidtrail")
+
+# "Last used" only needs minute precision; this keeps busy clients from writing on every call.
+USE_RECORD_INTERVAL = timedelta(minutes=1)
 
 
 def init_login(app: Flask) -> None:
@@ -52,5 +61,24 @@ def user_for_bearer(header: str | None) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
-    row.last_used_at = utcnow()
+    _record_use(row)
     return row.user
+
+
+def _record_use(row: ApiToken) -> None:
+    now = utcnow()
+    if row.last_used_at is not None and now - row.last_used_at < USE_RECORD_INTERVAL:
+        return
+    if not has_request_context() or request.method not in SAFE_METHODS:
+        row.last_used_at = now  # the writing view commits it with its own change
+        return
+    # Read requests never commit, so the time is written on a connection of its own. Doing it
+    # in the request's SQLite read transaction would also make it a writer half-way through,
+    # which fails with "database is locked" when another process wrote in between.
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
+    except OperationalError:
+        log.warning("could not record API token use")
+        return
+    set_committed_value(row, "last_used_at", now)
