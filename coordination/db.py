@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -25,7 +25,14 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class _SQLAlchemy(SQLAlchemy):
+    if TYPE_CHECKING:
+        # scoped_session proxies every Session method; declaring it as a Session lets views
+        # hand `db.session` to services typed with a plain SQLAlchemy Session.
+        session: Session  # type: ignore[assignment]
+
+
+db = _SQLAlchemy(model_class=Base)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
