@@ -46,6 +46,9 @@ def register_database(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     configure_engine(app)
     register_field_encryption(app)
+    from coordination.ledger.keys import init_ledger_keys
+
+    init_ledger_keys(app)  # the checkpoint signer, also kept in AIDTRAIL_KEYS_DIR
 
 
 def register_security(app: Flask) -> None:
@@ -81,10 +84,11 @@ def register_blueprints(app: Flask) -> None:
     from coordination.accounts.views import bp as accounts_bp
     from coordination.api import bp as api_bp
     from coordination.catalog.views import bp as catalog_bp
+    from coordination.ledger.views import bp as ledger_bp
     from coordination.main import bp as main_bp
     from coordination.parties.views import bp as parties_bp
 
-    for bp in (main_bp, accounts_bp, parties_bp, catalog_bp, api_bp):
+    for bp in (main_bp, accounts_bp, parties_bp, catalog_bp, api_bp, ledger_bp):
         app.register_blueprint(bp)
 
 

@@ -8,12 +8,14 @@ from sqlalchemy import select
 
 from coordination.config import PRODUCTION
 from coordination.db import db
+from coordination.ledger.cli import init_ledger_cli
 
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(create_token)
     app.cli.add_command(demo)
+    init_ledger_cli(app)
 
 
 @click.command("create-user")

@@ -1,0 +1,58 @@
+"""Signed checkpoints: C2SP tlog-checkpoint notes over the tree as it stands, all kept.
+
+Checkpoints are signed on demand, when somebody asks for the latest one and the tree has
+grown since the last (the public endpoint, the /ledger page, export, manifests), and by
+`flask ledger checkpoint` for a cron job. Appends stay one signature cheaper; any entry
+is covered by a signature the first time anybody looks.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from coordination.ledger import note
+from coordination.ledger.models import LedgerCheckpoint
+from coordination.ledger.proofs import root_at
+
+
+def latest_checkpoint(session: Session) -> LedgerCheckpoint | None:
+    return session.scalars(
+        select(LedgerCheckpoint).order_by(LedgerCheckpoint.size.desc()).limit(1)
+    ).first()
+
+
+def lock_head(session: Session) -> int:
+    """Lock the head row without changing it and return the tree size.
+
+    Call this first in a transaction: on SQLite a no-op UPDATE takes the write lock and,
+    as the transaction's first statement, waits for it properly (a read transaction that
+    later tries to write fails at once when another writer committed in between).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = text("SELECT size FROM ledger_head WHERE id = 1 FOR UPDATE")
+    else:
+        stmt = text("UPDATE ledger_head SET size = size WHERE id = 1 RETURNING size")
+    return int(session.execute(stmt).scalar_one())
+
+
+def sign_checkpoint(session: Session, signer: note.Signer) -> LedgerCheckpoint:
+    """Return a checkpoint of the whole tree, signing and storing one if the tree grew.
+
+    The head lock serialises signers with each other and with appends, so one size never
+    gets two checkpoints and no checkpoint covers an entry that is not committed with it.
+    """
+    size = lock_head(session)
+    latest = latest_checkpoint(session)
+    if latest is not None and latest.size >= size:
+        return latest
+    root = root_at(session, size)
+    signed = note.sign_checkpoint(signer, size, root)
+    checkpoint = LedgerCheckpoint(size=size, root=root, note=signed)
+    session.add(checkpoint)
+    session.flush()
+    return checkpoint
+
+
+def is_current(session: Session, checkpoint: LedgerCheckpoint | None, size: int) -> bool:
+    return checkpoint is not None and checkpoint.size >= size

@@ -1,0 +1,105 @@
+"""`flask --app app ledger verify | export DIR | checkpoint`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from coordination.db import db
+from coordination.ledger.audit import BATCH, LedgerInvalid, verify_ledger
+from coordination.ledger.checkpoints import sign_checkpoint
+from coordination.ledger.export_format import write_export
+from coordination.ledger.keys import ledger_signer
+from coordination.ledger.models import LedgerCheckpoint, LedgerEntry
+from coordination.ledger.reads import b64
+
+ledger = AppGroup("ledger", help="Verify, export and checkpoint the ledger.")
+
+
+def init_ledger_cli(app: Flask) -> None:
+    app.cli.add_command(ledger)
+
+
+@contextmanager
+def read_snapshot() -> Iterator[None]:
+    """A read-only transaction that does not hold SQLite's write lock.
+
+    The engine begins IMMEDIATE outside requests (db.py); a long verify or export must
+    not stall every writer, so it runs as the GET requests do: a deferred transaction,
+    which WAL keeps a consistent snapshot. PostgreSQL queries are bounded by size instead.
+    """
+    db.session.commit()
+    with current_app.test_request_context("/", method="GET"):
+        try:
+            yield
+        finally:
+            db.session.rollback()
+
+
+@ledger.command("verify")
+def verify() -> None:
+    """Recompute every hash and check every checkpoint; exit 1 naming the first bad index."""
+    verifier = ledger_signer().verifier
+    with read_snapshot():
+        try:
+            summary = verify_ledger(db.session, verifier)
+        except LedgerInvalid as exc:
+            click.echo(f"ledger verify FAILED {exc}", err=True)
+            raise SystemExit(1) from None
+    click.echo(
+        f"ledger OK: {summary.size} entries, {summary.nodes} stored subtrees, "
+        f"{summary.checkpoints} checkpoints verified; root {b64(summary.root)}"
+    )
+
+
+@ledger.command("checkpoint")
+def checkpoint() -> None:
+    """Sign a checkpoint of the tree as it stands (if it grew) and print it."""
+    cp = sign_checkpoint(db.session, ledger_signer())
+    db.session.commit()
+    click.echo(cp.note, nl=False)
+
+
+@ledger.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export(directory: Path) -> None:
+    """Write entries.jsonl, checkpoints.jsonl and verifier.key for the offline verifier."""
+    signer = ledger_signer()
+    # Sign first, so the export ends on a checkpoint that vouches for every entry in it.
+    size = sign_checkpoint(db.session, signer).size
+    db.session.commit()
+    with read_snapshot():
+        notes = db.session.execute(
+            select(LedgerCheckpoint.size, LedgerCheckpoint.note)
+            .where(LedgerCheckpoint.size <= size)
+            .order_by(LedgerCheckpoint.size)
+        )
+        checkpoints = [(int(s), n) for s, n in notes]
+        write_export(directory, _bodies(size), checkpoints, signer.verifier_key)
+    click.echo(f"exported {size} entries and {len(checkpoints)} checkpoints to {directory}")
+
+
+def _bodies(size: int) -> Iterator[str]:
+    # The export format numbers lines by position, so a missing row must stop the export
+    # rather than shift every later entry down by one.
+    entry = LedgerEntry.__table__
+    expected = 0
+    for start in range(0, size, BATCH):
+        rows = db.session.execute(
+            select(entry.c.idx, entry.c.body)
+            .where(entry.c.idx >= start, entry.c.idx < min(start + BATCH, size))
+            .order_by(entry.c.idx)
+        )
+        for index, body in rows:
+            if index != expected:
+                raise click.ClickException(f"entry {expected} is missing; run `ledger verify`")
+            expected += 1
+            yield body
+    if expected != size:
+        raise click.ClickException(f"entry {expected} is missing; run `ledger verify`")

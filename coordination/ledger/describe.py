@@ -1,0 +1,118 @@
+"""Entries in plain language for the public /ledger page.
+
+Each domain's kinds get a sentence here (or through `register` from the domain itself);
+unknown kinds fall back to a neutral sentence plus the raw fields, which are public by the
+ledger's contract. Nothing here reads the database: an entry describes itself.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+Text = Any  # a str or a lazy translation string
+
+_SENTENCES: dict[str, Text] = {
+    "party.registered": _l("A party was registered: %(who)s, region %(region)s."),
+    "party.updated": _l("Public details of %(who)s were updated."),
+    "party.deactivated": _l("Party %(party)s was deactivated."),
+    "party.reactivated": _l("Party %(party)s was reactivated."),
+    "location.registered": _l(
+        "A location was registered: %(name)s (%(kind_label)s), region %(region)s."
+    ),
+    "location.updated": _l("Location %(name)s was updated."),
+    "location.deactivated": _l("Location %(location)s was closed."),
+    "location.reactivated": _l("Location %(location)s was reopened."),
+    "region.created": _l("Region %(region)s was added."),
+    "region.updated": _l("Region %(region)s was renamed."),
+}
+
+_KIND_LABELS: dict[str, Text] = {
+    "group": _l("volunteer group"),
+    "donor": _l("donor"),
+    "unit": _l("unit"),
+    "household": _l("household"),
+    "courier": _l("courier"),
+    "official": _l("official"),
+    "campaign": _l("campaign"),
+    "hub": _l("hub"),
+    "warehouse": _l("warehouse"),
+    "workshop": _l("workshop"),
+}
+
+
+def register(kind: str, sentence: Text) -> None:
+    """Give `kind` a sentence; %(key)s placeholders take values from the entry's data."""
+    _SENTENCES[kind] = sentence
+
+
+@dataclass
+class EntryView:
+    index: int
+    kind: str
+    at: datetime | None
+    actor: str
+    summary: str
+    supersedes: int | None = None
+    details: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _Fields(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def describe(index: int, body: str) -> EntryView:
+    try:
+        entry = json.loads(body)
+        data = entry.get("data") if isinstance(entry, dict) else None
+        if not isinstance(data, dict):
+            raise ValueError("no data")
+    except ValueError:
+        return EntryView(index, "?", None, "", str(_l("This entry cannot be read.")))
+    kind = str(entry.get("kind", "?"))
+    fields = _Fields({k: _flat(v) for k, v in data.items()})
+    kind_value = str(data.get("kind", ""))
+    fields["kind_label"] = str(_KIND_LABELS.get(kind_value, kind_value or "—"))
+    fields["who"] = _who(data, fields["kind_label"])
+    sentence = _SENTENCES.get(kind)
+    if sentence is not None:
+        summary = str(sentence) % fields
+    else:
+        summary = str(_l("Event “%(kind)s” was recorded.")) % {"kind": kind}
+    supersedes = entry.get("supersedes")
+    if isinstance(supersedes, int):
+        summary += " " + str(_l("It corrects entry #%(index)s.")) % {"index": supersedes}
+    return EntryView(
+        index=index,
+        kind=kind,
+        at=_when(entry.get("at")),
+        actor=str(entry.get("actor", "")),
+        summary=summary,
+        supersedes=supersedes if isinstance(supersedes, int) else None,
+        details=[(k, _flat(v)) for k, v in sorted(data.items())],
+    )
+
+
+def _who(data: dict[str, Any], kind_label: str) -> str:
+    # Named parties (groups, campaigns, donors who agreed) by name; others by pseudonym.
+    if data.get("name"):
+        return f"{data['name']} ({kind_label})"
+    return f"{kind_label} {data.get('party', '')}".strip()
+
+
+def _when(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
