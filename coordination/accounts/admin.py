@@ -23,7 +23,7 @@ from coordination.accounts.permissions import roles_required
 from coordination.db import db
 from coordination.errors import Conflict, DomainError, Forbidden
 from coordination.ledger.services import append
-from coordination.parties.forms import NONE, no_nul, region_choices
+from coordination.parties.forms import NONE, no_nul, options, region_choices
 from coordination.parties.models import Party, Region
 from coordination.parties.pages import actor, enum_arg, list_args, show_error
 from coordination.parties.shared import (
@@ -169,6 +169,7 @@ def search_users(
 
 
 class NewUserForm(UserForm):
+    role = SelectField(_l("Role"), choices=options(ROLE_CHOICES))
     full_name = StringField(
         _l("Full name (encrypted)"), validators=[Optional(), Length(max=200), no_nul]
     )
@@ -176,7 +177,7 @@ class NewUserForm(UserForm):
 
 
 class EditUserForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    role = SelectField(_l("Role"), choices=options(ROLE_CHOICES))
     party_id = SelectField(_l("Acts for"), coerce=int, validators=[Optional()])
     region_id = SelectField(_l("Region"), coerce=int, validators=[Optional()])
     full_name = StringField(
@@ -198,7 +199,7 @@ def _choices(form: NewUserForm | EditUserForm) -> None:
         p.id: f"{p.display_name}" + (f" — {p.private_name}" if p.private_name else "")
         for p in parties
     }
-    form.party_id.choices = [(NONE, _("— none —"))] + [(p.id, label[p.id]) for p in parties]
+    form.party_id.choices = options([(NONE, _("— none —")), *((p.id, label[p.id]) for p in parties)])
     form.region_id.choices = region_choices(db.session, current_locale(), blank=_("— none —"))
 
 

@@ -7,10 +7,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from coordination.catalog.models import Category, UnitOfMeasure
-from coordination.parties.forms import NONE, no_nul
+from coordination.parties.forms import NONE, no_nul, options
 
 UNIT_LABELS = {
     UnitOfMeasure.PAIR: _l("pair"),
@@ -21,9 +22,9 @@ UNIT_LABELS = {
 }
 
 
-def category_choices(session: Session, locale: str, blank: str) -> list[tuple[int, str]]:
+def category_choices(session: Session, locale: str, blank: str) -> list[SelectChoice]:
     cats = session.scalars(select(Category).order_by(Category.code)).all()
-    return [(NONE, blank)] + [(c.id, c.name(locale)) for c in cats]
+    return options([(NONE, blank), *((c.id, c.name(locale)) for c in cats)])
 
 
 class ItemForm(FlaskForm):
@@ -35,7 +36,7 @@ class ItemForm(FlaskForm):
         _l("Name in English"), validators=[DataRequired(), Length(max=200), no_nul]
     )
     unit = SelectField(
-        _l("Unit of measure"), choices=[(u.value, v) for u, v in UNIT_LABELS.items()]
+        _l("Unit of measure"), choices=options((u.value, v) for u, v in UNIT_LABELS.items())
     )
     category_id = SelectField(_l("Category"), coerce=int, validators=[Optional()])
     sizes = StringField(_l("Sizes"), validators=[Optional(), Length(max=1000), no_nul])

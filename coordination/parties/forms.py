@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from coordination.parties.models import PRIVATE_KINDS, LocationKind, Party, PartyKind, Region
@@ -36,35 +38,34 @@ def no_nul(_form: Any, field: Any) -> None:
         raise ValidationError(_l("This text contains a character that cannot be stored."))
 
 
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def all_regions(session: Session) -> list[Region]:
     return list(session.scalars(select(Region).order_by(Region.code)))
 
 
-def region_choices(session: Session, locale: str, blank: Any = None) -> list[tuple[int, str]]:
+def region_choices(session: Session, locale: str, blank: Any = None) -> list[SelectChoice]:
     regions = session.scalars(select(Region).order_by(Region.code)).all()
     choices = [(r.id, f"{r.name(locale)} ({r.code})") for r in regions]
-    return ([(NONE, str(blank))] if blank is not None else []) + choices
+    return options(([(NONE, str(blank))] if blank is not None else []) + choices)
 
 
 def party_choices(
     session: Session, kinds: frozenset[PartyKind] | None, blank: Any
-) -> list[tuple[int, str]]:
+) -> list[SelectChoice]:
     """Active parties of the given kinds, labelled by display name (never a private name)."""
     stmt = select(Party).where(Party.active.is_(True)).order_by(Party.display_name)
     if kinds is not None:
         stmt = stmt.where(Party.kind.in_(kinds))
     rows = session.scalars(stmt).all()
-    return [(NONE, str(blank))] + [
-        (p.id, f"{p.display_name} · {KIND_LABELS[p.kind]}") for p in rows
-    ]
-
-
-def optional_id(value: int | None) -> int | None:
-    return value if value else None
+    pairs = [(p.id, f"{p.display_name} · {KIND_LABELS[p.kind]}") for p in rows]
+    return options([(NONE, str(blank)), *pairs])
 
 
 class PartyForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=options((k.value, v) for k, v in KIND_LABELS.items()))
     display_name = StringField(_l("Public name"), validators=[Optional(), Length(max=200), no_nul])
     name_public = BooleanField(_l("The donor agrees to be named publicly"), default=True)
     region_id = SelectField(_l("Region"), coerce=int, validators=[Optional()])
@@ -81,7 +82,7 @@ class PartyForm(FlaskForm):
 
 class LocationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), no_nul])
-    kind = SelectField(_l("Kind"), choices=[(k.value, v) for k, v in LOCATION_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=options((k.value, v) for k, v in LOCATION_LABELS.items()))
     region_id = SelectField(_l("Region"), coerce=int, validators=[InputRequired()])
     town = StringField(_l("Town"), validators=[Optional(), Length(max=120), no_nul])
     party_id = SelectField(_l("Run by"), coerce=int, validators=[Optional()])
@@ -101,7 +102,7 @@ class RegionForm(FlaskForm):
 
 def parse_version(raw: str | None) -> int:
     """The hidden version field; anything unreadable counts as stale, never as a crash."""
-    if raw and raw.isdigit() and len(raw) <= 9:
+    if isinstance(raw, str) and raw.isdigit() and len(raw) <= 9:
         return int(raw)
     return -1
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
@@ -85,8 +85,12 @@ def _form(party: Party | None = None, fresh: bool = False) -> PartyForm:
     form.region_id.choices = region_choices(db.session, current_locale(), blank=_("— none —"))
     if party is not None:
         form.kind.data = party.kind.value
+        # A posted form carries the version it was built from; a missing one must not be
+        # filled in from the row, or a stale form would pass as current.
         if fresh or not form.is_submitted():
             form.version.data = str(party.version)
+        else:
+            form.version.data = request.form.get("version", "")
     return form
 
 
