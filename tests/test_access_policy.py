@@ -1,0 +1,306 @@
+"""Who may open what: every URL rule × every role, checked against one table.
+
+Default deny for the suite: a rule that appears in app.url_map without an entry in POLICY
+fails `test_every_rule_has_a_policy`. When you add a route, add one entry below saying what
+each role should get; when a path parameter has a new name, add a filler to `fillers()`.
+
+Path parameters are filled with objects that exist but belong to somebody else (an outsider
+group, its user, token and location), so object-level checks must answer 404, while staff
+who may see everything get the page.
+
+Outcomes: an HTTP status (200, 400, 401, 403, 404, 405...), LOGIN (a redirect to the login
+page) or REDIRECT (any other redirect, e.g. after a POST that did its work or re-showed a form).
+Each request is made with the rule's GET if it has one, else its first method, with an empty
+form body (CSRF is off here; tests/security/test_csrf.py covers it) and the entry's query.
+The API (/api/...) is called with a bearer token for the role instead of a session cookie.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from coordination.accounts import services as accounts
+from coordination.accounts.models import Role, User
+from coordination.ledger.services import append
+from coordination.parties.models import PartyKind
+from tests import factories as f
+from tests.security.isolation import IsolatedClient, isolated_client
+
+LOGIN = "login"
+REDIRECT = "redirect"
+ANON = "anonymous"
+ROLES = [ANON, *(r.value for r in Role)]  # anonymous, family, unit_rep, volunteer, ...
+SIGNED_IN = ROLES[1:]
+EXCLUDED = {"static"}
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+Outcome = int | str
+
+
+def everyone(outcome: Outcome = 200) -> dict[str, Outcome]:
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in(outcome: Outcome = 200, **per_role: Outcome) -> dict[str, Outcome]:
+    """Anonymous visitors are sent to log in; every role gets `outcome` unless listed."""
+    return {ANON: LOGIN, **dict.fromkeys(SIGNED_IN, outcome), **per_role}
+
+
+def only(*roles: str, ok: Outcome = 200, others: Outcome = 403) -> dict[str, Outcome]:
+    """A page for some roles: anonymous → login, the roles → ok, every other role → 403."""
+    return {ANON: LOGIN, **{r: (ok if r in roles else others) for r in SIGNED_IN}}
+
+
+def api(outcome: Outcome = 200, **per_role: Outcome) -> dict[str, Outcome]:
+    return {ANON: 401, **dict.fromkeys(SIGNED_IN, outcome), **per_role}
+
+
+STAFF = ("coordinator", "admin")
+
+# One entry per endpoint. "expect" is required; "query" and "why" are optional.
+POLICY: dict[str, dict[str, Any]] = {
+    # --- main ---
+    "main.home": {"expect": everyone(200)},
+    "main.health": {"expect": everyone(200)},
+    "main.set_language": {"expect": everyone(REDIRECT)},
+    # --- accounts ---
+    "accounts.login": {
+        "expect": {ANON: 200, **dict.fromkeys(SIGNED_IN, REDIRECT)},
+        "why": "a signed-in user is sent home",
+    },
+    "accounts.logout": {"expect": everyone(LOGIN)},
+    "accounts.account": {"expect": signed_in(200)},
+    "accounts.change_password": {"expect": signed_in(400), "why": "empty form is refused"},
+    "accounts.create_token": {"expect": signed_in(REDIRECT)},
+    "accounts.revoke_token": {
+        "expect": signed_in(404, admin=REDIRECT),
+        "why": "someone else's token is 404; an admin may revoke any token",
+    },
+    # --- api ---
+    "api.openapi": {"expect": everyone(200)},
+    "api.account_me": {"expect": api(200)},
+    # --- admin: parties, locations, regions (staff; regions are admin-only to change) ---
+    # Coordinators currently manage parties and locations in every region (permissions.STAFF);
+    # DESIGN §1 says a coordinator runs "a hub or a region": revisit if that becomes a scope.
+    "parties.list_parties": {"expect": only(*STAFF, "auditor")},
+    "parties.view_party": {
+        "expect": only(*STAFF, "auditor"),
+        "also": [
+            {
+                "fill": {"party_id": "household_id"},
+                "expect": only(*STAFF, "auditor", others=403) | {"auditor": 404},
+                "why": "auditors never see households",
+            }
+        ],
+    },
+    "parties.new_party": {"expect": only(*STAFF)},
+    "parties.edit_party": {
+        "expect": only(*STAFF),
+        "also": [{"fill": {"party_id": "household_id"}, "expect": only(*STAFF)}],
+    },
+    "parties.set_party_active": {"expect": only(*STAFF, ok=REDIRECT)},
+    "parties.list_locations": {"expect": only(*STAFF)},
+    "parties.new_location": {"expect": only(*STAFF)},
+    "parties.edit_location": {"expect": only(*STAFF)},
+    "parties.set_location_active": {"expect": only(*STAFF, ok=REDIRECT)},
+    "parties.list_regions": {"expect": only(*STAFF)},
+    "parties.new_region": {"expect": only("admin")},
+    "parties.edit_region": {"expect": only("admin")},
+    # --- admin: users ---
+    "parties.list_users": {"expect": only("admin")},
+    "parties.new_user": {"expect": only("admin")},
+    "parties.edit_user": {"expect": only("admin")},
+    "parties.set_user_active": {"expect": only("admin", ok=REDIRECT)},
+    # --- catalog: everyone signed in reads it, only admins change it ---
+    "catalog.items": {"expect": signed_in(200)},
+    "catalog.view_item": {"expect": signed_in(200)},
+    "catalog.new_item": {"expect": only("admin")},
+    "catalog.edit_item": {"expect": only("admin")},
+    "catalog.set_item_active": {"expect": only("admin", ok=REDIRECT)},
+    "catalog.categories": {"expect": only("admin")},
+    "catalog.new_category": {"expect": only("admin")},
+    "catalog.edit_category": {"expect": only("admin")},
+    # --- public ledger (DESIGN §7): no login, for anyone ---
+    "ledger.ledger_page": {"expect": everyone(200)},
+    "ledger.checkpoint": {"expect": everyone(200)},
+    "ledger.key": {"expect": everyone(200)},
+    "ledger.entries": {"expect": everyone(200), "query": {"start": 0, "end": 2}},
+    "ledger.inclusion": {"expect": everyone(200), "query": {"index": 0, "size": 2}},
+    "ledger.consistency": {"expect": everyone(200), "query": {"from": 1, "to": 2}},
+}
+
+
+# --- the world the requests run in --------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    tokens: dict[str, str]
+    values: dict[str, Any]
+
+
+def build_world(session: Session) -> World:
+    users = {role.value: f.user(session, role) for role in Role}
+    tokens = {name: f.token(session, u) for name, u in users.items()}
+    # Somebody else's things: a group none of the role users belongs to, and what it owns.
+    outsider_group = f.party(session, PartyKind.GROUP)
+    outsider = f.user(session, Role.VOLUNTEER, party_id=outsider_group.id)
+    outsider_token_row = accounts.create_token(session, outsider, outsider, "outsider")[0]
+    household = f.party(session, PartyKind.HOUSEHOLD)
+    loc = f.location(session, party_id=outsider_group.id)
+    item = f.item(session)
+    for n in range(2):  # so proofs have something to prove
+        append(session, None, "test.access.policy", {"n": n})
+    session.commit()
+    values: dict[str, Any] = {
+        "token_id": outsider_token_row.id,
+        "party_id": outsider_group.id,
+        "household_id": household.id,
+        "user_id": outsider.id,
+        "location_id": loc.id,
+        "region_id": loc.region_id,
+        "item_id": item.id,
+        "category_id": _category_id(session),
+        "action": "deactivate",
+        "code": "en",
+    }
+    return World(users, tokens, values)
+
+
+def _category_id(session: Session) -> int:
+    from coordination.catalog.models import Category
+
+    cat = Category(code="TEST-CAT", name_ru="Категория", name_en="Category")
+    session.add(cat)
+    session.flush()
+    return cat.id
+
+
+def fillers(world: World) -> dict[str, Any]:
+    return world.values
+
+
+# --- the mechanism --------------------------------------------------------------------------------
+
+DENIALS = {LOGIN, 401, 403, 404}
+
+
+@dataclass
+class Case:
+    expect: dict[str, Outcome]
+    fill: dict[str, str]
+    query: dict[str, Any] | None
+    label: str
+
+
+def cases(entry: dict[str, Any]) -> Iterator[Case]:
+    """The entry itself, then any extra cases under "also" (other objects, other queries)."""
+    yield Case(entry["expect"], entry.get("fill", {}), entry.get("query"), "")
+    for n, extra in enumerate(entry.get("also", []), 1):
+        yield Case(extra["expect"], extra.get("fill", {}), extra.get("query", entry.get("query")),
+                   f" (case {n}: {extra.get('why', extra.get('fill'))})")
+
+
+def rules(app: Flask) -> Iterator[Any]:
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint not in EXCLUDED:
+            yield rule
+
+
+def methods_of(rule: Any) -> list[str]:
+    """GET first if the rule has it, then the others in order."""
+    methods = sorted((rule.methods or set()) - IGNORED_METHODS)
+    return sorted(methods, key=lambda m: (m != "GET", m))
+
+
+def url_of(rule: Any, world: World, fill: dict[str, str]) -> str:
+    values = {**fillers(world), **{k: fillers(world)[v] for k, v in fill.items()}}
+    missing = [arg for arg in rule.arguments if arg not in values]
+    if missing:
+        raise AssertionError(f"{rule.endpoint}: add a filler for path parameter(s) {missing}")
+    return str(rule.build({a: values[a] for a in rule.arguments}, append_unknown=False)[1])
+
+
+def outcome_of(resp: Any) -> Outcome:
+    if resp.status_code in (301, 302, 303, 307, 308):
+        location = resp.headers.get("Location", "")
+        return LOGIN if location.startswith("/login") else REDIRECT
+    return int(resp.status_code)
+
+
+def request_as(app: Flask, world: World, role: str, rule: Any, case: Case, method: str) -> Outcome:
+    client: IsolatedClient = isolated_client(app)
+    headers: dict[str, str] = {}
+    if rule.rule.startswith("/api/"):
+        if role != ANON:
+            headers["Authorization"] = f"Bearer {world.tokens[role]}"
+    elif role != ANON:
+        f.login(client, world.users[role])
+    resp = client.open(
+        url_of(rule, world, case.fill),
+        method=method,
+        query_string=case.query,
+        headers=headers,
+        data={} if method != "GET" else None,
+    )
+    return outcome_of(resp)
+
+
+def test_every_rule_has_a_policy(app) -> None:
+    missing = sorted(r.endpoint for r in rules(app) if r.endpoint not in POLICY)
+    assert not missing, (
+        "routes without an access-policy entry (add them to POLICY in tests/test_access_policy.py):"
+        f" {missing}"
+    )
+
+
+def test_no_stale_policy_entries(app) -> None:
+    known = {r.endpoint for r in rules(app)}
+    stale = sorted(set(POLICY) - known)
+    assert not stale, f"POLICY lists endpoints that no longer exist: {stale}"
+
+
+def test_policy_entries_cover_every_role() -> None:
+    for endpoint, entry in POLICY.items():
+        for case in cases(entry):
+            assert set(case.expect) == set(ROLES), endpoint + case.label
+
+
+def test_access_matches_the_policy(app, session) -> None:
+    world = build_world(session)
+    wrong: list[str] = []
+    for rule in rules(app):
+        entry = POLICY.get(rule.endpoint)
+        if entry is None:
+            continue  # reported by test_every_rule_has_a_policy
+        first, *others = methods_of(rule)
+        for case in cases(entry):
+            for role in ROLES:
+                want = case.expect[role]
+                got = request_as(app, world, role, rule, case, first)
+                if got != want:
+                    wrong.append(f"{rule.endpoint}{case.label} [{first} {rule.rule}] as {role}: "
+                                 f"expected {want}, got {got}")
+                # A role refused the page is refused every other method on it too.
+                for method in others if want in DENIALS else []:
+                    got = request_as(app, world, role, rule, case, method)
+                    if got != want:
+                        wrong.append(f"{rule.endpoint}{case.label} [{method} {rule.rule}] as "
+                                     f"{role}: expected {want} like {first}, got {got}")
+    assert not wrong, "access policy violations:\n  " + "\n  ".join(wrong)
+
+
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_every_role_can_log_in(app, session, role: str) -> None:
+    # The table means little if a role could not sign in at all.
+    world = build_world(session)
+    client = isolated_client(app)
+    f.login(client, world.users[role])
+    assert client.get("/account").status_code == 200
