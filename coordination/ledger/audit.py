@@ -44,19 +44,20 @@ class Summary:
 
 
 def verify_ledger(session: Session, verifier: note.Verifier) -> Summary:
-    size = head_size(session)
+    """Run in one snapshot (cli.read_snapshot) so counts and rows agree with each other."""
     checkpoints = list(
         session.execute(
             select(LedgerCheckpoint.size, LedgerCheckpoint.root, LedgerCheckpoint.note)
-            .where(LedgerCheckpoint.size <= size)
             .order_by(LedgerCheckpoint.size)
         )
     )
+    size = head_size(session)
     pending = iter(checkpoints)
     upcoming = next(pending, None)
     frontier: list[tuple[int, bytes]] = []  # (level, hash) of the perfect subtrees so far
+    vouched = 0  # entries before this are covered by a checkpoint that verified
     while upcoming is not None and upcoming[0] == 0:
-        _check_checkpoint(upcoming, merkle.EMPTY_ROOT, verifier)
+        _check_checkpoint(upcoming, merkle.EMPTY_ROOT, verifier, vouched)
         upcoming = next(pending, None)
     for start in range(0, size, BATCH):
         end = min(start + BATCH, size)
@@ -65,8 +66,12 @@ def verify_ledger(session: Session, verifier: note.Verifier) -> Summary:
             _check_body(index, kind, body, leaf)
             _absorb(frontier, index, bytes(leaf), stored)
             while upcoming is not None and upcoming[0] == index + 1:
-                _check_checkpoint(upcoming, _root(frontier), verifier)
+                _check_checkpoint(upcoming, _root(frontier), verifier, vouched)
+                vouched = index + 1
                 upcoming = next(pending, None)
+    if upcoming is not None:
+        # A signed size the log no longer reaches: entries were cut off the end.
+        raise LedgerInvalid(size, f"a checkpoint of size {upcoming[0]} is beyond the log")
     _check_counts(session, size)
     _check_consistency(session, checkpoints)
     return Summary(size, 2 * size - size.bit_count(), len(checkpoints), _root(frontier))
@@ -122,11 +127,9 @@ def _absorb(
     while True:
         position = index >> level
         if stored.get((level, position)) != current:
-            first = position << level
-            raise LedgerInvalid(
-                first if level else index,
-                f"stored subtree (level {level}, position {position}) does not match the entries",
-            )
+            # Everything before `index` matched its stored nodes, so this entry is the suspect.
+            node = f"stored subtree (level {level}, position {position})"
+            raise LedgerInvalid(index, f"{node} does not match the entries")
         if not frontier or frontier[-1][0] != level:
             frontier.append((level, current))
             return
@@ -143,9 +146,13 @@ def _root(frontier: list[tuple[int, bytes]]) -> bytes:
     return root
 
 
-def _check_checkpoint(row: tuple[int, bytes, str], root: bytes, verifier: note.Verifier) -> None:
+def _check_checkpoint(
+    row: tuple[int, bytes, str], root: bytes, verifier: note.Verifier, vouched: int
+) -> None:
+    """A bad checkpoint is reported at the first entry that it alone vouches for: which of
+    the entries since the previous good checkpoint was changed, a root cannot tell."""
     size, stored_root, text = row
-    where = size - 1 if size else None
+    where = vouched if size else None
     try:
         signed = note.open_checkpoint(text, [verifier])
     except ValueError as exc:

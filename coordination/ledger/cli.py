@@ -32,11 +32,13 @@ def read_snapshot() -> Iterator[None]:
 
     The engine begins IMMEDIATE outside requests (db.py); a long verify or export must
     not stall every writer, so it runs as the GET requests do: a deferred transaction,
-    which WAL keeps a consistent snapshot. PostgreSQL queries are bounded by size instead.
+    which WAL keeps a consistent snapshot. PostgreSQL gets REPEATABLE READ for the same.
     """
     db.session.commit()
     with current_app.test_request_context("/", method="GET"):
         try:
+            if db.session.get_bind().dialect.name == "postgresql":
+                db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             yield
         finally:
             db.session.rollback()
