@@ -1,4 +1,4 @@
-"""Template helpers: navigation by role, labels and date formatting."""
+"""Template helpers: navigation by role, safe links, labels and date formatting."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from coordination.accounts.models import Role
 
@@ -55,6 +56,14 @@ def nav_items() -> list[NavItem]:
     return items
 
 
+def url_or_none(endpoint: str, **values: Any) -> str | None:
+    """The URL of an endpoint, or None while the module that serves it is not installed."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
 def current_locale() -> str:
     return str(get_locale() or "ru")
 
@@ -64,7 +73,12 @@ def role_label(role: Role) -> str:
 
 
 def init_templating(app: Flask) -> None:
-    app.jinja_env.globals.update(nav_items=nav_items, current_locale=current_locale, role_label=role_label)
+    app.jinja_env.globals.update(
+        nav_items=nav_items,
+        current_locale=current_locale,
+        role_label=role_label,
+        url_or_none=url_or_none,
+    )
 
     @app.template_filter("datetime")
     def _datetime(value: datetime | None, fmt: str = "medium") -> str:
