@@ -43,11 +43,20 @@ def test_staff_registers_and_reads_a_household_with_personal_fields(client, sess
     coord = auth(session, Role.COORDINATOR)
     f.region(session, "RU-VLA")
     session.commit()
-    body = {"kind": "household", "region": "RU-VLA", "private_name": "Петрова Ольга", "phone": "+7 915 000-12-34"}
+    body = {
+        "kind": "household",
+        "region": "RU-VLA",
+        "private_name": "Петрова Ольга",
+        "phone": "+7 915 000-12-34",
+    }
     resp = client.post(f"{API}/parties", json=body, headers=coord)
     assert resp.status_code == 201, resp.get_json()
     out = resp.get_json()
-    assert out["display_name"].startswith("Household ") and out["region"] == "RU-VLA" and out["version"] == 1
+    assert (
+        out["display_name"].startswith("Household ")
+        and out["region"] == "RU-VLA"
+        and out["version"] == 1
+    )
     assert out["personal"]["private_name"] == "Петрова Ольга"
     stored = raw_row(session, "party", out["id"], "private_name", "phone")
     assert all("Петрова" not in v and "000-12" not in v for v in stored)
@@ -67,7 +76,10 @@ def test_auditor_gets_public_parties_without_personal_fields(client, session):
     assert "111-22" not in str(page)
     problem(client.get(f"{API}/parties/{household.id}", headers=auditor), 404)
     assert client.get(f"{API}/parties/{group.id}", headers=auditor).get_json()["personal"] is None
-    problem(client.post(f"{API}/parties", json={"kind": "group", "display_name": "x"}, headers=auditor), 403)
+    problem(
+        client.post(f"{API}/parties", json={"kind": "group", "display_name": "x"}, headers=auditor),
+        403,
+    )
     problem(client.patch(f"{API}/parties/{group.id}", json={"version": 1}, headers=auditor), 403)
 
 
@@ -82,14 +94,25 @@ def test_patch_with_stale_version_is_409_and_changes_nothing(client, session):
     admin = auth(session, Role.ADMIN)
     party = f.party(session, PartyKind.GROUP, display_name="Первое")
     session.commit()
-    resp = client.patch(f"{API}/parties/{party.id}", json={"version": 1, "display_name": "Второе"}, headers=admin)
+    resp = client.patch(
+        f"{API}/parties/{party.id}", json={"version": 1, "display_name": "Второе"}, headers=admin
+    )
     assert resp.status_code == 200 and resp.get_json()["version"] == 2
-    body = problem(client.patch(f"{API}/parties/{party.id}", json={"version": 1, "display_name": "Третье"}, headers=admin), 409)
+    body = problem(
+        client.patch(
+            f"{API}/parties/{party.id}",
+            json={"version": 1, "display_name": "Третье"},
+            headers=admin,
+        ),
+        409,
+    )
     assert "Someone else" in body["detail"]
     session.expire_all()
     assert party.display_name == "Второе"
     assert ledger(session, "party.updated")[-1]["data"]["name"] == "Второе"
-    resp = client.patch(f"{API}/parties/{party.id}", json={"version": 2, "active": False}, headers=admin)
+    resp = client.patch(
+        f"{API}/parties/{party.id}", json={"version": 2, "active": False}, headers=admin
+    )
     assert resp.get_json()["active"] is False
 
 
@@ -109,7 +132,17 @@ def test_party_list_pages_and_searches(client, session):
 
 @pytest.mark.parametrize(
     "query",
-    ["page=0", "page=99999999999999999999", "per_page=100000", "q=" + "x" * 101, "q=a%00b", "kind=alien", "status=maybe", "unknown=1", "region=Kostroma"],
+    [
+        "page=0",
+        "page=99999999999999999999",
+        "per_page=100000",
+        "q=" + "x" * 101,
+        "q=a%00b",
+        "kind=alien",
+        "status=maybe",
+        "unknown=1",
+        "region=Kostroma",
+    ],
 )
 def test_bad_list_queries_are_400(client, session, query):
     admin = auth(session, Role.ADMIN)
@@ -136,10 +169,27 @@ def test_bad_party_bodies_are_400(client, session, payload):
 
 def test_domain_refusals_and_unknown_ids(client, session):
     admin = auth(session, Role.ADMIN)
-    problem(client.post(f"{API}/parties", json={"kind": "household"}, headers=admin), 400)  # no real name
-    problem(client.post(f"{API}/parties", json={"kind": "group", "display_name": "x", "region": "RU-ZZ"}, headers=admin), 400)
+    problem(
+        client.post(f"{API}/parties", json={"kind": "household"}, headers=admin), 400
+    )  # no real name
+    problem(
+        client.post(
+            f"{API}/parties",
+            json={"kind": "group", "display_name": "x", "region": "RU-ZZ"},
+            headers=admin,
+        ),
+        400,
+    )
     problem(client.post(f"{API}/parties", data="not json", headers=admin), 400)
-    for path in ("/parties/987654", "/parties/99999999999999", "/locations/5", "/regions/5", "/items/5", "/categories/5", "/users/99999999999"):
+    for path in (
+        "/parties/987654",
+        "/parties/99999999999999",
+        "/locations/5",
+        "/regions/5",
+        "/items/5",
+        "/categories/5",
+        "/users/99999999999",
+    ):
         problem(client.get(f"{API}{path}", headers=admin), 404)
     problem(client.patch(f"{API}/parties/99999999999", json={"version": 1}, headers=admin), 404)
     problem(client.patch(f"{API}/parties/1", json={"version": 99999999999}, headers=admin), 400)
@@ -151,20 +201,42 @@ def test_domain_refusals_and_unknown_ids(client, session):
 def test_locations_and_regions(client, session):
     admin = auth(session, Role.ADMIN)
     coord = auth(session, Role.COORDINATOR)
-    resp = client.post(f"{API}/regions", json={"code": "RU-VLA", "name_ru": "Владимирская область", "name_en": "Vladimir Oblast"}, headers=admin)
+    resp = client.post(
+        f"{API}/regions",
+        json={"code": "RU-VLA", "name_ru": "Владимирская область", "name_en": "Vladimir Oblast"},
+        headers=admin,
+    )
     assert resp.status_code == 201
-    problem(client.post(f"{API}/regions", json={"code": "RU-KOS", "name_ru": "x", "name_en": "x"}, headers=coord), 403)
+    problem(
+        client.post(
+            f"{API}/regions", json={"code": "RU-KOS", "name_ru": "x", "name_en": "x"}, headers=coord
+        ),
+        403,
+    )
     assert client.get(f"{API}/regions?q=vladimir", headers=coord).get_json()["total"] == 1
     group = f.party(session, PartyKind.GROUP)
     household = f.party(session, PartyKind.HOUSEHOLD, private_name="x")
     session.commit()
-    body = {"name": "Хаб", "kind": "hub", "region": "RU-VLA", "town": "Владимир", "party": group.public_id}
+    body = {
+        "name": "Хаб",
+        "kind": "hub",
+        "region": "RU-VLA",
+        "town": "Владимир",
+        "party": group.public_id,
+    }
     resp = client.post(f"{API}/locations", json=body, headers=coord)
     assert resp.status_code == 201 and resp.get_json()["party"] == group.public_id
     loc_id = resp.get_json()["id"]
-    problem(client.post(f"{API}/locations", json={**body, "party": household.public_id}, headers=coord), 400)
-    problem(client.post(f"{API}/locations", json={**body, "party": "not-an-id"}, headers=coord), 400)
-    resp = client.patch(f"{API}/locations/{loc_id}", json={"name": "Хаб-2", "party": None}, headers=coord)
+    problem(
+        client.post(f"{API}/locations", json={**body, "party": household.public_id}, headers=coord),
+        400,
+    )
+    problem(
+        client.post(f"{API}/locations", json={**body, "party": "not-an-id"}, headers=coord), 400
+    )
+    resp = client.patch(
+        f"{API}/locations/{loc_id}", json={"name": "Хаб-2", "party": None}, headers=coord
+    )
     assert resp.get_json()["name"] == "Хаб-2" and resp.get_json()["party"] is None
     assert client.get(f"{API}/locations?q=хаб-2", headers=coord).get_json()["total"] == 1
     problem(client.get(f"{API}/locations", headers=auth(session, Role.AUDITOR)), 403)
@@ -183,14 +255,35 @@ def test_items_for_everyone_and_admin_edits(client, session):
     assert page["items"][0]["sizes"] == ["39-41", "42-44", "45-47"]
     kit = client.get(f"{API}/items?category=MEDICAL&per_page=50", headers=family).get_json()
     assert "MED-KIT" in {i["code"] for i in kit["items"]}
-    problem(client.post(f"{API}/items", json={"code": "X1", "name_ru": "x", "name_en": "x", "unit": "piece"}, headers=family), 403)
-    body = {"code": "trench-kit", "name_ru": "Набор свечей", "name_en": "Candle set", "unit": "set", "category": "HEAT",
-            "sizes": [" A ", "a", "B"], "is_kit": True, "components": [{"code": "TRENCH-CANDLE", "quantity": 6}]}
+    problem(
+        client.post(
+            f"{API}/items",
+            json={"code": "X1", "name_ru": "x", "name_en": "x", "unit": "piece"},
+            headers=family,
+        ),
+        403,
+    )
+    body = {
+        "code": "trench-kit",
+        "name_ru": "Набор свечей",
+        "name_en": "Candle set",
+        "unit": "set",
+        "category": "HEAT",
+        "sizes": [" A ", "a", "B"],
+        "is_kit": True,
+        "components": [{"code": "TRENCH-CANDLE", "quantity": 6}],
+    }
     resp = client.post(f"{API}/items", json=body, headers=admin)
     assert resp.status_code == 201, resp.get_json()
     out = resp.get_json()
-    assert out["code"] == "TRENCH-KIT" and out["sizes"] == ["A", "B"] and out["components"] == [{"code": "TRENCH-CANDLE", "quantity": 6}]
-    assert ledger(session, "item.created")[-1]["data"]["components"] == [{"code": "TRENCH-CANDLE", "quantity": 6}]
+    assert (
+        out["code"] == "TRENCH-KIT"
+        and out["sizes"] == ["A", "B"]
+        and out["components"] == [{"code": "TRENCH-CANDLE", "quantity": 6}]
+    )
+    assert ledger(session, "item.created")[-1]["data"]["components"] == [
+        {"code": "TRENCH-CANDLE", "quantity": 6}
+    ]
     resp = client.patch(f"{API}/items/{out['id']}", json={"active": False}, headers=admin)
     assert resp.get_json()["active"] is False
     problem(client.get(f"{API}/items/{out['id']}", headers=family), 404)
@@ -199,11 +292,40 @@ def test_items_for_everyone_and_admin_edits(client, session):
 
 def test_kit_cycle_via_api_is_400(client, session):
     admin = auth(session, Role.ADMIN)
-    a = client.post(f"{API}/items", json={"code": "KIT-A", "name_ru": "а", "name_en": "a", "unit": "kit", "is_kit": True}, headers=admin).get_json()
-    client.post(f"{API}/items", json={"code": "KIT-B", "name_ru": "б", "name_en": "b", "unit": "kit", "is_kit": True, "components": [{"code": "KIT-A", "quantity": 1}]}, headers=admin)
-    body = problem(client.patch(f"{API}/items/{a['id']}", json={"components": [{"code": "KIT-B", "quantity": 1}]}, headers=admin), 400)
+    a = client.post(
+        f"{API}/items",
+        json={"code": "KIT-A", "name_ru": "а", "name_en": "a", "unit": "kit", "is_kit": True},
+        headers=admin,
+    ).get_json()
+    client.post(
+        f"{API}/items",
+        json={
+            "code": "KIT-B",
+            "name_ru": "б",
+            "name_en": "b",
+            "unit": "kit",
+            "is_kit": True,
+            "components": [{"code": "KIT-A", "quantity": 1}],
+        },
+        headers=admin,
+    )
+    body = problem(
+        client.patch(
+            f"{API}/items/{a['id']}",
+            json={"components": [{"code": "KIT-B", "quantity": 1}]},
+            headers=admin,
+        ),
+        400,
+    )
     assert "itself" in body["detail"]
-    body = problem(client.patch(f"{API}/items/{a['id']}", json={"components": [{"code": "KIT-A", "quantity": 1}]}, headers=admin), 400)
+    body = problem(
+        client.patch(
+            f"{API}/items/{a['id']}",
+            json={"components": [{"code": "KIT-A", "quantity": 1}]},
+            headers=admin,
+        ),
+        400,
+    )
     assert "itself" in body["detail"]
     assert session.scalars(select(Item).where(Item.code == "KIT-A")).one().components == []
 
@@ -230,13 +352,29 @@ def test_bad_item_bodies_are_400(client, session, patch):
 
 def test_categories(client, session):
     admin = auth(session, Role.ADMIN)
-    resp = client.post(f"{API}/categories", json={"code": "heat", "name_ru": "Обогрев", "name_en": "Heat"}, headers=admin)
+    resp = client.post(
+        f"{API}/categories",
+        json={"code": "heat", "name_ru": "Обогрев", "name_en": "Heat"},
+        headers=admin,
+    )
     assert resp.status_code == 201 and resp.get_json()["code"] == "HEAT"
     cid = resp.get_json()["id"]
-    assert client.patch(f"{API}/categories/{cid}", json={"name_en": "Heat and light"}, headers=admin).get_json()["name_en"] == "Heat and light"
+    assert (
+        client.patch(
+            f"{API}/categories/{cid}", json={"name_en": "Heat and light"}, headers=admin
+        ).get_json()["name_en"]
+        == "Heat and light"
+    )
     volunteer = auth(session, Role.VOLUNTEER)
     assert client.get(f"{API}/categories", headers=volunteer).get_json()["total"] == 1
-    problem(client.post(f"{API}/categories", json={"code": "X", "name_ru": "x", "name_en": "x"}, headers=volunteer), 403)
+    problem(
+        client.post(
+            f"{API}/categories",
+            json={"code": "X", "name_ru": "x", "name_en": "x"},
+            headers=volunteer,
+        ),
+        403,
+    )
 
 
 # ---- users --------------------------------------------------------------------------------
@@ -247,12 +385,22 @@ def test_users_api_is_admin_only_and_keeps_usernames_out_of_the_ledger(client, s
     household = f.party(session, PartyKind.HOUSEHOLD, private_name="x")
     session.commit()
     problem(client.get(f"{API}/users", headers=auth(session, Role.COORDINATOR)), 403)
-    body = {"username": "olga-p", "password": f.PASSWORD, "role": "family", "party": household.public_id}
+    body = {
+        "username": "olga-p",
+        "password": f.PASSWORD,
+        "role": "family",
+        "party": household.public_id,
+    }
     resp = client.post(f"{API}/users", json=body, headers=admin)
     assert resp.status_code == 201, resp.get_json()
     out = resp.get_json()
     assert out["party"] == household.public_id and "password" not in str(out).lower()
-    problem(client.post(f"{API}/users", json={**body, "username": "other", "party": None}, headers=admin), 400)
+    problem(
+        client.post(
+            f"{API}/users", json={**body, "username": "other", "party": None}, headers=admin
+        ),
+        400,
+    )
     problem(client.post(f"{API}/users", json={**body, "username": "x\x00y"}, headers=admin), 400)
     problem(client.post(f"{API}/users", json={**body, "username": "olga-p"}, headers=admin), 409)
     assert "olga-p" not in ledger_text(session)
@@ -267,7 +415,15 @@ def test_users_api_is_admin_only_and_keeps_usernames_out_of_the_ledger(client, s
 
 def test_openapi_describes_the_new_endpoints(client):
     doc = client.get(f"{API}/openapi.json").get_json()
-    for path in ("/parties", "/parties/{party_id}", "/locations", "/regions", "/items", "/categories", "/users"):
+    for path in (
+        "/parties",
+        "/parties/{party_id}",
+        "/locations",
+        "/regions",
+        "/items",
+        "/categories",
+        "/users",
+    ):
         assert f"{API}{path}" in doc["paths"], path
 
 

@@ -41,7 +41,10 @@ def test_sizes_are_bounded(text):
 def test_components_parse_from_lines():
     text = "tourniquet 1\nCHEST-SEAL x 2\n\n  NITRILE-GLOVES: 3 \nRESCUE-BLANKET"
     assert services.parse_components(text) == [
-        ("TOURNIQUET", 1), ("CHEST-SEAL", 2), ("NITRILE-GLOVES", 3), ("RESCUE-BLANKET", 1),
+        ("TOURNIQUET", 1),
+        ("CHEST-SEAL", 2),
+        ("NITRILE-GLOVES", 3),
+        ("RESCUE-BLANKET", 1),
     ]
     with pytest.raises(DomainError):
         services.parse_components("two tourniquets please")
@@ -82,8 +85,12 @@ def test_admin_creates_an_item_with_sizes_and_the_ledger_records_it(app, session
     cat = services.create_category(session, None, "CLOTHING", "Одежда", "Clothing")
     session.commit()
     data = {
-        "code": "wool-socks", "name_ru": "Шерстяные носки", "name_en": "Wool socks", "unit": "pair",
-        "category_id": str(cat.id), "sizes": "39-41, 42-44, 39-41, 45-47",
+        "code": "wool-socks",
+        "name_ru": "Шерстяные носки",
+        "name_en": "Wool socks",
+        "unit": "pair",
+        "category_id": str(cat.id),
+        "sizes": "39-41, 42-44, 39-41, 45-47",
     }
     resp = client.post("/catalog/items/new", data=data)
     assert resp.status_code == 302
@@ -91,8 +98,12 @@ def test_admin_creates_an_item_with_sizes_and_the_ledger_records_it(app, session
     assert item.sizes == ["39-41", "42-44", "45-47"] and item.unit == UnitOfMeasure.PAIR
     entry = ledger(session, "item.created")[-1]["data"]
     assert entry == {
-        "code": "WOOL-SOCKS", "names": {"ru": "Шерстяные носки", "en": "Wool socks"}, "unit": "pair",
-        "sizes": ["39-41", "42-44", "45-47"], "active": True, "category": "CLOTHING",
+        "code": "WOOL-SOCKS",
+        "names": {"ru": "Шерстяные носки", "en": "Wool socks"},
+        "unit": "pair",
+        "sizes": ["39-41", "42-44", "45-47"],
+        "active": True,
+        "category": "CLOTHING",
     }
     assert client.post("/catalog/items/new", data=data).status_code == 400  # code taken
     bad = {**data, "code": "ANOTHER", "sizes": "x" * 40}
@@ -106,14 +117,23 @@ def test_admin_builds_a_kit_edits_it_and_deactivates_an_item(app, session):
     f.item(session, code="CHEST-SEAL")
     session.commit()
     data = {
-        "code": "MED-KIT", "name_ru": "Аптечка", "name_en": "Medical kit", "unit": "kit",
-        "category_id": "0", "is_kit": "y", "components": "TOURNIQUET 1\nCHEST-SEAL x 2",
+        "code": "MED-KIT",
+        "name_ru": "Аптечка",
+        "name_en": "Medical kit",
+        "unit": "kit",
+        "category_id": "0",
+        "is_kit": "y",
+        "components": "TOURNIQUET 1\nCHEST-SEAL x 2",
     }
     assert client.post("/catalog/items/new", data=data).status_code == 302
     kit = session.scalars(select(Item).where(Item.code == "MED-KIT")).one()
-    assert sorted((c.component.code, c.quantity) for c in kit.components) == [("CHEST-SEAL", 2), ("TOURNIQUET", 1)]
+    assert sorted((c.component.code, c.quantity) for c in kit.components) == [
+        ("CHEST-SEAL", 2),
+        ("TOURNIQUET", 1),
+    ]
     assert ledger(session, "item.created")[-1]["data"]["components"] == [
-        {"code": "TOURNIQUET", "quantity": 1}, {"code": "CHEST-SEAL", "quantity": 2},
+        {"code": "TOURNIQUET", "quantity": 1},
+        {"code": "CHEST-SEAL", "quantity": 2},
     ]
     form = client.get(f"/catalog/items/{kit.id}/edit").get_data(as_text=True)
     stamp = re.search(r'name="stamp" type="hidden" value="([0-9a-f]+)"', form).group(1)
@@ -121,14 +141,29 @@ def test_admin_builds_a_kit_edits_it_and_deactivates_an_item(app, session):
     assert client.post(f"/catalog/items/{kit.id}/edit", data=edit).status_code == 302
     session.expire_all()
     assert [(c.component.code, c.quantity) for c in kit.components] == [("TOURNIQUET", 3)]
-    assert ledger(session, "item.updated")[-1]["data"]["components"] == [{"code": "TOURNIQUET", "quantity": 3}]
+    assert ledger(session, "item.updated")[-1]["data"]["components"] == [
+        {"code": "TOURNIQUET", "quantity": 3}
+    ]
     # The stamp is stale now: refused, nothing overwritten.
-    assert client.post(f"/catalog/items/{kit.id}/edit", data={**edit, "components": "CHEST-SEAL 1"}).status_code == 409
+    assert (
+        client.post(
+            f"/catalog/items/{kit.id}/edit", data={**edit, "components": "CHEST-SEAL 1"}
+        ).status_code
+        == 409
+    )
     session.expire_all()
     assert [(c.component.code, c.quantity) for c in kit.components] == [("TOURNIQUET", 3)]
     # An unknown component and components on a non-kit are refused.
-    assert client.post("/catalog/items/new", data={**data, "code": "KIT2", "components": "NOPE 1"}).status_code == 400
-    assert client.post("/catalog/items/new", data={**data, "code": "KIT3", "is_kit": ""}).status_code == 400
+    assert (
+        client.post(
+            "/catalog/items/new", data={**data, "code": "KIT2", "components": "NOPE 1"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post("/catalog/items/new", data={**data, "code": "KIT3", "is_kit": ""}).status_code
+        == 400
+    )
     assert client.post(f"/catalog/items/{t.id}/deactivate").status_code == 302
     session.expire_all()
     assert t.active is False
@@ -143,7 +178,13 @@ def test_a_kit_cannot_contain_itself_directly_or_through_another_kit(app, sessio
     session.commit()
 
     def fields(*components: tuple[str, int]) -> services.ItemFields:
-        return services.ItemFields(name_ru="к", name_en="k", unit=UnitOfMeasure.KIT, is_kit=True, components=list(components))
+        return services.ItemFields(
+            name_ru="к",
+            name_en="k",
+            unit=UnitOfMeasure.KIT,
+            is_kit=True,
+            components=list(components),
+        )
 
     with pytest.raises(DomainError, match="itself"):
         services.update_item(session, None, a, None, fields(("KIT-A", 1)))
@@ -161,22 +202,43 @@ def test_a_kit_cannot_contain_itself_directly_or_through_another_kit(app, sessio
 
 def test_kit_cycle_is_refused_through_the_form(app, session):
     client, admin = signed_in(app, session, Role.ADMIN)
-    a = services.create_item(session, admin, "KIT-A", services.ItemFields("а", "a", UnitOfMeasure.KIT, is_kit=True))
+    a = services.create_item(
+        session, admin, "KIT-A", services.ItemFields("а", "a", UnitOfMeasure.KIT, is_kit=True)
+    )
     f.item(session, code="PART")
     session.flush()
-    services.create_item(session, admin, "KIT-B", services.ItemFields("б", "b", UnitOfMeasure.KIT, is_kit=True, components=[("KIT-A", 1)]))
+    services.create_item(
+        session,
+        admin,
+        "KIT-B",
+        services.ItemFields("б", "b", UnitOfMeasure.KIT, is_kit=True, components=[("KIT-A", 1)]),
+    )
     session.commit()
     stamp = services.item_stamp(a)
-    data = {"stamp": stamp, "name_ru": "а", "name_en": "a", "unit": "kit", "category_id": "0", "is_kit": "y", "components": "KIT-B 1"}
+    data = {
+        "stamp": stamp,
+        "name_ru": "а",
+        "name_en": "a",
+        "unit": "kit",
+        "category_id": "0",
+        "is_kit": "y",
+        "components": "KIT-B 1",
+    }
     resp = client.post(f"/catalog/items/{a.id}/edit", data=data)
-    assert resp.status_code == 400 and "itself" in resp.get_data(as_text=True)
+    assert resp.status_code == 400 and 'id="components-err"' in resp.get_data(as_text=True)
     session.expire_all()
     assert a.components == []
 
 
 def test_categories_admin(app, session):
     client, _admin = signed_in(app, session, Role.ADMIN)
-    assert client.post("/catalog/categories/new", data={"code": "heat", "name_ru": "Обогрев", "name_en": "Heat"}).status_code == 302
+    assert (
+        client.post(
+            "/catalog/categories/new",
+            data={"code": "heat", "name_ru": "Обогрев", "name_en": "Heat"},
+        ).status_code
+        == 302
+    )
     cat = session.scalars(select(Category)).one()
     assert cat.code == "HEAT" and ledger(session, "category.created")
     assert "HEAT" in client.get("/catalog/categories").get_data(as_text=True)
@@ -186,7 +248,10 @@ def test_categories_admin(app, session):
     session.expire_all()
     assert cat.name_en == "Heat and light"
     # The same stamp is stale now.
-    assert client.post(f"/catalog/categories/{cat.id}/edit", data={**data, "name_en": "x"}).status_code == 409
+    assert (
+        client.post(f"/catalog/categories/{cat.id}/edit", data={**data, "name_en": "x"}).status_code
+        == 409
+    )
     session.expire_all()
     assert cat.name_en == "Heat and light"
 
@@ -206,4 +271,9 @@ def test_seed_is_idempotent_and_recorded(app, session):
     assert socks.sizes == ["39-41", "42-44", "45-47"] and gloves.sizes == ["M", "L", "XL"]
     assert thermal.sizes == ["S", "M", "L", "XL", "XXL"]
     kit = session.scalars(select(Item).where(Item.code == "MED-KIT")).one()
-    assert kit.is_kit and {c.component.code for c in kit.components} >= {"TOURNIQUET", "HEMO-BANDAGE", "CHEST-SEAL", "NITRILE-GLOVES"}
+    assert kit.is_kit and {c.component.code for c in kit.components} >= {
+        "TOURNIQUET",
+        "HEMO-BANDAGE",
+        "CHEST-SEAL",
+        "NITRILE-GLOVES",
+    }

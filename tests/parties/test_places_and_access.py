@@ -33,8 +33,16 @@ PAGES = {
     "deactivate_user": ("POST", "/admin/users/{user}/deactivate"),
 }
 STAFF_PAGES = {
-    "list_parties", "view_party", "new_party", "edit_party", "deactivate_party",
-    "list_locations", "new_location", "edit_location", "deactivate_location", "list_regions",
+    "list_parties",
+    "view_party",
+    "new_party",
+    "edit_party",
+    "deactivate_party",
+    "list_locations",
+    "new_location",
+    "edit_location",
+    "deactivate_location",
+    "list_regions",
 }
 ALLOWED = {
     Role.ADMIN: set(PAGES),
@@ -69,8 +77,11 @@ def test_permission_matrix(app, session, role):
 def test_unknown_ids_are_404(app, session, ident):
     client, _admin = signed_in(app, session, Role.ADMIN)
     for template in (
-        "/admin/parties/{}", "/admin/parties/{}/edit", "/admin/locations/{}/edit",
-        "/admin/regions/{}/edit", "/admin/users/{}/edit",
+        "/admin/parties/{}",
+        "/admin/parties/{}/edit",
+        "/admin/locations/{}/edit",
+        "/admin/regions/{}/edit",
+        "/admin/users/{}/edit",
     ):
         assert client.get(template.format(ident)).status_code == 404, template
     assert client.post(f"/admin/parties/{ident}/deactivate").status_code == 404
@@ -86,12 +97,24 @@ def test_location_lifecycle(app, session):
     region = f.region(session, "RU-VLA")
     group = f.party(session, PartyKind.GROUP, display_name="Кружок")
     session.commit()
-    data = {"name": "Владимирский хаб", "kind": "hub", "region_id": str(region.id), "town": "Владимир", "party_id": str(group.id)}
+    data = {
+        "name": "Владимирский хаб",
+        "kind": "hub",
+        "region_id": str(region.id),
+        "town": "Владимир",
+        "party_id": str(group.id),
+    }
     assert client.post("/admin/locations/new", data=data).status_code == 302
     loc = session.scalars(select(Location)).one()
     entry = ledger(session, "location.registered")[-1]["data"]
-    assert entry == {"location": loc.public_id, "kind": "hub", "name": "Владимирский хаб", "region": "RU-VLA", "party": group.public_id}
-    assert "Владимир\"" not in str(entry)  # the town stays out
+    assert entry == {
+        "location": loc.public_id,
+        "kind": "hub",
+        "name": "Владимирский хаб",
+        "region": "RU-VLA",
+        "party": group.public_id,
+    }
+    assert 'Владимир"' not in str(entry)  # the town stays out
     page = client.get("/admin/locations?q=хаб").get_data(as_text=True)
     assert "Владимирский хаб" in page
     form = client.get(f"/admin/locations/{loc.id}/edit").get_data(as_text=True)
@@ -117,24 +140,50 @@ def test_location_cannot_belong_to_a_household_or_lack_a_region(app, session):
     region = f.region(session)
     household = f.party(session, PartyKind.HOUSEHOLD, private_name="x")
     session.commit()
-    data = {"name": "Дом", "kind": "warehouse", "region_id": str(region.id), "party_id": str(household.id)}
+    data = {
+        "name": "Дом",
+        "kind": "warehouse",
+        "region_id": str(region.id),
+        "party_id": str(household.id),
+    }
     assert client.post("/admin/locations/new", data=data).status_code == 400
-    assert client.post("/admin/locations/new", data={**data, "party_id": "0", "region_id": "0"}).status_code == 400
+    assert (
+        client.post(
+            "/admin/locations/new", data={**data, "party_id": "0", "region_id": "0"}
+        ).status_code
+        == 400
+    )
     assert session.scalar(select(Location.id)) is None
 
 
 def test_admin_adds_and_renames_a_region(app, session):
     client, admin = signed_in(app, session, Role.ADMIN)
-    resp = client.post("/admin/regions/new", data={"code": "ru-kos", "name_ru": "Костромская область", "name_en": "Kostroma Oblast"})
+    resp = client.post(
+        "/admin/regions/new",
+        data={"code": "ru-kos", "name_ru": "Костромская область", "name_en": "Kostroma Oblast"},
+    )
     assert resp.status_code == 302
     region = session.scalars(select(Region).where(Region.code == "RU-KOS")).one()
     assert ledger(session, "region.created")[-1]["data"]["region"] == "RU-KOS"
-    assert client.post("/admin/regions/new", data={"code": "RU-KOS", "name_ru": "x", "name_en": "x"}).status_code == 400
-    assert client.post("/admin/regions/new", data={"code": "Kostroma", "name_ru": "x", "name_en": "x"}).status_code == 400
+    assert (
+        client.post(
+            "/admin/regions/new", data={"code": "RU-KOS", "name_ru": "x", "name_en": "x"}
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            "/admin/regions/new", data={"code": "Kostroma", "name_ru": "x", "name_en": "x"}
+        ).status_code
+        == 400
+    )
     stamp = places.region_stamp(region)
     places.update_region(session, admin, region, stamp, "Костромская обл.", "Kostroma Oblast")
     session.commit()
-    resp = client.post(f"/admin/regions/{region.id}/edit", data={"stamp": stamp, "name_ru": "Старое", "name_en": "Old"})
+    resp = client.post(
+        f"/admin/regions/{region.id}/edit",
+        data={"stamp": stamp, "name_ru": "Старое", "name_en": "Old"},
+    )
     assert resp.status_code == 409
     session.expire_all()
     assert region.name_ru == "Костромская обл."

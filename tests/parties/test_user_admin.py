@@ -14,7 +14,13 @@ from tests.security.isolation import isolated_client
 
 
 def _new_user(**kw: str) -> dict[str, str]:
-    data = {"username": "maria-k", "password": f.PASSWORD, "role": "family", "party_id": "0", "region_id": "0"}
+    data = {
+        "username": "maria-k",
+        "password": f.PASSWORD,
+        "role": "family",
+        "party_id": "0",
+        "region_id": "0",
+    }
     data.update(kw)
     return data
 
@@ -23,7 +29,9 @@ def test_admin_creates_a_family_account_for_a_household(app, session):
     client, _admin = signed_in(app, session, Role.ADMIN)
     household = f.party(session, PartyKind.HOUSEHOLD, private_name="Иванова")
     session.commit()
-    data = _new_user(party_id=str(household.id), full_name="Мария Иванова", phone="+7 901 111-22-33")
+    data = _new_user(
+        party_id=str(household.id), full_name="Мария Иванова", phone="+7 901 111-22-33"
+    )
     assert client.post("/admin/users/new", data=data).status_code == 302
     user = session.scalars(select(User).where(User.username == "maria-k")).one()
     assert user.role == Role.FAMILY and user.party_id == household.id
@@ -42,13 +50,30 @@ def test_party_and_region_rules_are_enforced(app, session):
     group = f.party(session, PartyKind.GROUP)
     session.commit()
     # A family must act for a household, not a group.
-    assert client.post("/admin/users/new", data=_new_user(party_id=str(group.id))).status_code == 400
+    assert (
+        client.post("/admin/users/new", data=_new_user(party_id=str(group.id))).status_code == 400
+    )
     # A coordinator needs a region.
     assert client.post("/admin/users/new", data=_new_user(role="coordinator")).status_code == 400
     # Bad usernames, weak passwords and NUL bytes are form errors, never crashes.
-    assert client.post("/admin/users/new", data=_new_user(role="auditor", username="Мария")).status_code == 400
-    assert client.post("/admin/users/new", data=_new_user(role="auditor", password="password")).status_code == 400
-    assert client.post("/admin/users/new", data=_new_user(role="auditor", full_name="a\x00b")).status_code == 400
+    assert (
+        client.post(
+            "/admin/users/new", data=_new_user(role="auditor", username="Мария")
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            "/admin/users/new", data=_new_user(role="auditor", password="password")
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            "/admin/users/new", data=_new_user(role="auditor", full_name="a\x00b")
+        ).status_code
+        == 400
+    )
     assert session.scalar(select(User.id).where(User.username == "maria-k")) is None
     region = f.region(session)
     session.commit()
@@ -76,7 +101,10 @@ def test_edit_role_and_party(app, session):
     assert client.post(f"/admin/users/{user.id}/edit", data=data).status_code == 302
     session.expire_all()
     assert user.role == Role.VOLUNTEER and user.party_id == group.id
-    assert ledger(session, "account.role_changed")[-1]["data"] == {"user": user.public_id, "role": "volunteer"}
+    assert ledger(session, "account.role_changed")[-1]["data"] == {
+        "user": user.public_id,
+        "role": "volunteer",
+    }
     # The same stamp is stale now.
     data["role"] = "auditor"
     assert client.post(f"/admin/users/{user.id}/edit", data=data).status_code == 409
@@ -88,7 +116,10 @@ def test_admin_cannot_change_own_role_or_deactivate_self(app, session):
     client, admin = signed_in(app, session, Role.ADMIN)
     form = client.get(f"/admin/users/{admin.id}/edit").get_data(as_text=True)
     stamp = re.search(r'name="stamp" type="hidden" value="([0-9a-f]+)"', form).group(1)
-    resp = client.post(f"/admin/users/{admin.id}/edit", data={"stamp": stamp, "role": "auditor", "party_id": "0", "region_id": "0"})
+    resp = client.post(
+        f"/admin/users/{admin.id}/edit",
+        data={"stamp": stamp, "role": "auditor", "party_id": "0", "region_id": "0"},
+    )
     assert resp.status_code == 400
     client.post(f"/admin/users/{admin.id}/deactivate")
     session.expire_all()
