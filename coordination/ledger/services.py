@@ -9,27 +9,23 @@ entry on average), so proofs and checkpoints never rehash the log.
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from coordination.accounts.models import User
 from coordination.db import utcnow
 from coordination.ledger import merkle
 from coordination.ledger.canonical import canonical_json
-from coordination.ledger.models import LedgerEntry, LedgerHead, LedgerNode
+from coordination.ledger.models import LedgerEntry
 from coordination.ledger.privacy import check_public
-from coordination.ledger.proofs import fetch_nodes, node_getter
+from coordination.ledger.proofs import node_getter
+from coordination.ledger.store import AppendCursor
 
 SCHEMA_VERSION = 1
 KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 KIND_MAX = 48  # LedgerEntry.kind column width
 
-_head = cast(Table, LedgerHead.__table__)
-_CLAIM = update(_head).where(_head.c.id == 1).values(size=_head.c.size + 1).returning(_head.c.size)
-_INSERT_ENTRY = insert(cast(Table, LedgerEntry.__table__))
-_INSERT_NODES = insert(cast(Table, LedgerNode.__table__))
 
 
 def append(session: Session, actor: User | None, kind: str, data: dict[str, Any]) -> LedgerEntry:
@@ -73,38 +69,28 @@ def _append(
         "data": data,
     }
     body = canonical_json(fields)  # before the lock: a bad value fails without waiting
-    index = claim_index(session)
-    if supersedes is not None:
-        if supersedes >= index:
-            raise ValueError(f"entry {supersedes} does not exist yet; nothing to supersede")
-        body = canonical_json({**fields, "supersedes": supersedes})
-    leaf = merkle.leaf_hash(body.encode("utf-8"))
-    conn = session.connection()
-    row = {"idx": index, "kind": kind, "body": body, "leaf_hash": leaf, "created_at": now}
-    conn.execute(_INSERT_ENTRY, row)
-    rows = completed_nodes(session, index, leaf)
-    conn.execute(_INSERT_NODES, [{"level": lv, "position": p, "hash": h} for lv, p, h in rows])
-    # Inserted through Core (a third of the ORM's cost per append, which matters at
-    # thousands per second); the object joins the session as if loaded, for callers.
+    cursor = AppendCursor(session)
+    try:
+        index = cursor.claim()
+        if supersedes is not None:
+            if supersedes >= index:
+                raise ValueError(f"entry {supersedes} does not exist yet; nothing to supersede")
+            body = canonical_json({**fields, "supersedes": supersedes})
+        leaf = merkle.leaf_hash(body.encode("utf-8"))
+        cursor.insert_entry(index, kind, body, leaf, now)
+        cursor.insert_nodes(completed_nodes(cursor, index, leaf))
+    finally:
+        cursor.close()
+    # Written on the driver's cursor (store.py); the object joins the session as if loaded.
     entry = LedgerEntry(index=index, kind=kind, body=body, leaf_hash=leaf, created_at=now)
     make_transient_to_detached(entry)
     session.add(entry)
+    session.flush()  # the caller's own pending rows, so "flushed" means the whole change
     return entry
 
 
-def claim_index(session: Session) -> int:
-    """Take the next index, holding the head row's lock until the transaction ends.
-
-    One UPDATE both locks and advances the head: PostgreSQL holds the row lock, and on
-    SQLite the write lock is already held (writing transactions BEGIN IMMEDIATE). A second
-    writer waits here until the first commits, then reads the size the first left.
-    """
-    size = session.connection().execute(_CLAIM).scalar_one()
-    return int(size) - 1
-
-
-def completed_nodes(session: Session, index: int, leaf: bytes) -> list[tuple[int, int, bytes]]:
-    """The subtree rows leaf `index` completes, fetching their stored left halves in one query."""
+def completed_nodes(cursor: AppendCursor, index: int, leaf: bytes) -> list[tuple[int, int, bytes]]:
+    """The subtree rows leaf `index` completes, fetching their stored left halves at once."""
     wanted = [(level - 1, 2 * pos) for level, pos in merkle.complete_subtrees_ending_at(index)[1:]]
-    known = fetch_nodes(session, wanted)
+    known = cursor.fetch_nodes(wanted)
     return merkle.nodes_completed_by_append(index, leaf, node_getter(known))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from coordination.db import utcnow
 from coordination.ledger import merkle
 from coordination.ledger.canonical import canonical_json
 from coordination.ledger.models import LedgerEntry, LedgerNode
@@ -35,6 +37,21 @@ def test_indices_are_contiguous_from_zero_and_bodies_canonical(app, session):
     assert entries[3].body == canonical_json(body)  # sorted keys, no spaces, raw UTF-8
     assert "Вязальный" in entries[3].body
     assert entries[3].leaf_hash == merkle.leaf_hash(entries[3].body.encode("utf-8"))
+
+
+def test_rows_written_on_the_driver_cursor_read_back_like_orm_rows(app, session):
+    actor = f.user(session, f.Role.COORDINATOR)  # a row the ORM wrote, for comparison
+    entry = append(session, actor, "test.event", {"n": 1})
+    session.commit()
+    session.expire_all()
+    loaded = session.get(LedgerEntry, entry.index)
+    assert loaded.created_at == entry.created_at and loaded.created_at.tzinfo is not None
+    assert abs(loaded.created_at - utcnow()) < timedelta(minutes=5)
+    ours = session.execute(text("SELECT created_at FROM ledger_entry")).scalar_one()
+    orms = session.execute(text("SELECT created_at FROM user_account")).scalar_one()
+    assert type(ours) is type(orms)
+    if isinstance(ours, str):  # SQLite keeps text: the same format as the ORM's
+        assert len(ours) == len(orms) and ours[10] == orms[10]
 
 
 def test_rolled_back_append_leaves_no_gap(app, session):

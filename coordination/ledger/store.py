@@ -1,0 +1,83 @@
+"""The append's statements at the driver level, inside the session's own transaction.
+
+An append is four small statements (advance the head, insert the entry, read the stored
+left halves, insert the completed subtrees). Through SQLAlchemy Core each costs 25-50 µs
+of Python around 3-5 µs of SQLite, which alone would cap one process near 1,300 appends/s;
+on the driver's cursor the whole append costs well under 100 µs and the commit's fsync
+dominates, as it should. The SQL is plain and portable (SQLite ≥ 3.35 and PostgreSQL both
+take UPDATE ... RETURNING and row-value IN); only the parameter marker differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+
+from coordination.ledger.models import LedgerEntry
+
+KeyList = list[tuple[int, int]]
+
+
+# Written with "?" markers; PostgreSQL's driver wants "%s" in their place.
+_CLAIM = "UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size"
+_ENTRY = "INSERT INTO ledger_entry (idx, kind, body, leaf_hash, created_at) VALUES (?, ?, ?, ?, ?)"
+_NODE = "INSERT INTO ledger_node (level, position, hash) VALUES (?, ?, ?)"
+_FETCH = "SELECT level, position, hash FROM ledger_node WHERE (level, position) IN (PAIRS)"
+
+
+@cache
+def _sql(mark: str) -> dict[str, str]:
+    return {"claim": _CLAIM, "entry": _ENTRY.replace("?", mark), "node": _NODE.replace("?", mark)}
+
+
+@cache
+def _fetch_sql(mark: str, count: int) -> str:
+    return _FETCH.replace("PAIRS", ", ".join(["(?, ?)"] * count)).replace("?", mark)
+
+
+def _when_processor(dialect: Dialect) -> Callable[[datetime], Any]:
+    # The column type's own conversion, so rows written here read back exactly like ORM rows.
+    column = LedgerEntry.__table__.c.created_at
+    processor = column.type.bind_processor(dialect)
+    return processor if processor is not None else (lambda value: value)
+
+
+class AppendCursor:
+    """A DBAPI cursor on the session's connection, with the append's statements."""
+
+    def __init__(self, session: Session) -> None:
+        connection = session.connection()
+        dialect = connection.dialect
+        self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.sql = _sql(self.mark)
+        self.when = _when_processor(dialect)
+        self.cursor = connection.connection.cursor()
+
+    def close(self) -> None:
+        self.cursor.close()
+
+    def claim(self) -> int:
+        """Advance the head by one and return the index claimed; locks the head row."""
+        self.cursor.execute(self.sql["claim"])
+        row = self.cursor.fetchone()
+        if row is None:
+            raise RuntimeError("the ledger head row is missing; run the migrations")
+        return int(row[0]) - 1
+
+    def insert_entry(self, index: int, kind: str, body: str, leaf: bytes, now: datetime) -> None:
+        self.cursor.execute(self.sql["entry"], (index, kind, body, leaf, self.when(now)))
+
+    def fetch_nodes(self, keys: KeyList) -> dict[tuple[int, int], bytes]:
+        if not keys:
+            return {}
+        params = [value for key in keys for value in key]
+        self.cursor.execute(_fetch_sql(self.mark, len(keys)), params)
+        return {(int(lv), int(p)): bytes(h) for lv, p, h in self.cursor.fetchall()}
+
+    def insert_nodes(self, rows: Iterable[tuple[int, int, bytes]]) -> None:
+        self.cursor.executemany(self.sql["node"], list(rows))
