@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from tests.security.isolation import IsolatedClient, isolated_client
+
+
+@pytest.fixture
+def client(app: Flask) -> IsolatedClient:
+    """Each request gets its own `g`: Flask-Babel caches the locale there, as on a real server."""
+    return isolated_client(app)
