@@ -58,7 +58,13 @@ def only(*roles: str, ok: Outcome = 200, others: Outcome = 403) -> dict[str, Out
 
 
 def api(outcome: Outcome = 200, **per_role: Outcome) -> dict[str, Outcome]:
+    """An API endpoint for every role: no token → 401."""
     return {ANON: 401, **dict.fromkeys(SIGNED_IN, outcome), **per_role}
+
+
+def api_only(*roles: str, ok: Outcome = 200) -> dict[str, Outcome]:
+    """An API endpoint for some roles: no token → 401, other roles → 403."""
+    return {ANON: 401, **{r: (ok if r in roles else 403) for r in SIGNED_IN}}
 
 
 STAFF = ("coordinator", "admin")
@@ -85,6 +91,40 @@ POLICY: dict[str, dict[str, Any]] = {
     # --- api ---
     "api.openapi": {"expect": everyone(200)},
     "api.account_me": {"expect": api(200)},
+    # Writes are sent with an empty body, so a role that may write gets the 400 for it.
+    "api.catalog_list_items": {"expect": api(200)},
+    "api.catalog_get_item": {"expect": api(200)},
+    "api.catalog_create_item": {"expect": api_only("admin", ok=400)},
+    "api.catalog_update_item": {"expect": api_only("admin", ok=400)},
+    "api.catalog_list_categories": {"expect": api(200)},
+    "api.catalog_get_category": {"expect": api(200)},
+    "api.catalog_create_category": {"expect": api_only("admin", ok=400)},
+    "api.catalog_update_category": {"expect": api_only("admin", ok=400)},
+    "api.parties_list_parties": {"expect": api_only(*STAFF, "auditor")},
+    "api.parties_get_party": {
+        "expect": api_only(*STAFF, "auditor"),
+        "also": [
+            {
+                "fill": {"party_id": "household_id"},
+                "expect": api_only(*STAFF, "auditor") | {"auditor": 404},
+                "why": "auditors never see households",
+            }
+        ],
+    },
+    "api.parties_create_party": {"expect": api_only(*STAFF, ok=400)},
+    "api.parties_update_party": {"expect": api_only(*STAFF, ok=400)},
+    "api.parties_list_locations": {"expect": api_only(*STAFF)},
+    "api.parties_get_location": {"expect": api_only(*STAFF)},
+    "api.parties_create_location": {"expect": api_only(*STAFF, ok=400)},
+    "api.parties_update_location": {"expect": api_only(*STAFF, ok=400)},
+    "api.parties_list_regions": {"expect": api(200), "why": "region names are public"},
+    "api.parties_get_region": {"expect": api(200)},
+    "api.parties_create_region": {"expect": api_only("admin", ok=400)},
+    "api.parties_update_region": {"expect": api_only("admin", ok=400)},
+    "api.users_list_users": {"expect": api_only("admin")},
+    "api.users_get_user": {"expect": api_only("admin")},
+    "api.users_create_user": {"expect": api_only("admin", ok=400)},
+    "api.users_update_user": {"expect": api_only("admin", ok=400)},
     # --- admin: parties, locations, regions (staff; regions are admin-only to change) ---
     # Coordinators currently manage parties and locations in every region (permissions.STAFF);
     # DESIGN §1 says a coordinator runs "a hub or a region": revisit if that becomes a scope.
