@@ -184,10 +184,7 @@ def _check_consistency(session: Session, checkpoints: Sequence[tuple[int, bytes,
 
     for a, b in pairs:
         merkle.consistency_proof_from(merkle.subtree_from_stored(record), a[0], b[0])
-    keys = sorted(wanted)
-    known: dict[tuple[int, int], bytes] = {}
-    for i in range(0, len(keys), 500):
-        known.update(fetch_nodes(session, keys[i : i + 500]))
+    known = fetch_nodes(session, sorted(wanted))
     subtree = merkle.subtree_from_stored(node_getter(known))
     for a, b in pairs:
         proof = merkle.consistency_proof_from(subtree, a[0], b[0])

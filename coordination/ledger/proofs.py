@@ -10,19 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import bindparam, select, tuple_
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordination.ledger import merkle
-from coordination.ledger.models import LedgerHead, LedgerNode
+from coordination.ledger.models import LedgerHead
+from coordination.ledger.store import fetch_nodes
 
 T = TypeVar("T")
-_node = LedgerNode.__table__
 _PLACEHOLDER = bytes(merkle.HASH_SIZE)
-# Built once: appends and proofs run this thousands of times a second.
-_FETCH = select(_node.c.level, _node.c.position, _node.c.hash).where(
-    tuple_(_node.c.level, _node.c.position).in_(bindparam("keys", expanding=True))
-)
 
 
 class LedgerCorrupt(RuntimeError):
@@ -31,13 +27,6 @@ class LedgerCorrupt(RuntimeError):
 
 def head_size(session: Session) -> int:
     return int(session.execute(select(LedgerHead.size).where(LedgerHead.id == 1)).scalar_one())
-
-
-def fetch_nodes(session: Session, keys: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    if not keys:
-        return {}
-    rows = session.connection().execute(_FETCH, {"keys": keys})
-    return {(int(lv), int(p)): bytes(h) for lv, p, h in rows}
 
 
 def node_getter(known: dict[tuple[int, int], bytes]) -> merkle.NodeGetter:

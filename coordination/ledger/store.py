@@ -27,7 +27,10 @@ KeyList = list[tuple[int, int]]
 _CLAIM = "UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size"
 _ENTRY = "INSERT INTO ledger_entry (idx, kind, body, leaf_hash, created_at) VALUES (?, ?, ?, ?, ?)"
 _NODE = "INSERT INTO ledger_node (level, position, hash) VALUES (?, ?, ?)"
-_FETCH = "SELECT level, position, hash FROM ledger_node WHERE (level, position) IN (PAIRS)"
+# An OR of exact keys, not a row-value IN list: SQLite (3.40) scans the whole table for
+# `(level, position) IN ((?, ?), ...)` with more than one pair, but searches the primary
+# key once per term of an OR.
+_FETCH = "SELECT level, position, hash FROM ledger_node WHERE KEYS"
 
 
 @cache
@@ -37,7 +40,8 @@ def _sql(mark: str) -> dict[str, str]:
 
 @cache
 def _fetch_sql(mark: str, count: int) -> str:
-    return _FETCH.replace("PAIRS", ", ".join(["(?, ?)"] * count)).replace("?", mark)
+    keys = " OR ".join(["(level = ? AND position = ?)"] * count)
+    return _FETCH.replace("KEYS", keys).replace("?", mark)
 
 
 def _when_processor(dialect: Dialect) -> Callable[[datetime], Any]:
@@ -81,3 +85,16 @@ class AppendCursor:
 
     def insert_nodes(self, rows: Iterable[tuple[int, int, bytes]]) -> None:
         self.cursor.executemany(self.sql["node"], list(rows))
+
+
+def fetch_nodes(session: Session, keys: KeyList) -> dict[tuple[int, int], bytes]:
+    """Stored subtree hashes by (level, position), in one query per 500 keys."""
+    found: dict[tuple[int, int], bytes] = {}
+    if keys:
+        cursor = AppendCursor(session)
+        try:
+            for start in range(0, len(keys), 500):
+                found.update(cursor.fetch_nodes(keys[start : start + 500]))
+        finally:
+            cursor.close()
+    return found
