@@ -11,11 +11,11 @@ from coordination.accounts.models import Role
 from coordination.accounts.permissions import can_manage_catalog
 from coordination.api import bp
 from coordination.api.framework import Page, PageQuery, Strict, api_user, endpoint, paginate
-from coordination.api.parties import Label, Name, Search, SearchQuery, no_nul
 from coordination.catalog import services
 from coordination.catalog.models import Category, Item, UnitOfMeasure
 from coordination.db import db
 from coordination.errors import NotFound
+from coordination.parties.schemas import Label, Name, Search, SearchQuery, no_nul
 from coordination.parties.shared import N_, Invalid, clean_search, get_or_404, search_clause
 
 ADMIN = (Role.ADMIN,)

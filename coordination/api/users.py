@@ -11,7 +11,8 @@ from coordination.accounts import admin
 from coordination.accounts.models import Role, User
 from coordination.api import bp
 from coordination.api.framework import Page, Strict, api_user, endpoint, paginate
-from coordination.api.parties import (
+from coordination.db import db
+from coordination.parties.schemas import (
     STATUS,
     Name,
     Phone,
@@ -23,7 +24,6 @@ from coordination.api.parties import (
     party_for,
     region_for,
 )
-from coordination.db import db
 from coordination.parties.shared import clean_search, get_or_404
 
 ADMIN = (Role.ADMIN,)

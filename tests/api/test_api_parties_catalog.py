@@ -430,7 +430,7 @@ def test_openapi_describes_the_new_endpoints(client):
 def test_query_filter_literals_match_the_enums():
     from typing import get_args
 
-    from coordination.api import parties as api
+    from coordination.parties import schemas as api
 
     assert set(get_args(api.PartyKindName)) == {k.value for k in PartyKind}
     assert set(get_args(api.LocationKindName)) == {k.value for k in LocationKind}
