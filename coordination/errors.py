@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -67,8 +68,33 @@ TITLES = {
 }
 
 
+# Last resort when even the error template fails; static text, no inline script or style.
+FALLBACK_PAGE = (
+    '<!doctype html><html lang="ru"><meta charset="utf-8"><title>{status}</title>'
+    "<h1>{status}</h1><p>AidTrail не может сейчас ответить. Повторите попытку чуть позже.</p>"
+    "<p lang=\"en\">AidTrail cannot answer right now. Try again shortly.</p></html>"
+)
+
+
 def _page(status: int, message: str | None = None) -> tuple[str, int]:
-    return render_template("errors/error.html", status=status, message=message), status
+    try:
+        return render_template("errors/error.html", status=status, message=message), status
+    except Exception as exc:
+        # Usually the failure that brought us here again (the page loads the signed-in user
+        # for its menu and language): retry as a visitor, then fall back to plain text.
+        log.error("error page failed: %s", type(exc).__name__)
+        _forget_user()
+    try:
+        return render_template("errors/error.html", status=status, message=message), status
+    except Exception:
+        return FALLBACK_PAGE.format(status=status), status
+
+
+def _forget_user() -> None:
+    """Treat the rest of this request as a visitor's, so nothing loads the user again."""
+    from coordination.extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()
 
 
 def init_errors(app: Flask) -> None:
@@ -98,10 +124,13 @@ def init_errors(app: Flask) -> None:
         # because the transaction rolls back with the request.
         log.error("database unavailable: %s", type(exc).__name__)
         _rollback()
+        # The menu and language of the page would load the user from the database again.
+        _forget_user()
+        message = _("The database is unavailable; try again shortly.")
         if wants_problem_json():
-            resp = problem(503, TITLES[503], _("The database is unavailable; try again shortly."))
+            resp = problem(503, TITLES[503], message)
         else:
-            resp = app.make_response(_page(503, _("The database is unavailable; try again shortly.")))
+            resp = app.make_response(_page(503, message))
         resp.headers["Retry-After"] = "5"
         return resp
 
@@ -118,7 +147,5 @@ def init_errors(app: Flask) -> None:
 def _rollback() -> None:
     from coordination.db import db
 
-    try:
+    with contextlib.suppress(Exception):  # the connection may be the thing that failed
         db.session.rollback()
-    except Exception:  # noqa: S110 - the connection may be the thing that failed
-        pass

@@ -170,3 +170,69 @@ def production_app(app_config: dict[str, Any]) -> Flask:
 def test_hsts_in_production(production_app: Flask, path: str) -> None:
     resp = isolated_client(production_app).get(path, base_url="https://localhost")
     assert_security_headers(resp, production=True)
+
+
+# --- when the failure is in what every page needs (the database, the signed-in user) -------------
+
+
+@pytest.fixture
+def broken_db_app(backend: str, tmp_path) -> Flask:
+    from tests.conftest import base_config
+
+    url = (
+        f"sqlite:///{tmp_path / 'missing-dir' / 'db.sqlite3'}"
+        if backend == "sqlite"
+        else "postgresql+psycopg://postgres@127.0.0.1:1/unreachable"
+    )
+    cfg = base_config(tmp_path, url)
+    if backend != "sqlite":
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"connect_timeout": 2}}
+    return create_app(cfg)
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/account", "/ledger", "/api/v1/me"])
+def test_database_down_gives_503_with_headers_even_when_signed_in(
+    broken_db_app: Flask, path: str
+) -> None:
+    client = isolated_client(broken_db_app)
+    with client.session_transaction() as s:  # a browser that was signed in before the outage
+        s["_user_id"] = "1:sometoken"
+        s["_fresh"] = True
+    resp = client.get(path, headers={"Authorization": "Bearer at_whatever"})
+    assert resp.status_code == 503
+    assert resp.headers.get("Retry-After")
+    api = path.startswith("/api/")
+    assert resp.mimetype == ("application/problem+json" if api else "text/html")
+    assert_security_headers(resp)
+    assert_no_leak(resp)
+
+
+def test_failing_user_loader_still_gives_a_safe_500(app, session, monkeypatch) -> None:
+    from coordination.accounts import auth
+
+    u = f.user(session, Role.VOLUNTEER)
+    client = isolated_client(app)
+    f.login(client, u)
+
+    def broken(_cookie: str) -> None:
+        raise RuntimeError(f"cannot decrypt {SECRET}")
+
+    monkeypatch.setattr(auth, "load_session_user", broken)
+    resp = client.get("/account")
+    assert resp.status_code == 500 and resp.mimetype == "text/html"
+    assert_security_headers(resp)
+    assert_no_leak(resp)
+
+
+def test_unrenderable_error_page_falls_back_to_plain_text(app, monkeypatch) -> None:
+    import coordination.errors as errors
+
+    def broken(*_a: Any, **_k: Any) -> str:
+        raise RuntimeError(SECRET)
+
+    monkeypatch.setattr(errors, "render_template", broken)
+    resp = isolated_client(app).get("/no/such/page")
+    assert resp.status_code == 404 and resp.mimetype == "text/html"
+    assert "404" in resp.get_data(as_text=True)
+    assert_security_headers(resp)
+    assert_no_leak(resp)
