@@ -105,12 +105,6 @@ def test_pager_links_both_ways_and_keeps_the_query(app):
     assert single.strip() == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Flask-Login's template context loads the user from the unreachable database while "
-    "errors._db_down renders; the errors.py owner is asked to render it as anonymous "
-    "(g._login_user). Remove this mark when that lands.",
-)
 def test_database_outage_page_renders_for_a_signed_in_user(app, client, session, monkeypatch):
     # With the database down, even loading the signed-in user fails; the 503 page must still
     # render (without the user's menu) instead of collapsing into a bare 500.
@@ -123,8 +117,6 @@ def test_database_outage_page_renders_for_a_signed_in_user(app, client, session,
 
     app.add_url_rule("/_test/outage", "test_outage", down)
     f.login(client, f.user(session, Role.COORDINATOR))
-    # An explicit language choice, so picking the locale needs no database either.
-    client.post("/lang/en", data={"next": "/"})
     monkeypatch.setattr(login_manager, "_user_callback", down)
     page = client.get("/_test/outage", headers={"Accept-Language": "en"})
     html = page.get_data(as_text=True)
