@@ -87,8 +87,16 @@ def _account_page(password_form: PasswordChangeForm) -> str:
     )
 
 
+def _password_key() -> str:
+    return f"password:{getattr(current_user, 'id', 'anonymous')}"
+
+
 @bp.route("/account/password", methods=["POST"])
 @login_required
+# Someone holding a stolen session must not be able to guess the current password here.
+@limiter.limit(
+    "5 per minute", key_func=_password_key, deduct_when=lambda _resp: bool(g.get("wrong_password"))
+)
 def change_password() -> tuple[str, int] | BaseResponse:
     form = PasswordChangeForm()
     user = current_user._get_current_object()
@@ -98,6 +106,7 @@ def change_password() -> tuple[str, int] | BaseResponse:
                 db.session, user, form.current_password.data or "", form.new_password.data or ""
             )
         except DomainError as exc:
+            g.wrong_password = exc.field == "current_password"
             _field_error(form, exc)
         else:
             db.session.commit()

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from coordination.accounts.models import Role
 from tests import factories as f
+from tests.security.isolation import isolated_client
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URI = "redis://127.0.0.1:6379/15"
@@ -140,3 +141,32 @@ def test_limit_is_shared_between_workers_through_redis(redis_config) -> None:
     # Control: a worker with its own memory storage would not have stopped it.
     memory_only = {**redis_config, "RATELIMIT_STORAGE_URI": "memory://"}
     assert _other_worker(memory_only, username) == 200
+
+
+# --- guessing the current password through a stolen session --------------------------------------
+
+
+def _change(client: FlaskClient, current: str, new: str = "a fresh long passphrase") -> Any:
+    return client.post("/account/password", data={"current_password": current, "new_password": new})
+
+
+def test_password_change_throttles_wrong_current_passwords(app, client, session) -> None:
+    u = f.user(session, Role.VOLUNTEER)
+    f.login(client, u)
+    for attempt in range(5):
+        assert _change(client, f"guess number {attempt}").status_code == 400, attempt
+    blocked = _change(client, "guess number 6")
+    assert blocked.status_code == 429 and blocked.headers.get("Retry-After")
+    assert _change(client, f.PASSWORD).status_code == 429
+    other = f.user(session, Role.VOLUNTEER)
+    elsewhere = isolated_client(app)
+    f.login(elsewhere, other)
+    assert _change(elsewhere, f.PASSWORD).status_code == 302
+
+
+def test_policy_refusals_do_not_count_as_guesses(app, client, session) -> None:
+    u = f.user(session, Role.VOLUNTEER)
+    f.login(client, u)
+    for _ in range(7):
+        assert _change(client, f.PASSWORD, new="qwerty123").status_code == 400
+    assert _change(client, f.PASSWORD).status_code == 302
