@@ -199,7 +199,8 @@ def _choices(form: NewUserForm | EditUserForm) -> None:
         p.id: f"{p.display_name}" + (f" — {p.private_name}" if p.private_name else "")
         for p in parties
     }
-    form.party_id.choices = options([(NONE, _("— none —")), *((p.id, label[p.id]) for p in parties)])
+    pairs = [(p.id, label[p.id]) for p in parties]
+    form.party_id.choices = options([(NONE, _("— none —")), *pairs])
     form.region_id.choices = region_choices(db.session, current_locale(), blank=_("— none —"))
 
 

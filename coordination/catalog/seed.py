@@ -39,19 +39,21 @@ class SeedItem:
 
 P, PC, K, S = UnitOfMeasure.PAIR, UnitOfMeasure.PIECE, UnitOfMeasure.KIT, UnitOfMeasure.SET
 CLOTHING_SIZES = ("S", "M", "L", "XL", "XXL")
+SOCK_SIZES = ("39-41", "42-44", "45-47")
+GLOVE_SIZES = ("M", "L", "XL")
 
 # Components first: a kit can only list items that exist.
 ITEMS = [
-    SeedItem("WOOL-SOCKS", "Шерстяные носки", "Wool socks", P, "CLOTHING", ("39-41", "42-44", "45-47")),
+    SeedItem("WOOL-SOCKS", "Шерстяные носки", "Wool socks", P, "CLOTHING", SOCK_SIZES),
     SeedItem("KNIT-VEST", "Вязаный жилет", "Knitted vest", PC, "CLOTHING", ("M", "L", "XL", "XXL")),
     SeedItem("BALACLAVA", "Балаклава", "Balaclava", PC, "CLOTHING"),
-    SeedItem("INSUL-GLOVES", "Утеплённые перчатки", "Insulated gloves", P, "CLOTHING", ("M", "L", "XL")),
+    SeedItem("INSUL-GLOVES", "Утеплённые перчатки", "Insulated gloves", P, "CLOTHING", GLOVE_SIZES),
     SeedItem("THERMAL-UW", "Термобельё", "Thermal underwear", S, "CLOTHING", CLOTHING_SIZES),
     SeedItem("ARMOUR-VEST", "Бронежилет", "Body-armour vest", PC, "PROTECTION", ("M", "L", "XL")),
     SeedItem("TRENCH-CANDLE", "Окопная свеча", "Trench candle", PC, "HEAT"),
     SeedItem("TOURNIQUET", "Кровоостанавливающий турникет", "Tourniquet", PC, "MEDICAL"),
     SeedItem("HEMO-BANDAGE", "Гемостатический бинт", "Hemostatic bandage", PC, "MEDICAL"),
-    SeedItem("PRESSURE-BANDAGE", "Компрессионный (израильский) бинт", "Pressure (Israeli) bandage", PC, "MEDICAL"),
+    SeedItem("PRESSURE-BANDAGE", "Израильский бинт", "Israeli bandage", PC, "MEDICAL"),
     SeedItem("CHEST-SEAL", "Окклюзионная повязка", "Chest seal", PC, "MEDICAL"),
     SeedItem("NITRILE-GLOVES", "Нитриловые перчатки", "Nitrile gloves", P, "MEDICAL"),
     SeedItem("RESCUE-BLANKET", "Спасательное покрывало", "Rescue blanket", PC, "MEDICAL"),

@@ -39,7 +39,8 @@ def no_nul(_form: Any, field: Any) -> None:
 
 
 def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs]
+    # Enum members become their string values, which is what the browser sends back.
+    return [SelectChoice(getattr(value, "value", value), label) for value, label in pairs]
 
 
 def all_regions(session: Session) -> list[Region]:
@@ -65,7 +66,7 @@ def party_choices(
 
 
 class PartyForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=options((k.value, v) for k, v in KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=options(KIND_LABELS.items()))
     display_name = StringField(_l("Public name"), validators=[Optional(), Length(max=200), no_nul])
     name_public = BooleanField(_l("The donor agrees to be named publicly"), default=True)
     region_id = SelectField(_l("Region"), coerce=int, validators=[Optional()])
@@ -82,7 +83,7 @@ class PartyForm(FlaskForm):
 
 class LocationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), no_nul])
-    kind = SelectField(_l("Kind"), choices=options((k.value, v) for k, v in LOCATION_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=options(LOCATION_LABELS.items()))
     region_id = SelectField(_l("Region"), coerce=int, validators=[InputRequired()])
     town = StringField(_l("Town"), validators=[Optional(), Length(max=120), no_nul])
     party_id = SelectField(_l("Run by"), coerce=int, validators=[Optional()])
