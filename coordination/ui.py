@@ -52,8 +52,16 @@ def nav_items() -> list[NavItem]:
             url = url_for(endpoint)
         except Exception:  # noqa: S112 - a capability not installed yet has no page to link
             continue
-        items.append(NavItem(str(label), url, request.endpoint == endpoint))
+        items.append(NavItem(str(label), url, _is_current(endpoint, url)))
     return items
+
+
+def _is_current(endpoint: str, url: str) -> bool:
+    # A section stays marked on its sub-pages (a party's page under Parties), home only on itself.
+    if request.endpoint == endpoint:
+        return True
+    base = url.rstrip("/")
+    return bool(base) and (request.path == base or request.path.startswith(base + "/"))
 
 
 def url_or_none(endpoint: str, **values: Any) -> str | None:

@@ -124,3 +124,14 @@ def test_database_outage_page_renders_for_a_signed_in_user(app, client, session,
     assert page.headers.get("Retry-After")
     assert "temporarily unavailable" in html
     assert 'class="navpanel"' not in html
+
+
+def test_menu_marks_the_section_on_its_sub_pages_and_home_only_on_itself(client, session):
+    f.login(client, f.user(session, Role.ADMIN))
+    p = f.party(session)
+    session.commit()
+    html = client.get(f"/admin/parties/{p.id}").get_data(as_text=True)
+    current = re.findall(r'<a href="([^"]+)"[^>]*aria-current="page"', html)
+    assert current == ["/admin/parties"]
+    home = client.get("/").get_data(as_text=True)
+    assert re.findall(r'<a href="([^"]+)"[^>]*aria-current="page"', home) == ["/"]
