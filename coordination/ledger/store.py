@@ -51,16 +51,21 @@ def _when_processor(dialect: Dialect) -> Callable[[datetime], Any]:
     return processor if processor is not None else (lambda value: value)
 
 
+def driver_cursor(session: Session) -> tuple[Any, str]:
+    """A DBAPI cursor in the session's transaction, and its parameter marker."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    return connection.connection.cursor(), mark
+
+
 class AppendCursor:
     """A DBAPI cursor on the session's connection, with the append's statements."""
 
     def __init__(self, session: Session) -> None:
-        connection = session.connection()
-        dialect = connection.dialect
-        self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.cursor, self.mark = driver_cursor(session)
+        dialect = session.get_bind().dialect
         self.sql = _sql(self.mark)
         self.when = _when_processor(dialect)
-        self.cursor = connection.connection.cursor()
 
     def close(self) -> None:
         self.cursor.close()
