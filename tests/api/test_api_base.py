@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 from flask import Blueprint, Flask
-from openapi_spec_validator import validate
-from openapi_spec_validator.validation import OpenAPIV31SpecValidator
 from pydantic import Field
 from sqlalchemy import select, text
 
@@ -257,9 +255,14 @@ def _document(client: Any) -> dict[str, Any]:
 
 
 def test_openapi_document_is_valid_openapi_3_1(client) -> None:
+    validator = pytest.importorskip(
+        "openapi_spec_validator", reason="openapi-spec-validator (requirements-dev) not installed"
+    )
+    from openapi_spec_validator.validation import OpenAPIV31SpecValidator
+
     doc = _document(client)
     assert doc["openapi"].startswith("3.1")
-    validate(doc, cls=OpenAPIV31SpecValidator)
+    validator.validate(doc, cls=OpenAPIV31SpecValidator)
 
 
 def _flask_to_openapi(rule: str) -> str:
