@@ -41,6 +41,13 @@ def test_sixth_failure_in_a_minute_gets_429(app, client, session) -> None:
     assert right.status_code == 429
 
 
+def test_unknown_usernames_are_throttled_the_same_way(app, client) -> None:
+    # Otherwise the throttle itself would tell which usernames exist.
+    for attempt in range(5):
+        assert _fail(client, "nobody-by-this-name").status_code == 200, attempt
+    assert _fail(client, "nobody-by-this-name").status_code == 429
+
+
 def test_limit_is_per_account(app, client, session) -> None:
     victim = f.user(session, Role.VOLUNTEER)
     other = f.user(session, Role.VOLUNTEER)
