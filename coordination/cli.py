@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from coordination.config import PRODUCTION
 from coordination.db import db
+from coordination.catalog.seed import catalog_cli
 from coordination.ledger.cli import init_ledger_cli
 
 
@@ -15,6 +16,7 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(create_token)
     app.cli.add_command(demo)
+    app.cli.add_command(catalog_cli)
     init_ledger_cli(app)
 
 

@@ -280,10 +280,6 @@ def test_seed_is_idempotent_and_recorded(app, session):
 
 
 def test_catalog_seed_command(app, session):
-    from coordination.catalog.seed import catalog_cli
-
-    if "catalog" not in app.cli.commands:  # until the lead registers the group in cli.py
-        app.cli.add_command(catalog_cli)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["catalog", "seed"])
     assert first.exit_code == 0 and "15 items added" in first.output, first.output
