@@ -174,3 +174,19 @@ def test_api_is_exempt_but_needs_a_bearer_token(app, session) -> None:
             for method in sorted((rule.methods or set()) & UNSAFE):
                 resp = client.open(_fill(rule), method=method, json={})
                 assert resp.status_code == 401, f"{method} {rule.rule}"
+
+
+def test_failed_logins_look_the_same_with_csrf_on(app, session) -> None:
+    # The CSRF token differs per session; everything else on the page must be identical.
+    u = f.user(session, Role.VOLUNTEER)
+    pages = []
+    for username in (u.username, "nobody-here-at-all"):
+        client = isolated_client(app)
+        token = csrf_token(client)
+        resp = client.post(
+            "/login", data={"username": username, "password": "wrong password", "csrf_token": token}
+        )
+        assert resp.status_code == 200
+        page = resp.get_data(as_text=True).replace(token, "TOKEN").replace(username, "USERNAME")
+        pages.append(TOKEN_RE.sub('name="csrf_token" value="TOKEN"', page))
+    assert pages[0] == pages[1]
