@@ -221,3 +221,22 @@ def test_forgery_is_caught_and_located(app, session, forge, index, says):
     assert "ledger verify FAILED" in result.output and says in result.output, result.output
     if index is not None:
         assert f"at index {index}:" in result.output
+
+
+def test_checkpoint_command_signs_only_when_the_tree_grew(app, session):
+    fill(session, 4)
+    first = run_cli(app, "ledger", "checkpoint")
+    assert first.exit_code == 0
+    key = note.Verifier.from_key(ledger_signer().verifier_key)
+    assert note.open_checkpoint(first.output, [key]).size == 4
+    assert run_cli(app, "ledger", "checkpoint").output == first.output
+    count = db.session.execute(text("SELECT count(*) FROM ledger_checkpoint")).scalar_one()
+    assert count == 1
+
+
+def test_export_refuses_a_log_with_a_hole(app, session, tmp_path):
+    build(app, session, sizes=(5,))
+    with forger(app) as conn:
+        conn.execute(text("DELETE FROM ledger_entry WHERE idx = 2"))
+    result = app.test_cli_runner().invoke(args=["ledger", "export", str(tmp_path / "x")])
+    assert result.exit_code != 0 and "entry 2 is missing" in result.output

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -16,6 +17,8 @@ import pytest
 from sqlalchemy import text
 
 from coordination.db import db
+from coordination.ledger import note
+from coordination.ledger.keys import ledger_signer
 from tests.ledger.ledger_support import ROOT, child_env, head, run_cli, worker
 
 pytestmark = pytest.mark.slow
@@ -89,24 +92,61 @@ def _post_many(port: int, tag: str, count: int) -> list[int]:
     return indices
 
 
+def _read_checkpoints(port: int, stop: threading.Event) -> list[tuple[int, str]]:
+    """Poll the public checkpoint and a proof while the writers run (lazy signing races)."""
+    seen = []
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        while not stop.is_set():
+            conn.request("GET", "/ledger/checkpoint")
+            resp = conn.getresponse()
+            text_ = resp.read().decode()
+            assert resp.status == 200, text_
+            seen.append((resp.status, text_))
+            conn.request("GET", "/ledger/proof/inclusion?index=0")
+            proof = conn.getresponse()
+            assert proof.status in (200, 400), proof.status  # 400 only before entry 0 exists
+            proof.read()
+    finally:
+        conn.close()
+    return seen
+
+
 def test_twenty_clients_through_a_real_server(app, session):
-    """gunicorn, two worker processes of ten threads each, 20 clients x 50 POSTs."""
+    """gunicorn, two worker processes of ten threads each, 20 clients x 50 POSTs.
+
+    Four more clients read the checkpoint meanwhile, so checkpoints are signed lazily
+    while appends run; every note must verify and sizes must only grow.
+    """
     db.session.commit()
     port = _free_port()
     cmd = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "10",
            "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
            "tests.ledger.ledger_server:app"]
     server = subprocess.Popen(cmd, cwd=ROOT, env=child_env(app), text=True)
+    stop = threading.Event()
     try:
         _wait_ready(port, server)
-        with ThreadPoolExecutor(20) as pool:
-            answers = list(pool.map(lambda c: _post_many(port, f"c{c}", 50), range(20)))
+        with ThreadPoolExecutor(24) as pool:
+            readers = [pool.submit(_read_checkpoints, port, stop) for _ in range(4)]
+            writers = [pool.submit(_post_many, port, f"c{c}", 50) for c in range(20)]
+            answers = [w.result() for w in writers]
+            stop.set()
+            notes = [r.result() for r in readers]
     finally:
+        stop.set()
         server.terminate()
         server.wait(timeout=30)
     acknowledged = sorted(i for answer in answers for i in answer)
     assert acknowledged == list(range(1000))
-    assert_log_verifies(app, 1000)
+    verifier = note.Verifier.from_key(ledger_signer().verifier_key)
+    distinct = set()
+    for seen in notes:
+        sizes = [note.open_checkpoint(text_, [verifier]).size for _status, text_ in seen]
+        assert sizes == sorted(sizes)
+        distinct.update(sizes)
+    assert len(distinct) > 2, "the readers never saw the log grow; the race was not exercised"
+    assert_log_verifies(app, 1000)  # includes every stored checkpoint and their consistency
 
 
 def test_sigkill_loses_no_acknowledged_append(app, session):
