@@ -6,9 +6,9 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from coordination.catalog.seed import catalog_cli
 from coordination.config import PRODUCTION
 from coordination.db import db
-from coordination.catalog.seed import catalog_cli
 from coordination.ledger.cli import init_ledger_cli
 
 
@@ -22,8 +22,14 @@ def init_cli(app: Flask) -> None:
 
 @click.command("create-user")
 @click.option("--username", prompt=True)
-@click.option("--role", type=click.Choice(["family", "unit_rep", "volunteer", "coordinator", "auditor", "admin"]), prompt=True)
-@click.option("--party-id", type=int, default=None, help="The group, household or unit the user acts for.")
+@click.option(
+    "--role",
+    type=click.Choice(["family", "unit_rep", "volunteer", "coordinator", "auditor", "admin"]),
+    prompt=True,
+)
+@click.option(
+    "--party-id", type=int, default=None, help="The group, household or unit the user acts for."
+)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_user(username: str, role: str, party_id: int | None, password: str) -> None:
     """Create an account (the first admin of a production instance is made this way)."""
@@ -32,7 +38,14 @@ def create_user(username: str, role: str, party_id: int | None, password: str) -
     from coordination.errors import DomainError
 
     try:
-        user = create(db.session, None, username=username, password=password, role=Role(role), party_id=party_id)
+        user = create(
+            db.session,
+            None,
+            username=username,
+            password=password,
+            role=Role(role),
+            party_id=party_id,
+        )
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     db.session.commit()

@@ -1,9 +1,8 @@
 import logging
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -75,7 +74,8 @@ def run_migrations_offline():
 def render_item(type_, obj, autogen_context):
     """Write AidTrail's column types as their plain SQL types, so migrations never import
     application code that may change later."""
-    if type_ == "type" and hasattr(obj, "impl") and obj.__class__.__module__.startswith("coordination"):
+    ours = obj.__class__.__module__.startswith("coordination")
+    if type_ == "type" and hasattr(obj, "impl") and ours:
         impl = obj.impl
         return "sa." + repr(impl) if not repr(impl).startswith("sa.") else repr(impl)
     return False

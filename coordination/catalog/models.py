@@ -39,7 +39,12 @@ class Item(Base):
     name_ru: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     unit: Mapped[UnitOfMeasure] = mapped_column(
-        Enum(UnitOfMeasure, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            UnitOfMeasure,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     sizes: Mapped[list[str]] = mapped_column(JSON, default=list)

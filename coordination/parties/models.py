@@ -57,7 +57,9 @@ class Party(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
     kind: Mapped[PartyKind] = mapped_column(
-        Enum(PartyKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            PartyKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        )
     )
     # Public-safe label. For households and units it is a neutral label, never the real name.
     display_name: Mapped[str] = mapped_column(String(200))
@@ -75,7 +77,7 @@ class Party(Base):
 
     region: Mapped[Region | None] = relationship()
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it once
 
     @property
     def is_private(self) -> bool:
@@ -98,7 +100,12 @@ class Location(Base):
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[LocationKind] = mapped_column(
-        Enum(LocationKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            LocationKind,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     town: Mapped[str | None] = mapped_column(String(120))
