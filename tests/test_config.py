@@ -227,3 +227,20 @@ def test_demo_command_is_refused_in_production(prod_app: Flask) -> None:
     with prod_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
         db.session.remove()
+
+
+def test_create_user_attaches_a_volunteer_to_its_group(prod_app: Flask) -> None:
+    from coordination.parties.models import PartyKind
+    from tests import factories as f
+
+    with prod_app.app_context():
+        group_id = f.party(db.session, PartyKind.GROUP).id
+        household_id = f.party(db.session, PartyKind.HOUSEHOLD).id
+        db.session.commit()
+        db.session.remove()
+    base = ["create-user", "--role", "volunteer", "--password", "a long volunteer passphrase"]
+    wrong = cli(prod_app, [*base, "--username", "knitter", "--party-id", str(household_id)])
+    assert wrong.exit_code != 0 and _users(prod_app) == []
+    right = cli(prod_app, [*base, "--username", "knitter", "--party-id", str(group_id)])
+    assert right.exit_code == 0, right.output
+    assert [(u.username, u.party_id) for u in _users(prod_app)] == [("knitter", group_id)]
