@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from coordination.ledger import note
 from coordination.ledger.models import LedgerCheckpoint
-from coordination.ledger.proofs import root_at
+from coordination.ledger.proofs import inclusion_proof, root_at
 
 
 def latest_checkpoint(session: Session) -> LedgerCheckpoint | None:
@@ -54,5 +54,14 @@ def sign_checkpoint(session: Session, signer: note.Signer) -> LedgerCheckpoint:
     return checkpoint
 
 
-def is_current(session: Session, checkpoint: LedgerCheckpoint | None, size: int) -> bool:
-    return checkpoint is not None and checkpoint.size >= size
+def tlog_proof(session: Session, signer: note.Signer, index: int) -> str:
+    """A C2SP tlog-proof@v1 for entry `index` (for manifests' QR codes): the audit path to
+    a checkpoint that covers it, and that checkpoint's signed note, checkable offline.
+
+    Signs a checkpoint if the tree grew, so call it in a writing transaction.
+    """
+    checkpoint = sign_checkpoint(session, signer)
+    if not 0 <= index < checkpoint.size:
+        raise ValueError(f"entry {index} is not in the log")
+    path = inclusion_proof(session, index, checkpoint.size)
+    return note.format_tlog_proof(index, path, checkpoint.note)

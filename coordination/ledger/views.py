@@ -36,17 +36,22 @@ def _bad_param(exc: BadParam) -> Response:
     return problem(400, "Bad request", exc.detail, parameter=exc.name)
 
 
-def _int(name: str, default: int | None = None, minimum: int = 0) -> int:
+def _optional(name: str, minimum: int = 0) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
-        if default is None:
-            raise BadParam(name, f"{name} is required")
-        return default
+        return None
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or int(raw) > INDEX_MAX:
         raise BadParam(name, f"{name} must be a whole number from {minimum}")
     value = int(raw)
     if value < minimum:
         raise BadParam(name, f"{name} must be at least {minimum}")
+    return value
+
+
+def _required(name: str, minimum: int = 0) -> int:
+    value = _optional(name, minimum)
+    if value is None:
+        raise BadParam(name, f"{name} is required")
     return value
 
 
@@ -80,8 +85,9 @@ def key() -> Response:
 @bp.get("/ledger/entries")
 def entries() -> dict[str, Any]:
     size = proofs.head_size(db.session)
-    start = _int("start", 0)
-    end = _int("end", min(start + PAGE_MAX, size))
+    start = _optional("start") or 0
+    end = _optional("end")
+    end = min(start + PAGE_MAX, size) if end is None else end
     if start > size:
         raise BadParam("start", f"start is beyond the log, which has {size} entries")
     if end < start:
@@ -93,8 +99,8 @@ def entries() -> dict[str, Any]:
 
 @bp.get("/ledger/proof/inclusion")
 def inclusion() -> dict[str, Any]:
-    index = _int("index")
-    size = _int("size", 0, minimum=1) or current_checkpoint().size
+    index = _required("index")
+    size = _optional("size", minimum=1) or current_checkpoint().size
     _within_log("size", size)
     if index >= size:
         raise BadParam("index", f"index must be less than size ({size})")
@@ -106,8 +112,8 @@ def inclusion() -> dict[str, Any]:
 
 @bp.get("/ledger/proof/consistency")
 def consistency() -> dict[str, Any]:
-    first = _int("from", minimum=1)
-    second = _int("to", 0, minimum=1) or current_checkpoint().size
+    first = _required("from", minimum=1)
+    second = _optional("to", minimum=1) or current_checkpoint().size
     _within_log("to", second)
     if first > second:
         raise BadParam("from", f"from must not exceed to ({second})")

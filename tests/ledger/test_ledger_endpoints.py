@@ -144,3 +144,19 @@ def test_endpoints_need_no_login_and_write_nothing_but_checkpoints(app, client, 
                 "/ledger/proof/inclusion?index=1", "/ledger/proof/consistency?from=1"):
         assert client.get(url).status_code == 200, url
     assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 3
+
+
+def test_tlog_proof_for_paper_verifies_offline(app, session):
+    from coordination.ledger.checkpoints import tlog_proof
+    from coordination.ledger.keys import ledger_signer
+
+    fill(session, 9)
+    text = tlog_proof(session, ledger_signer(), 4)
+    session.commit()
+    body = session.get(LedgerEntry, 4).body.encode("utf-8")
+    verifier = note.Verifier.from_key(ledger_signer().verifier_key)
+    assert note.verify_tlog_proof(text, body, [verifier]).size == 9
+    with pytest.raises(ValueError):
+        note.verify_tlog_proof(text, body.replace(b'"n":4', b'"n":5'), [verifier])
+    with pytest.raises(ValueError):
+        tlog_proof(session, ledger_signer(), 9)
