@@ -77,7 +77,7 @@ def verify_ledger(session: Session, verifier: note.Verifier) -> Summary:
     while upcoming is not None and upcoming[0] == 0:
         _check_checkpoint(upcoming, merkle.EMPTY_ROOT, verifier, vouched)
         upcoming = next(pending, None)
-    cursor, mark = driver_cursor(session)
+    cursor, mark, _dialect = driver_cursor(session)
     try:
         for start in range(0, size, BATCH):
             end = min(start + BATCH, size)

@@ -44,26 +44,32 @@ def _fetch_sql(mark: str, count: int) -> str:
     return _FETCH.replace("KEYS", keys).replace("?", mark)
 
 
+_processors: dict[type[Dialect], Callable[[datetime], Any]] = {}
+
+
 def _when_processor(dialect: Dialect) -> Callable[[datetime], Any]:
     # The column type's own conversion, so rows written here read back exactly like ORM rows.
-    column = LedgerEntry.__table__.c.created_at
-    processor = column.type.bind_processor(dialect)
-    return processor if processor is not None else (lambda value: value)
+    processor = _processors.get(type(dialect))
+    if processor is None:
+        column = LedgerEntry.__table__.c.created_at
+        processor = column.type.bind_processor(dialect) or (lambda value: value)
+        _processors[type(dialect)] = processor
+    return processor
 
 
-def driver_cursor(session: Session) -> tuple[Any, str]:
-    """A DBAPI cursor in the session's transaction, and its parameter marker."""
+def driver_cursor(session: Session) -> tuple[Any, str, Dialect]:
+    """A DBAPI cursor in the session's transaction, its parameter marker and its dialect."""
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    return connection.connection.cursor(), mark
+    dialect = connection.dialect
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    return connection.connection.cursor(), mark, dialect
 
 
 class AppendCursor:
     """A DBAPI cursor on the session's connection, with the append's statements."""
 
     def __init__(self, session: Session) -> None:
-        self.cursor, self.mark = driver_cursor(session)
-        dialect = session.get_bind().dialect
+        self.cursor, self.mark, dialect = driver_cursor(session)
         self.sql = _sql(self.mark)
         self.when = _when_processor(dialect)
 
