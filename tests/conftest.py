@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from coordination import create_app
 from coordination.db import db
 from coordination.extensions import limiter
+from tests.isolation import IsolatedClient
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -136,6 +137,9 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     application = create_app(app_config)
+    # Every test client request gets its own app context, `g` and DB session, as on a real
+    # server (see tests/isolation.py); the test itself keeps one context for its setup.
+    application.test_client_class = IsolatedClient
     limiter.reset()
     with application.app_context():
         yield application

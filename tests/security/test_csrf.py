@@ -10,7 +10,7 @@ from flask import Flask
 
 from coordination.accounts.models import Role
 from tests import factories as f
-from tests.security.isolation import IsolatedClient, isolated_client
+from tests.isolation import IsolatedClient, isolated_client
 
 TOKEN_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -14,7 +14,7 @@ from coordination import create_app
 from coordination.accounts.models import Role
 from coordination.accounts.permissions import roles_required
 from tests import factories as f
-from tests.security.isolation import isolated_client
+from tests.isolation import isolated_client
 
 SECRET = "Ivanova Maria, +7 900 123-45-67"  # stands for personal data inside an exception
 

@@ -1,0 +1,222 @@
+"""Canary test: personal data planted everywhere must surface in no ledger entry, no public
+answer, no export and no log line.
+
+Every writing service is exercised with canary names, phones and addresses; a meta-test
+below fails when a new service function appears without being classified here, so the
+canary keeps covering every writer as AidTrail grows.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from sqlalchemy import select
+
+from coordination.accounts import admin as accounts_admin
+from coordination.accounts import services as accounts
+from coordination.accounts.models import Role, User
+from coordination.catalog import services as catalog
+from coordination.catalog.models import UnitOfMeasure
+from coordination.demo import build_demo
+from coordination.ledger import services as ledger
+from coordination.ledger.models import LedgerEntry
+from coordination.parties import places
+from coordination.parties import services as parties
+from coordination.parties.models import LocationKind, PartyKind
+from tests import factories as f
+
+CANARIES = [
+    "Канарейкина",
+    "Аглая Петровна",
+    "Kanareikina",
+    "+7 901 555-73-19",
+    "9015557319",
+    "Канареечная",
+    "в/ч 99137",
+    "99137",
+    "canary-volunteer-Zhukova",
+    "+7 902 444-18-66",
+    "9024441866",
+]
+
+# Every function in the writing modules, by what it does. A new function must be added to
+# one of these sets, so that the canary test is extended whenever a new writer appears.
+WRITERS = {
+    accounts: {"authenticate", "create_user", "change_password", "rotate_session", "set_active",
+               "create_token", "revoke_token"},
+    accounts_admin: {"create_account", "update_account", "set_account_active"},
+    parties: {"register_party", "update_party", "set_party_active"},
+    places: {"register_location", "update_location", "set_location_active", "create_region",
+             "update_region"},
+    catalog: {"create_item", "update_item", "set_item_active", "create_category",
+              "update_category"},
+    ledger: {"append", "append_correction"},
+}
+NOT_WRITERS = {
+    accounts: {"normalise_username", "username_error"},
+    accounts_admin: {"user_stamp", "search_users", "list_users", "new_user", "edit_user",
+                     "set_user_active"},  # the last four are the views that call the writers
+    parties: {"hides_name", "neutral_label", "is_named_publicly", "ledger_view", "search_parties"},
+    places: {"location_stamp", "region_stamp", "location_view", "search_locations",
+             "search_regions"},
+    catalog: {"parse_sizes", "parse_components", "format_components", "item_stamp",
+              "category_stamp", "item_view", "search_items"},
+    ledger: {"completed_nodes"},
+}
+
+
+def _public_functions(module: ModuleType) -> set[str]:
+    return {
+        name
+        for name, obj in inspect.getmembers(module, inspect.isfunction)
+        if obj.__module__ == module.__name__ and not name.startswith("_")
+    }
+
+
+@pytest.mark.parametrize("module", list(WRITERS), ids=lambda m: m.__name__)
+def test_every_service_function_is_classified(module: ModuleType) -> None:
+    unclassified = _public_functions(module) - WRITERS[module] - NOT_WRITERS[module]
+    assert not unclassified, f"classify {sorted(unclassified)} in tests/privacy/test_canary.py"
+
+
+def _exercise_every_writer(session, admin: User) -> dict[str, object]:
+    region = session.scalars(select(f.Region)).first()
+    household = parties.register_party(
+        session, admin, PartyKind.HOUSEHOLD,
+        parties.PartyFields(region_id=region.id, private_name="Канарейкина Аглая Петровна",
+                            phone="+7 901 555-73-19", address="ул. Канареечная, д. 17, кв. 4",
+                            note="Kanareikina, son in в/ч 99137"),
+    )
+    unit = parties.register_party(
+        session, admin, PartyKind.UNIT,
+        parties.PartyFields(region_id=region.id, private_name="в/ч 99137", phone="9015557319"),
+    )
+    donor = parties.register_party(
+        session, admin, PartyKind.DONOR,
+        parties.PartyFields(display_name="Kanareikina", name_public=False, region_id=region.id,
+                            private_name="Канарейкина", phone="+7 901 555-73-19"),
+    )
+    group = parties.register_party(
+        session, admin, PartyKind.GROUP,
+        parties.PartyFields(display_name="Canary test circle", region_id=region.id,
+                            note="contact Канарейкина +7 901 555-73-19"),
+    )
+    for party in (household, unit, donor, group):
+        fields = parties.PartyFields.of(party)
+        fields.phone = "+7 902 444-18-66"
+        parties.update_party(session, admin, party, party.version, fields)
+        parties.set_party_active(session, admin, party, False)
+        parties.set_party_active(session, admin, party, True)
+
+    volunteer = accounts_admin.create_account(
+        session, admin, username="canary-vol", password=f.PASSWORD, role=Role.VOLUNTEER,
+        party_id=group.id, full_name="canary-volunteer-Zhukova", phone="+7 902 444-18-66",
+    )
+    family = accounts.create_user(
+        session, admin, username="canary-family", password=f.PASSWORD, role=Role.FAMILY,
+        party_id=household.id, full_name="Канарейкина Аглая Петровна", phone="+7 901 555-73-19",
+    )
+    accounts_admin.update_account(
+        session, admin, volunteer, None, role=Role.VOLUNTEER, party_id=group.id,
+        region_id=region.id, full_name="canary-volunteer-Zhukova", phone="9024441866",
+    )
+    accounts_admin.set_account_active(session, admin, volunteer, False)
+    accounts_admin.set_account_active(session, admin, volunteer, True)
+    accounts.set_active(session, admin, family, False)
+    accounts.set_active(session, admin, family, True)
+    accounts.change_password(session, family, f.PASSWORD, "a new canary pass phrase")
+    accounts.authenticate(session, "canary-family", "a new canary pass phrase")
+    row, _plain = accounts.create_token(session, family, family, "Kanareikina phone")
+    accounts.revoke_token(session, family, row.id)
+    accounts.rotate_session(session, family)
+
+    loc = places.register_location(
+        session, admin,
+        places.LocationFields(name="Canary hub", kind=LocationKind.HUB, region_id=region.id,
+                              town="Vladimir", party_id=group.id),
+    )
+    places.update_location(session, admin, loc, None, places.LocationFields.of(loc))
+    places.set_location_active(session, admin, loc, False)
+    new_region = places.create_region(session, admin, "RU-TUL", "Тульская область", "Tula Oblast")
+    places.update_region(session, admin, new_region, None, "Тульская обл.", "Tula Oblast")
+
+    cat = catalog.create_category(session, admin, "CANARY", "Проверка", "Check")
+    catalog.update_category(session, admin, cat, None, "Проверка 2", "Check 2")
+    item = catalog.create_item(
+        session, admin, "CANARY-SOCKS",
+        catalog.ItemFields(name_ru="Носки", name_en="Socks", unit=UnitOfMeasure.PAIR,
+                           category_id=cat.id, sizes=["42-44"]),
+    )
+    catalog.update_item(session, admin, item, None, catalog.ItemFields.of(item))
+    catalog.set_item_active(session, admin, item, False)
+
+    entry = ledger.append(session, admin, "test.note", {"party": household.public_id})
+    ledger.append_correction(session, admin, entry.index, "test.note", {"party": unit.public_id})
+    session.commit()
+    return {"family": family}
+
+
+def _assert_clean(text: str, where: str) -> None:
+    lowered = text.lower()
+    for canary in CANARIES:
+        assert canary.lower() not in lowered, f"{canary!r} leaked into {where}"
+
+
+def test_canaries_never_reach_ledger_public_answers_exports_or_logs(
+    app, session, caplog, tmp_path: Path
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    build_demo(session, None)
+    session.commit()
+    admin = session.scalar(select(User).where(User.username == "demo-admin"))
+    made = _exercise_every_writer(session, admin)
+
+    # The planted values really are in the database (so their absence below means something).
+    family = made["family"]
+    session.expire_all()
+    assert family.party.private_name == "Канарейкина Аглая Петровна"
+
+    # A signed-in family and the admin browse their pages: their own data may show there,
+    # but nothing of it may be logged.
+    staff = app.test_client()
+    f.login(staff, admin, "aidtrail-demo")
+    for path in ("/admin/parties", f"/admin/parties/{family.party_id}", "/admin/users", "/account"):
+        assert staff.get(path).status_code == 200, path
+
+    bodies = session.scalars(select(LedgerEntry.body).order_by(LedgerEntry.index)).all()
+    assert len(bodies) > 50
+    for i, body in enumerate(bodies):
+        _assert_clean(body, f"ledger entry {i}")
+
+    public = app.test_client()
+    size = len(bodies)
+    answers = {
+        "/ledger/checkpoint": public.get("/ledger/checkpoint"),
+        "/ledger/key": public.get("/ledger/key"),
+        "/": public.get("/"),
+    }
+    for start in range(0, size, 100):
+        path = f"/ledger/entries?start={start}&end={min(size, start + 100)}"
+        answers[path] = public.get(path)
+    for page in range(1, 2 + size // 25):
+        answers[f"/ledger?page={page}"] = public.get(f"/ledger?page={page}")
+    for index in range(0, size, 7):
+        path = f"/ledger/proof/inclusion?index={index}&size={size}"
+        answers[path] = public.get(path)
+    for path, resp in answers.items():
+        assert resp.status_code == 200, path
+        _assert_clean(resp.get_data(as_text=True), path)
+
+    out = tmp_path / "export"
+    result = app.test_cli_runner().invoke(args=["ledger", "export", str(out)])
+    assert result.exit_code == 0, result.output
+    exported = list(out.iterdir())
+    assert exported
+    for path in exported:
+        _assert_clean(path.read_text(encoding="utf-8"), f"export {path.name}")
+
+    _assert_clean(caplog.text, "the log")
