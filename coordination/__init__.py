@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    # Imported lazily so `python -m coordination.ledger.verify` runs where only the standard
+    # library and cryptography are installed (an auditor's machine).
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
+    from flask import Flask
+
     app = Flask(
         __name__,
         instance_path=str(ROOT / "instance"),
@@ -55,6 +60,13 @@ def register_security(app: Flask) -> None:
     from coordination.extensions import csrf, limiter
     from coordination.security import register_headers
 
+    proxies = int(app.config.get("AIDTRAIL_PROXIES") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     csrf.init_app(app)
     limiter.init_app(app)
     register_headers(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from coordination.catalog.seed import catalog_cli
@@ -21,6 +22,7 @@ def init_cli(app: Flask) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--username", prompt=True)
 @click.option(
     "--role",
@@ -53,6 +55,7 @@ def create_user(username: str, role: str, party_id: int | None, password: str) -
 
 
 @click.command("create-token")
+@with_appcontext
 @click.argument("username")
 @click.option("--name", default="command line", help="A label to recognise the token by.")
 def create_token(username: str, name: str) -> None:
@@ -69,6 +72,7 @@ def create_token(username: str, name: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--password", default=None, help="Password for every demo account.")
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has users.")
 def demo(password: str | None, if_empty: bool) -> None:

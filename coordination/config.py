@@ -24,6 +24,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         or "sqlite:///" + str(Path(instance_path) / "aidtrail.sqlite3"),
         "AIDTRAIL_KEYS_DIR": env.get("AIDTRAIL_KEYS_DIR") or str(Path(instance_path) / "keys"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted. Behind
+        # nginx this must be 1, or every client shares the proxy's address and the login
+        # throttle would lock a username for everyone.
+        "AIDTRAIL_PROXIES": int(env.get("AIDTRAIL_PROXIES", "0") or 0),
         "LEDGER_ORIGIN": env.get("AIDTRAIL_LEDGER_ORIGIN", "aidtrail.local/ledger"),
         "BABEL_DEFAULT_LOCALE": "ru",
         "LANGUAGES": ("ru", "en"),
@@ -61,7 +65,7 @@ def normalise_db_url(url: str) -> str:
     # Hosting panels hand out postgres:// URLs; SQLAlchemy needs the psycopg 3 driver named.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -30,7 +30,7 @@ from coordination.accounts.models import Role, User
 from coordination.ledger.services import append
 from coordination.parties.models import PartyKind
 from tests import factories as f
-from tests.security.isolation import IsolatedClient, isolated_client
+from tests.isolation import IsolatedClient, isolated_client
 
 LOGIN = "login"
 REDIRECT = "redirect"

@@ -244,3 +244,29 @@ def test_create_user_attaches_a_volunteer_to_its_group(prod_app: Flask) -> None:
     right = cli(prod_app, [*base, "--username", "knitter", "--party-id", str(group_id)])
     assert right.exit_code == 0, right.output
     assert [(u.username, u.party_id) for u in _users(prod_app)] == [("knitter", group_id)]
+
+
+def test_trusted_proxy_address_is_used_for_throttling_only_when_configured(tmp_path) -> None:
+    from flask import request
+
+    from coordination import create_app
+
+    seen: list[str | None] = []
+    for proxies in (0, 1):
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+                "AIDTRAIL_KEYS_DIR": str(tmp_path / "keys"),
+                "AIDTRAIL_PROXIES": proxies,
+            }
+        )
+        app.add_url_rule("/_addr", "_addr", lambda: request.remote_addr or "")
+        resp = app.test_client().get(
+            "/_addr",
+            headers={"X-Forwarded-For": "203.0.113.9"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+        seen.append(resp.get_data(as_text=True))
+    assert seen == ["127.0.0.1", "203.0.113.9"]

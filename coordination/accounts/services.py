@@ -88,7 +88,9 @@ def _check_party(session: Session, role: Role, party_id: int | None) -> None:
         return
     party = session.get(Party, party_id) if party_id else None
     if party is None or party.kind != needed:
-        raise DomainError(f"A {role.value} account must belong to a {needed.value}.", field="party_id")
+        raise DomainError(
+            f"A {role.value} account must belong to a {needed.value}.", field="party_id"
+        )
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:

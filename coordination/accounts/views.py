@@ -73,7 +73,7 @@ def account() -> str:
     return _account_page(PasswordChangeForm())
 
 
-def _account_page(password_form: PasswordChangeForm) -> str:
+def _account_page(password_form: PasswordChangeForm, new_token: str | None = None) -> str:
     tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     ).all()
@@ -83,7 +83,7 @@ def _account_page(password_form: PasswordChangeForm) -> str:
         token_form=TokenForm(),
         confirm_form=ConfirmForm(),
         tokens=tokens,
-        new_token=session.pop("new_token", None),
+        new_token=new_token,
     )
 
 
@@ -118,14 +118,15 @@ def change_password() -> tuple[str, int] | BaseResponse:
 
 @bp.route("/account/tokens", methods=["POST"])
 @login_required
-def create_token() -> BaseResponse:
+def create_token() -> str | BaseResponse:
     form = TokenForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
         _row, plain = services.create_token(db.session, user, user, form.name.data or "")
         db.session.commit()
-        # Shown once on the next page, then gone: only its hash is stored.
-        session["new_token"] = plain
+        # Shown once, in this response only: the session cookie is signed, not encrypted, so
+        # the token must not travel in it; only its hash is stored.
+        return _account_page(PasswordChangeForm(), new_token=plain)
     else:
         flash(_("Give the token a name of 1 to 100 characters."), "error")
     return redirect(url_for("accounts.account"))

@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any, Generic, TypeVar
 
 from flask import Blueprint, Response, g, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,15 @@ class Strict(BaseModel):
     """Request bodies: unknown fields are an error, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold NUL; refuse it here as bad input rather than fail later.
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in items):
+            raise ValueError("contains a NUL character")
+        return value
 
 
 class PageQuery(Strict):
@@ -91,7 +100,9 @@ def endpoint(
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         name = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
         REGISTRY.append(
-            ApiRoute(rule, method, summary, name, query, body, response, status, public, roles, [tag])
+            ApiRoute(
+                rule, method, summary, name, query, body, response, status, public, roles, [tag]
+            )
         )
 
         @wraps(view)
@@ -99,7 +110,11 @@ def endpoint(
             if not public:
                 user = user_for_bearer(request.headers.get("Authorization"))
                 if user is None:
-                    resp = problem(401, "Unauthorized", "Send a valid API token as 'Authorization: Bearer TOKEN'.")
+                    resp = problem(
+                        401,
+                        "Unauthorized",
+                        "Send a valid API token as 'Authorization: Bearer TOKEN'.",
+                    )
                     resp.headers["WWW-Authenticate"] = 'Bearer realm="aidtrail"'
                     return resp
                 if user.role not in roles:
@@ -115,7 +130,9 @@ def endpoint(
                         return problem(400, "Bad request", "The body must be a JSON object.")
                     kwargs["body"] = body.model_validate(data)
             except ValidationError as exc:
-                return problem(400, "Bad request", "The request did not validate.", errors=_errors(exc))
+                return problem(
+                    400, "Bad request", "The request did not validate.", errors=_errors(exc)
+                )
             result = view(**kwargs)
             return _respond(result, status)
 

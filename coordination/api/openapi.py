@@ -10,7 +10,10 @@ from pydantic import BaseModel, TypeAdapter
 from coordination.api.framework import REGISTRY, ApiRoute
 
 REF = "#/components/schemas/{model}"
-PROBLEM = {"description": "Problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+PROBLEM = {
+    "description": "Problem",
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 
 
 def build_document() -> dict[str, Any]:
@@ -29,7 +32,9 @@ def build_document() -> dict[str, Any]:
     }
     paths: dict[str, dict[str, Any]] = {}
     for route in REGISTRY:
-        paths.setdefault("/api/v1" + route.rule, {})[route.method.lower()] = _operation(route, schemas)
+        paths.setdefault("/api/v1" + route.rule, {})[route.method.lower()] = _operation(
+            route, schemas
+        )
     return {
         "openapi": "3.1.0",
         "info": {"title": "AidTrail API", "version": "1"},
@@ -58,16 +63,24 @@ def _name(model: type[BaseModel]) -> str:
 
 
 def _operation(route: ApiRoute, schemas: dict[str, Any]) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": route.summary, "operationId": route.endpoint, "tags": route.tags}
+    op: dict[str, Any] = {
+        "summary": route.summary,
+        "operationId": route.endpoint,
+        "tags": route.tags,
+    }
     params: list[dict[str, Any]] = [
         {"name": n, "in": "path", "required": True, "schema": {"type": "integer"}}
         for n in re.findall(r"\{(\w+)\}", route.rule)
     ]
     if route.query is not None:
-        qs = route.query.model_json_schema()
+        qs = route.query.model_json_schema(ref_template=REF)
+        # Enums and nested models in a query land in components, like body schemas do.
+        schemas.update(qs.pop("$defs", {}))
         required = set(qs.get("required", []))
         for name, prop in qs.get("properties", {}).items():
-            params.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+            params.append(
+                {"name": name, "in": "query", "required": name in required, "schema": prop}
+            )
     if params:
         op["parameters"] = params
     if route.body is not None:

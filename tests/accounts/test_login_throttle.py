@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from coordination.accounts.models import Role
 from tests import factories as f
-from tests.security.isolation import isolated_client
+from tests.isolation import isolated_client
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URI = "redis://127.0.0.1:6379/15"

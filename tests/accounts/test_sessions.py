@@ -12,7 +12,7 @@ from coordination import create_app
 from coordination.accounts import services as accounts
 from coordination.accounts.models import Role
 from tests import factories as f
-from tests.security.isolation import isolated_client
+from tests.isolation import isolated_client
 
 
 def _cookie(client: FlaskClient) -> str | None:

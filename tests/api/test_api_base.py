@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from typing import Any
 
@@ -16,7 +17,7 @@ from coordination.accounts.models import ApiToken, Role
 from coordination.api import framework
 from coordination.api.framework import PageQuery, Strict, endpoint
 from tests import factories as f
-from tests.security.isolation import IsolatedClient, isolated_client
+from tests.isolation import IsolatedClient, isolated_client
 
 PREFIX = "/api/v1"
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -144,14 +145,15 @@ def test_tokens_are_created_and_revoked_on_the_account_page(client, session) -> 
     u = f.user(session, Role.VOLUNTEER)
     f.login(client, u)
     resp = client.post("/account/tokens", data={"name": "phone app"})
-    assert resp.status_code == 302
-    page = client.get("/account").get_data(as_text=True)
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
     shown = re.findall(r"at_[A-Za-z0-9_-]{20,}", page)
     assert len(shown) == 1
     plain = shown[0]
     assert client.get(f"{PREFIX}/me", headers=bearer(plain)).status_code == 200
-    # Shown once only.
+    # Shown once only, and never carried in the (signed, not encrypted) session cookie.
     assert plain not in client.get("/account").get_data(as_text=True)
+    assert all(plain not in c.value for c in client._cookies.values())
     assert plain not in _all_token_text(session)
     session.expire_all()
     row = session.scalars(select(ApiToken).where(ApiToken.user_id == u.id)).one()
@@ -295,3 +297,22 @@ def test_openapi_marks_protected_operations(client) -> None:
     assert me["security"] == [{"bearer": []}]
     assert {"200", "401"} <= set(me["responses"])
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_nul_bytes_in_any_query_or_body_string_are_refused_as_bad_input(client, session) -> None:
+    u = f.user(session, Role.ADMIN)
+    headers = bearer(f.token(session, u))
+    resp = client.get(f"{PREFIX}/parties?q=a%00b", headers=headers)
+    assert_problem(resp, 400)
+    resp = client.post(
+        f"{PREFIX}/categories", json={"code": "X\x00", "name_ru": "a", "name_en": "b"}, headers=headers
+    )
+    assert_problem(resp, 400)
+
+
+def test_openapi_query_schemas_reference_components_that_exist(client) -> None:
+    doc = client.get(f"{PREFIX}/openapi.json").get_json()
+    text = json.dumps(doc)
+    for ref in set(re.findall(r'"\\$ref": "#/components/schemas/([^"]+)"', text)):
+        assert ref in doc["components"]["schemas"], ref
+    assert "#/$defs/" not in text

@@ -13,8 +13,8 @@ from coordination.catalog.models import Item
 from coordination.catalog.seed import seed_catalog
 from coordination.parties.models import LocationKind, Party, PartyKind
 from tests import factories as f
+from tests.isolation import IsolatedClient, isolated_client
 from tests.parties.support import ledger, ledger_text, raw_row
-from tests.security.isolation import IsolatedClient, isolated_client
 
 API = "/api/v1"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests.security.isolation import IsolatedClient, isolated_client
+from tests.isolation import IsolatedClient, isolated_client
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from coordination.demo import DEFAULT_PASSWORD, DEMO_USERNAMES, DemoRefused, bui
 from coordination.errors import DomainError
 from coordination.ledger.models import LedgerEntry
 from coordination.parties.models import Location, LocationKind, Party, PartyKind
+from tests.isolation import isolated_client
 from tests.parties.support import ledger, ledger_text, raw_row
-from tests.security.isolation import isolated_client
 
 EXPECTED = {
     "demo-admin": (Role.ADMIN, None),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from coordination.accounts.models import Role, User
 from coordination.ledger.models import LedgerEntry
 from tests import factories as f
-from tests.security.isolation import IsolatedClient, isolated_client
+from tests.isolation import IsolatedClient, isolated_client
 
 
 def signed_in(app: Flask, session: Session, role: Role, **kw: Any) -> tuple[IsolatedClient, User]:

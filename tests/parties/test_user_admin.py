@@ -9,8 +9,8 @@ from sqlalchemy import select
 from coordination.accounts.models import Role, User
 from coordination.parties.models import PartyKind
 from tests import factories as f
+from tests.isolation import isolated_client
 from tests.parties.support import ledger, ledger_text, raw_row, signed_in
-from tests.security.isolation import isolated_client
 
 
 def _new_user(**kw: str) -> dict[str, str]:
