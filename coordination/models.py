@@ -7,4 +7,5 @@ def import_all() -> None:
     import coordination.accounts.models
     import coordination.catalog.models
     import coordination.ledger.models
+    import coordination.needs.models
     import coordination.parties.models  # noqa: F401

@@ -1,0 +1,1 @@
+"""Needs: what families and units ask for, and how coordinators triage it."""
