@@ -98,9 +98,10 @@ def register_blueprints(app: Flask) -> None:
     from coordination.catalog.views import bp as catalog_bp
     from coordination.ledger.views import bp as ledger_bp
     from coordination.main import bp as main_bp
+    from coordination.needs.views import bp as needs_bp
     from coordination.parties.views import bp as parties_bp
 
-    for bp in (main_bp, accounts_bp, parties_bp, catalog_bp, api_bp, ledger_bp):
+    for bp in (main_bp, accounts_bp, parties_bp, catalog_bp, api_bp, ledger_bp, needs_bp):
         app.register_blueprint(bp)
 
 

@@ -1,0 +1,251 @@
+"""Need services: the only writers of needs. They check, write, append to the ledger, flush.
+
+Ledger entries carry the need's and the party's public ids, the region code, item codes,
+sizes and quantities: never a name, a unit designation, a town or an address.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from coordination.accounts.models import User
+from coordination.db import utcnow
+from coordination.errors import Conflict, Forbidden, NotFound
+from coordination.ledger.services import append
+from coordination.needs.access import can_triage, is_submitter
+from coordination.needs.checks import (
+    REASON_LIMIT,
+    NeedInput,
+    checked_need,
+    checked_token,
+    clean_text,
+)
+from coordination.needs.models import (
+    Need,
+    NeedEvent,
+    NeedEventKind,
+    NeedLine,
+    NeedStatus,
+)
+from coordination.parties.models import PartyKind
+from coordination.parties.shared import N_, STALE, Invalid
+
+TRIAGE_OPEN = (NeedStatus.SUBMITTED, NeedStatus.APPROVED, NeedStatus.PARTIALLY_FULFILLED)
+
+
+def ledger_view(need: Need) -> dict[str, Any]:
+    return {
+        "need": need.public_id,
+        "party": need.party.public_id,
+        "region": need.region.code,
+        "delivery": need.delivery_kind.value,
+        "lines": [
+            {"item": line.item.code, "size": line.size, "quantity": line.quantity,
+             "priority": line.priority.value}
+            for line in need.lines
+        ],
+    }  # fmt: skip
+
+
+def _require_submitter_party(actor: User) -> None:
+    if actor.party is None or actor.party.kind not in (PartyKind.HOUSEHOLD, PartyKind.UNIT):
+        raise Forbidden(N_("Only a family or a unit representative can submit needs."))
+
+
+def _require_triager(actor: User | None) -> None:
+    # actor None: the command line or the demo builder.
+    if actor is not None and not can_triage(actor):
+        raise Forbidden(N_("Only coordinators decide on needs."))
+
+
+def _require_own(actor: User, need: Need) -> None:
+    if not is_submitter(actor, need):
+        raise NotFound(N_("Not found."))
+
+
+def _check_version(need: Need, version: int | None) -> None:
+    if version is not None and version != need.version:
+        raise Conflict(STALE)
+
+
+def _flush(session: Session) -> None:
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(STALE) from exc
+
+
+def _event(need: Need, actor: User | None, kind: NeedEventKind, text: str | None = None) -> None:
+    need.events.append(NeedEvent(user_id=actor.id if actor else None, kind=kind, text=text))
+    need.updated_at = utcnow()  # bumps the version, so concurrent deciders see each other
+
+
+def _set_lines(need: Need, data: NeedInput) -> None:
+    need.lines = [
+        NeedLine(item_id=line.item_id, size=line.size, quantity=line.quantity,
+                 priority=line.priority, needed_by=line.needed_by, note=line.note)
+        for line in data.lines
+    ]  # fmt: skip
+
+
+def submit_need(session: Session, actor: User, data: NeedInput, token: str) -> tuple[Need, bool]:
+    """Create the need once per token. Returns (need, created); a repeat returns the first."""
+    _require_submitter_party(actor)
+    token = checked_token(token)
+    existing = _by_token(session, actor, token)
+    if existing is not None:
+        return existing, False
+    assert actor.party is not None
+    clean = checked_need(session, data, actor.party.kind == PartyKind.HOUSEHOLD)
+    need = Need(
+        party_id=actor.party.id, created_by_id=actor.id, region_id=clean.region_id,
+        delivery_kind=clean.delivery_kind, town=clean.town, location_id=clean.location_id,
+        address=clean.address, serviceman_name=clean.serviceman_name,
+        serviceman_unit=clean.serviceman_unit, status=NeedStatus.SUBMITTED,
+        submission_token=token,
+    )  # fmt: skip
+    _set_lines(need, clean)
+    need.events.append(NeedEvent(user_id=actor.id, kind=NeedEventKind.SUBMITTED))
+    try:
+        # A concurrent repeat inserts the same token: the unique constraint lets one win,
+        # and the loser lands on the winner's need instead of failing.
+        with session.begin_nested():
+            session.add(need)
+            session.flush()
+    except IntegrityError:
+        existing = _by_token(session, actor, token)
+        if existing is None:
+            raise
+        return existing, False
+    append(session, actor, "need.submitted", ledger_view(need))
+    return need, True
+
+
+def _by_token(session: Session, actor: User, token: str) -> Need | None:
+    need = session.scalar(select(Need).where(Need.submission_token == token))
+    if need is not None and need.party_id != actor.party_id:
+        raise Conflict(N_("This form was already used; open it again and resend."))
+    return need
+
+
+def update_need(
+    session: Session, actor: User, need: Need, version: int | None, data: NeedInput
+) -> Need:
+    _require_own(actor, need)
+    _check_version(need, version)
+    if need.status != NeedStatus.SUBMITTED:
+        raise Conflict(N_("Only a need that is still waiting for a decision can be edited."))
+    clean = checked_need(session, data, need.party.kind == PartyKind.HOUSEHOLD)
+    for name in ("region_id", "delivery_kind", "town", "location_id", "address",
+                 "serviceman_name", "serviceman_unit"):  # fmt: skip
+        setattr(need, name, getattr(clean, name))
+    _set_lines(need, clean)
+    _event(need, actor, NeedEventKind.EDITED)
+    _flush(session)
+    session.refresh(need)
+    append(session, actor, "need.edited", ledger_view(need))
+    return need
+
+
+def cancel_need(session: Session, actor: User, need: Need, version: int | None = None) -> Need:
+    _require_own(actor, need)
+    _check_version(need, version)
+    if need.status != NeedStatus.SUBMITTED:
+        raise Conflict(N_("Only a need that is still waiting for a decision can be cancelled."))
+    need.status = NeedStatus.CANCELLED
+    _event(need, actor, NeedEventKind.CANCELLED)
+    _flush(session)
+    append(session, actor, "need.cancelled", {"need": need.public_id})
+    return need
+
+
+def approve_need(session: Session, actor: User | None, need: Need, version: int | None) -> Need:
+    _require_triager(actor)
+    _check_version(need, version)
+    if need.status != NeedStatus.SUBMITTED:
+        raise Conflict(N_("Only a submitted need can be approved."))
+    need.status = NeedStatus.APPROVED
+    need.decision_reason = None
+    _event(need, actor, NeedEventKind.APPROVED)
+    _flush(session)
+    append(session, actor, "need.approved", {"need": need.public_id})
+    return need
+
+
+def _reason(reason: str | None, required: bool = True) -> str | None:
+    text = clean_text(reason, "reason", REASON_LIMIT)
+    if required and not text:
+        raise Invalid(N_("Give a reason; the family or unit will see it."), field="reason")
+    return text
+
+
+def reject_need(
+    session: Session, actor: User | None, need: Need, version: int | None, reason: str | None
+) -> Need:
+    _require_triager(actor)
+    text = _reason(reason)
+    _check_version(need, version)
+    if need.status not in (NeedStatus.SUBMITTED, NeedStatus.APPROVED):
+        raise Conflict(N_("Only a submitted or approved need can be rejected."))
+    need.status = NeedStatus.REJECTED
+    need.decision_reason = text
+    _event(need, actor, NeedEventKind.REJECTED, text)
+    _flush(session)
+    append(session, actor, "need.rejected", {"need": need.public_id})
+    return need
+
+
+def mark_line_unavailable(
+    session: Session, actor: User | None, need: Need, version: int | None, line_id: int,
+    reason: str | None,
+) -> Need:  # fmt: skip
+    _require_triager(actor)
+    text = _reason(reason, required=False)
+    _check_version(need, version)
+    line = next((ln for ln in need.lines if ln.id == line_id), None)
+    if line is None:
+        raise NotFound(N_("Not found."))
+    if need.status not in TRIAGE_OPEN:
+        raise Conflict(N_("This need is closed."))
+    line.unavailable = True
+    _event(need, actor, NeedEventKind.LINE_UNAVAILABLE, text)
+    _flush(session)
+    append(session, actor, "need.line_unavailable",
+           {"need": need.public_id, "item": line.item.code, "size": line.size})  # fmt: skip
+    return need
+
+
+def merge_need(
+    session: Session, actor: User | None, need: Need, version: int | None, into: Need
+) -> Need:
+    """Close a duplicate in favour of another open need of the same submitter."""
+    _require_triager(actor)
+    _check_version(need, version)
+    if into.id == need.id or into.party_id != need.party_id:
+        raise Invalid(N_("Merge only into another need of the same family or unit."), field="into")
+    if need.status not in TRIAGE_OPEN or into.status not in TRIAGE_OPEN:
+        raise Conflict(N_("Only open needs can be merged."))
+    need.status = NeedStatus.CANCELLED
+    need.merged_into_id = into.id
+    _event(need, actor, NeedEventKind.MERGED, into.public_id)
+    _flush(session)
+    append(session, actor, "need.merged", {"need": need.public_id, "into": into.public_id})
+    return need
+
+
+def comment_need(session: Session, actor: User | None, need: Need, text: str | None) -> Need:
+    """A note between coordinators; the submitter does not see it, the ledger does not hold it."""
+    _require_triager(actor)
+    body = clean_text(text, "text", REASON_LIMIT)
+    if not body:
+        raise Invalid(N_("Write the comment."), field="text")
+    need.events.append(
+        NeedEvent(user_id=actor.id if actor else None, kind=NeedEventKind.COMMENT, text=body)
+    )
+    session.flush()
+    return need

@@ -1,0 +1,140 @@
+"""Coordinators' pages: the triage queue and the decisions on one need."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from coordination.accounts.permissions import roles_required
+from coordination.catalog.models import Item
+from coordination.db import db
+from coordination.errors import Conflict, DomainError
+from coordination.needs import services
+from coordination.needs.access import TRIAGERS, visible_need
+from coordination.needs.forms import CommentForm, MergeForm, ReasonForm, VersionForm
+from coordination.needs.models import Need, NeedStatus, Priority
+from coordination.needs.pages import labels, render_need, show_need_error
+from coordination.needs.queries import TriageFilter, triage_queue
+from coordination.needs.views import bp
+from coordination.parties.forms import all_regions, parse_version
+from coordination.parties.pages import actor, enum_arg
+from coordination.parties.shared import clean_search, paged, parse_page
+
+Page = str | tuple[str, int] | BaseResponse
+AGES = (1, 3, 7, 30)
+
+
+def _filter() -> TriageFilter:
+    status_raw = request.args.get("status", NeedStatus.SUBMITTED.value)
+    age = request.args.get("age", "")
+    return TriageFilter(
+        q=clean_search(request.args.get("q")),
+        region=clean_search(request.args.get("region"))[:16],
+        item=clean_search(request.args.get("item"))[:32],
+        priority=enum_arg("priority", Priority),
+        status=None if status_raw == "all" else enum_arg("status", NeedStatus)
+        or (NeedStatus.SUBMITTED if not status_raw else None),
+        older_than_days=int(age) if age.isdigit() and int(age) in AGES else None,
+    )
+
+
+@bp.route("/")
+@roles_required(*TRIAGERS)
+def triage() -> str:
+    f = _filter()
+    rows, page, pages, total = paged(
+        db.session, triage_queue(f), parse_page(request.args.get("page")),
+        int(current_app.config.get("PAGE_SIZE", 25)),
+    )  # fmt: skip
+    args = {
+        "q": f.q, "region": f.region, "item": f.item,
+        "priority": f.priority.value if f.priority else "",
+        "status": f.status.value if f.status else "all",
+        "age": str(f.older_than_days or ""),
+    }  # fmt: skip
+    return render_template(
+        "needs/triage.html", needs=rows, page=page, pages=pages, total=total, f=f,
+        args=args, url_args={k: v for k, v in args.items() if v}, ages=AGES,
+        regions=all_regions(db.session),
+        items=db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code)),
+        **labels(),
+    )  # fmt: skip
+
+
+def _decide(need_id: int, form: FlaskForm, act: Callable[[Need], object], done: str) -> Page:
+    """Validate, act, commit and go back to the need; a conflict shows the current state."""
+    need = visible_need(db.session, actor(), need_id)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+        return render_need(need, 400)
+    try:
+        act(need)
+    except Conflict as exc:
+        db.session.rollback()
+        show_need_error(None, exc)
+        return render_need(visible_need(db.session, actor(), need_id), 409)
+    except DomainError as exc:
+        db.session.rollback()
+        show_need_error(None, exc)
+        return render_need(visible_need(db.session, actor(), need_id), exc.status)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("needs.view_need", need_id=need_id))
+
+
+def _version(form: FlaskForm) -> int:
+    return parse_version(form.version.data)
+
+
+@bp.route("/<int:need_id>/approve", methods=["POST"])
+@roles_required(*TRIAGERS)
+def approve(need_id: int) -> Page:
+    form = VersionForm()
+    return _decide(need_id, form, lambda n: services.approve_need(
+        db.session, actor(), n, _version(form)), _("Need approved."))  # fmt: skip
+
+
+@bp.route("/<int:need_id>/reject", methods=["POST"])
+@roles_required(*TRIAGERS)
+def reject(need_id: int) -> Page:
+    form = ReasonForm()
+    return _decide(need_id, form, lambda n: services.reject_need(
+        db.session, actor(), n, _version(form), form.reason.data), _("Need rejected."))  # fmt: skip
+
+
+@bp.route("/<int:need_id>/lines/<int:line_id>/unavailable", methods=["POST"])
+@roles_required(*TRIAGERS)
+def line_unavailable(need_id: int, line_id: int) -> Page:
+    form = ReasonForm()
+    return _decide(need_id, form, lambda n: services.mark_line_unavailable(
+        db.session, actor(), n, _version(form), line_id, form.reason.data),
+        _("Line marked unavailable."))  # fmt: skip
+
+
+@bp.route("/<int:need_id>/merge", methods=["POST"])
+@roles_required(*TRIAGERS)
+def merge(need_id: int) -> Page:
+    form = MergeForm()
+
+    def act(need: Need) -> object:
+        into = db.session.scalar(select(Need).where(Need.public_id == (form.into.data or "")))
+        if into is None:
+            raise services.Invalid(services.N_("There is no need with that public id."), "into")
+        return services.merge_need(db.session, actor(), need, _version(form), into)
+
+    return _decide(need_id, form, act, _("Need merged."))
+
+
+@bp.route("/<int:need_id>/comment", methods=["POST"])
+@roles_required(*TRIAGERS)
+def comment(need_id: int) -> Page:
+    form = CommentForm()
+    return _decide(need_id, form, lambda n: services.comment_need(
+        db.session, actor(), n, form.text.data), _("Comment added."))  # fmt: skip
