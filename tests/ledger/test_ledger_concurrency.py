@@ -145,7 +145,7 @@ def test_twenty_clients_through_a_real_server(app, session):
         sizes = [note.open_checkpoint(text_, [verifier]).size for _status, text_ in seen]
         assert sizes == sorted(sizes)
         distinct.update(sizes)
-    assert len(distinct) > 2, "the readers never saw the log grow; the race was not exercised"
+    assert len(distinct) >= 2, "the readers never saw the log grow; the race was not exercised"
     assert_log_verifies(app, 1000)  # includes every stored checkpoint and their consistency
 
 
