@@ -61,3 +61,9 @@ def test_describe_survives_unreadable_bodies(app):
         assert describe(6, '{"data": 3}').kind == "?"
         view = describe(7, '{"kind":"x.y","data":{"n":1},"at":"bad","actor":"system","v":1}')
         assert view.at is None and view.details == [("n", "1")]
+
+
+def test_empty_ledger_page_says_so(app, client):
+    resp = client.get("/ledger", headers={"Accept-Language": "en"})
+    assert resp.status_code == 200
+    assert "Nothing has been recorded yet." in resp.get_data(as_text=True)
