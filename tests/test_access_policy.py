@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from coordination.accounts import services as accounts
 from coordination.accounts.models import Role, User
 from coordination.ledger.services import append
+from coordination.parties.models import Party as PartyRow
 from coordination.parties.models import PartyKind
 from tests import factories as f
 from tests.isolation import IsolatedClient, isolated_client
@@ -125,6 +126,18 @@ POLICY: dict[str, dict[str, Any]] = {
     "api.users_get_user": {"expect": api_only("admin")},
     "api.users_create_user": {"expect": api_only("admin", ok=400)},
     "api.users_update_user": {"expect": api_only("admin", ok=400)},
+    "api.needs_list_needs": {"expect": api_only("family", "unit_rep", *STAFF)},
+    "api.needs_get_need": {
+        "expect": api_only("family", "unit_rep", *STAFF) | {"family": 404, "unit_rep": 404},
+        "why": "the need belongs to another household",
+    },
+    "api.needs_create_need": {"expect": api_only("family", "unit_rep", ok=400)},
+    "api.needs_cancel_need": {"expect": api_only("family", "unit_rep", ok=400)},
+    "api.needs_approve_need": {"expect": api_only(*STAFF, ok=400)},
+    "api.needs_reject_need": {"expect": api_only(*STAFF, ok=400)},
+    "api.needs_comment_need": {"expect": api_only(*STAFF, ok=400)},
+    "api.needs_demand": {"expect": api_only("volunteer", "auditor", *STAFF)},
+    "api.needs_needs_board": {"expect": everyone(200), "why": "public aggregates"},
     # --- admin: parties, locations, regions (staff; regions are admin-only to change) ---
     # Coordinators currently manage parties and locations in every region (permissions.STAFF);
     # DESIGN §1 says a coordinator runs "a hub or a region": revisit if that becomes a scope.
@@ -166,6 +179,24 @@ POLICY: dict[str, dict[str, Any]] = {
     "catalog.categories": {"expect": only("admin")},
     "catalog.new_category": {"expect": only("admin")},
     "catalog.edit_category": {"expect": only("admin")},
+    # --- needs: families and units submit and follow their own; staff triage; a need that
+    # is not the viewer's answers 404; volunteers and auditors see anonymous demand only ---
+    "needs.new_need": {"expect": only("family", "unit_rep")},
+    "needs.my_needs": {"expect": only("family", "unit_rep")},
+    "needs.view_need": {
+        "expect": only("family", "unit_rep", *STAFF) | {"family": 404, "unit_rep": 404},
+        "why": "the need belongs to another household",
+    },
+    "needs.edit_need": {"expect": only("family", "unit_rep", ok=404)},
+    "needs.cancel_need": {"expect": only("family", "unit_rep", ok=404)},
+    "needs.demand": {"expect": only("volunteer", "auditor", *STAFF)},
+    "needs.board_page": {"expect": everyone(200)},
+    "needs.triage": {"expect": only(*STAFF)},
+    "needs.approve": {"expect": only(*STAFF, ok=409), "why": "no version sent: stale"},
+    "needs.reject": {"expect": only(*STAFF, ok=400), "why": "a reason is required"},
+    "needs.line_unavailable": {"expect": only(*STAFF, ok=409), "why": "no version sent"},
+    "needs.merge": {"expect": only(*STAFF, ok=400), "why": "no target given"},
+    "needs.comment": {"expect": only(*STAFF, ok=400), "why": "empty comment"},
     # --- public ledger (DESIGN §7): no login, for anyone ---
     "ledger.ledger_page": {"expect": everyone(200)},
     "ledger.checkpoint": {"expect": everyone(200)},
@@ -196,6 +227,7 @@ def build_world(session: Session) -> World:
     household = f.party(session, PartyKind.HOUSEHOLD)
     loc = f.location(session, party_id=outsider_group.id)
     item = f.item(session)
+    need = _need(session, household.id, item.id)
     for n in range(2):  # so proofs have something to prove
         append(session, None, "test.access.policy", {"n": n})
     session.commit()
@@ -208,10 +240,26 @@ def build_world(session: Session) -> World:
         "region_id": loc.region_id,
         "item_id": item.id,
         "category_id": _category_id(session),
+        "need_id": need.id,
+        "line_id": need.lines[0].id,
         "action": "deactivate",
         "code": "en",
     }
     return World(users, tokens, values)
+
+
+def _need(session: Session, household_id: int, item_id: int) -> Any:
+    from coordination.needs.models import DeliveryKind, Need, NeedLine, NeedStatus
+
+    household = session.get(PartyRow, household_id)
+    need = Need(
+        party_id=household_id, region_id=household.region_id, delivery_kind=DeliveryKind.REGION,
+        status=NeedStatus.SUBMITTED, submission_token="access-policy-need-0001",
+        lines=[NeedLine(item_id=item_id, quantity=1)],
+    )  # fmt: skip
+    session.add(need)
+    session.flush()
+    return need
 
 
 def _category_id(session: Session) -> int:

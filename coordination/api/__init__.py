@@ -21,5 +21,6 @@ def openapi() -> ResponseReturnValue:
 
 from coordination.api import account as _account  # noqa: E402,F401  (registers endpoints)
 from coordination.api import catalog as _catalog  # noqa: E402,F401  (registers endpoints)
+from coordination.api import needs as _needs  # noqa: E402,F401  (registers endpoints)
 from coordination.api import parties as _parties  # noqa: E402,F401  (registers endpoints)
 from coordination.api import users as _users  # noqa: E402,F401  (registers endpoints)

@@ -24,6 +24,8 @@ from coordination.catalog.models import UnitOfMeasure
 from coordination.demo import build_demo
 from coordination.ledger import services as ledger
 from coordination.ledger.models import LedgerEntry
+from coordination.needs import services as needs
+from coordination.needs.checks import LineInput, NeedInput
 from coordination.parties import places
 from coordination.parties import services as parties
 from coordination.parties.models import LocationKind, PartyKind
@@ -55,6 +57,8 @@ WRITERS = {
     catalog: {"create_item", "update_item", "set_item_active", "create_category",
               "update_category"},
     ledger: {"append", "append_correction"},
+    needs: {"submit_need", "update_need", "cancel_need", "approve_need", "reject_need",
+            "mark_line_unavailable", "merge_need", "comment_need"},
 }
 NOT_WRITERS = {
     accounts: {"normalise_username", "username_error"},
@@ -66,6 +70,7 @@ NOT_WRITERS = {
     catalog: {"parse_sizes", "parse_components", "format_components", "item_stamp",
               "category_stamp", "item_view", "search_items"},
     ledger: {"completed_nodes"},
+    needs: {"ledger_view"},
 }
 
 
@@ -154,10 +159,40 @@ def _exercise_every_writer(session, admin: User) -> dict[str, object]:
     catalog.update_item(session, admin, item, None, catalog.ItemFields.of(item))
     catalog.set_item_active(session, admin, item, False)
 
+    _exercise_needs(session, admin, family, region.id)
+
     entry = ledger.append(session, admin, "test.note", {"party": household.public_id})
     ledger.append_correction(session, admin, entry.index, "test.note", {"party": unit.public_id})
     session.commit()
     return {"family": family}
+
+
+def _exercise_needs(session, admin: User, family: User, region_id: int) -> None:
+    from coordination.catalog.models import Item
+
+    socks = session.scalar(select(Item).where(Item.code == "WOOL-SOCKS"))
+
+    def data(kind: str = "private_address") -> NeedInput:
+        return NeedInput(
+            region_id=region_id, delivery_kind=kind, town="Канареечная слобода",
+            address="ул. Канареечная, д. 17, кв. 4", serviceman_name="Канарейкин Аглай",
+            serviceman_unit="в/ч 99137",
+            lines=[LineInput(item_id=socks.id, quantity=3, size="42-44",
+                             note="для Канарейкина, в/ч 99137")],
+        )  # fmt: skip
+
+    first, _ = needs.submit_need(session, family, data(), "canary-token-000000001")
+    needs.update_need(session, family, first, first.version, data("town"))
+    second, _ = needs.submit_need(session, family, data(), "canary-token-000000002")
+    third, _ = needs.submit_need(session, family, data(), "canary-token-000000003")
+    fourth, _ = needs.submit_need(session, family, data(), "canary-token-000000004")
+    needs.approve_need(session, admin, first, first.version)
+    needs.mark_line_unavailable(session, admin, first, first.version, first.lines[0].id,
+                                "Канарейкина просила позже")  # fmt: skip
+    needs.comment_need(session, admin, first, "звонила Канарейкина, +7 901 555-73-19")
+    needs.reject_need(session, admin, second, second.version, "Kanareikina: в/ч 99137 снабжена")
+    needs.merge_need(session, admin, third, third.version, first)
+    needs.cancel_need(session, family, fourth, fourth.version)
 
 
 def _assert_clean(text: str, where: str) -> None:
@@ -198,6 +233,8 @@ def test_canaries_never_reach_ledger_public_answers_exports_or_logs(
         "/ledger/checkpoint": public.get("/ledger/checkpoint"),
         "/ledger/key": public.get("/ledger/key"),
         "/": public.get("/"),
+        "/needs/board": public.get("/needs/board"),
+        "/api/v1/needs/board": public.get("/api/v1/needs/board"),
     }
     for start in range(0, size, 100):
         path = f"/ledger/entries?start={start}&end={min(size, start + 100)}"

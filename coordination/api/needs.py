@@ -1,0 +1,166 @@
+"""/api/v1 needs: the same services and access rules as the need pages."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from sqlalchemy import select
+
+from coordination.api import bp
+from coordination.api.framework import Page, api_user, endpoint, paginate
+from coordination.catalog.models import Item
+from coordination.db import db
+from coordination.errors import problem
+from coordination.needs import services
+from coordination.needs.access import (
+    DEMAND_READERS,
+    NEED_READERS,
+    SUBMITTERS,
+    TRIAGERS,
+    can_triage,
+    visible_need,
+)
+from coordination.needs.checks import TOKEN, LineInput, NeedInput
+from coordination.needs.forms import new_token
+from coordination.needs.models import DeliveryKind, NeedStatus, Priority
+from coordination.needs.queries import (
+    MIN_PUBLIC_COUNT,
+    TriageFilter,
+    board,
+    demand_lines,
+    needs_of_party,
+    triage_queue,
+)
+from coordination.needs.schemas import (
+    BoardOut,
+    CommentIn,
+    DemandLineOut,
+    NeedIn,
+    NeedOut,
+    NeedQuery,
+    ReasonIn,
+    VersionIn,
+    board_row_out,
+    demand_out,
+    need_out,
+)
+from coordination.parties.models import Location
+from coordination.parties.schemas import region_for
+from coordination.parties.shared import N_, Invalid, clean_search
+
+TAG = "needs"
+
+
+def _out(need_id: int) -> NeedOut:
+    user = api_user()
+    return need_out(visible_need(db.session, user, need_id), can_triage(user))
+
+
+@endpoint(bp, "/needs", "GET", "List needs: your own, or (coordinators) the triage queue",
+          query=NeedQuery, response=Page[NeedOut], roles=NEED_READERS, tag=TAG)  # fmt: skip
+def list_needs(query: NeedQuery) -> Page[NeedOut]:
+    user = api_user()
+    triager = can_triage(user)
+    if triager:
+        stmt = triage_queue(TriageFilter(
+            q=clean_search(query.q), region=(query.region or "").upper(), item=query.item or "",
+            priority=Priority(query.priority) if query.priority else None,
+            status=None if query.status == "all" else NeedStatus(query.status),
+        ))  # fmt: skip
+    else:
+        stmt = needs_of_party(user.party_id or 0)
+        if query.status != "all":
+            stmt = stmt.where(services.Need.status == NeedStatus(query.status))
+    return paginate(db.session, stmt, query, lambda n: need_out(n, triager))
+
+
+@endpoint(bp, "/needs/{need_id}", "GET", "One need (404 if it is not yours)",
+          response=NeedOut, roles=NEED_READERS, tag=TAG)  # fmt: skip
+def get_need(need_id: int) -> NeedOut:
+    return _out(need_id)
+
+
+def _need_input(body: NeedIn) -> NeedInput:
+    hub = None
+    if body.hub is not None:
+        loc = db.session.scalar(select(Location).where(Location.public_id == body.hub))
+        if loc is None:
+            raise Invalid(N_("Choose a hub from the list."), field="hub")
+        hub = loc.id
+    lines = []
+    for n, line in enumerate(body.lines):
+        item = db.session.scalar(select(Item).where(Item.code == line.item))
+        if item is None:
+            raise Invalid(N_("Choose an item from the catalog."), field=f"lines-{n}-item")
+        lines.append(LineInput(item.id, line.quantity, line.size, Priority(line.priority),
+                               line.needed_by, line.note, n))  # fmt: skip
+    return NeedInput(
+        region_id=region_for(body.region), delivery_kind=DeliveryKind(body.delivery),
+        town=body.town, location_id=hub, address=body.address,
+        serviceman_name=body.serviceman_name, serviceman_unit=body.serviceman_unit, lines=lines,
+    )  # fmt: skip
+
+
+@endpoint(bp, "/needs", "POST",
+          "Submit a need; send an Idempotency-Key header (or submission_token) to make a "
+          "repeat land on the first (200) instead of creating another (201)",
+          body=NeedIn, response=NeedOut, status=201, roles=SUBMITTERS, tag=TAG)  # fmt: skip
+def create_need(body: NeedIn) -> Response | tuple[NeedOut, int]:
+    key = request.headers.get("Idempotency-Key") or body.submission_token
+    if key is not None and not TOKEN.fullmatch(key):
+        return problem(400, "Bad request", "Idempotency-Key must be 16 to 64 of A-Z a-z 0-9 _ -.")
+    need, created = services.submit_need(db.session, api_user(), _need_input(body),
+                                         key or new_token())  # fmt: skip
+    db.session.commit()
+    return need_out(need, False), 201 if created else 200
+
+
+@endpoint(bp, "/needs/{need_id}/cancel", "POST", "Cancel your need while it is submitted",
+          body=VersionIn, response=NeedOut, roles=SUBMITTERS, tag=TAG)  # fmt: skip
+def cancel_need(need_id: int, body: VersionIn) -> NeedOut:
+    need = visible_need(db.session, api_user(), need_id)
+    services.cancel_need(db.session, api_user(), need, body.version)
+    db.session.commit()
+    return _out(need_id)
+
+
+@endpoint(bp, "/needs/{need_id}/approve", "POST", "Approve a submitted need",
+          body=VersionIn, response=NeedOut, roles=TRIAGERS, tag=TAG)  # fmt: skip
+def approve_need(need_id: int, body: VersionIn) -> NeedOut:
+    need = visible_need(db.session, api_user(), need_id)
+    services.approve_need(db.session, api_user(), need, body.version)
+    db.session.commit()
+    return _out(need_id)
+
+
+@endpoint(bp, "/needs/{need_id}/reject", "POST", "Reject a need with a reason the submitter sees",
+          body=ReasonIn, response=NeedOut, roles=TRIAGERS, tag=TAG)  # fmt: skip
+def reject_need(need_id: int, body: ReasonIn) -> NeedOut:
+    need = visible_need(db.session, api_user(), need_id)
+    services.reject_need(db.session, api_user(), need, body.version, body.reason)
+    db.session.commit()
+    return _out(need_id)
+
+
+@endpoint(bp, "/needs/{need_id}/comment", "POST", "Comment on a need (coordinators only see it)",
+          body=CommentIn, response=NeedOut, status=201, roles=TRIAGERS, tag=TAG)  # fmt: skip
+def comment_need(need_id: int, body: CommentIn) -> NeedOut:
+    need = visible_need(db.session, api_user(), need_id)
+    services.comment_need(db.session, api_user(), need, body.text)
+    db.session.commit()
+    return _out(need_id)
+
+
+@endpoint(bp, "/needs/demand", "GET", "Open demand as anonymous lines",
+          query=NeedQuery, response=Page[DemandLineOut], roles=DEMAND_READERS, tag=TAG)  # fmt: skip
+def demand(query: NeedQuery) -> Page[DemandLineOut]:
+    stmt = demand_lines((query.region or "").upper(), query.item or "")
+    return paginate(db.session, stmt, query, demand_out)
+
+
+@endpoint(bp, "/needs/board", "GET",
+          "Public needs board: open demand by item, region and month; small counts suppressed",
+          response=BoardOut, public=True, tag=TAG)  # fmt: skip
+def needs_board() -> BoardOut:
+    result = board(db.session)
+    return BoardOut(min_count=MIN_PUBLIC_COUNT, suppressed=result.suppressed,
+                    rows=[board_row_out(r) for r in result.rows])  # fmt: skip
