@@ -42,7 +42,16 @@ class HomeAction:
 
 
 _NEEDS_BOARD = Action(
-    ("needs.board",), _l("Needs board"), _l("What is being asked for now, without names."), "board"
+    ("needs.board_page", "needs.board"),
+    _l("Needs board"),
+    _l("What is being asked for now, without names."),
+    "board",
+)
+_DEMAND = Action(
+    ("needs.demand",),
+    _l("Open demand"),
+    _l("Approved needs, line by line, without names or places."),
+    "list",
 )
 _ACCOUNT = Action(
     ("accounts.account",), _l("Your account"), _l("Password, language and API tokens."), "account"
@@ -95,6 +104,7 @@ HOME_ACTIONS: dict[Role, list[Action]] = {
             "batch",
             primary=True,
         ),
+        _DEMAND,
         Action(
             ("donations.new_in_kind", "donations.new_donation"),
             _l("Record a donation"),
@@ -124,6 +134,7 @@ HOME_ACTIONS: dict[Role, list[Action]] = {
             "triage",
             primary=True,
         ),
+        _DEMAND,
         Action(
             ("deliveries.list_deliveries",),
             _l("Deliveries"),

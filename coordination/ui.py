@@ -34,6 +34,9 @@ class NavItem:
 # (endpoint, label, roles that see it; None = everybody including visitors)
 NAV: list[tuple[str, Any, tuple[Role, ...] | None]] = [
     ("main.home", _l("Home"), None),
+    ("needs.my_needs", _l("My needs"), (Role.FAMILY, Role.UNIT_REP)),
+    ("needs.triage", _l("Triage queue"), (Role.COORDINATOR, Role.ADMIN)),
+    ("needs.board_page", _l("Needs board"), None),
     ("catalog.items", _l("Catalog"), tuple(Role)),
     ("parties.list_parties", _l("Parties"), (Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)),
     ("parties.list_locations", _l("Locations"), (Role.COORDINATOR, Role.ADMIN)),
