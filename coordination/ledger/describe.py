@@ -29,6 +29,21 @@ _SENTENCES: dict[str, Text] = {
     "location.reactivated": _l("Location %(location)s was reopened."),
     "region.created": _l("Region %(region)s was added."),
     "region.updated": _l("Region %(region)s was renamed."),
+    "account.created": _l("An account was opened with the role “%(role_label)s”."),
+    "account.role_changed": _l("Account %(user)s now has the role “%(role_label)s”."),
+    "account.deactivated": _l("Account %(user)s was closed."),
+    "account.reactivated": _l("Account %(user)s was reopened."),
+    "category.created": _l("Catalog category %(category)s was added."),
+    "category.updated": _l("Catalog category %(category)s was changed."),
+    "item.created": _l("Catalog item %(code)s was added."),
+    "item.updated": _l("Catalog item %(code)s was changed."),
+    "need.submitted": _l("A need with %(line_count)s line(s) was submitted, region %(region)s."),
+    "need.edited": _l("Need %(need)s was edited by its submitter."),
+    "need.cancelled": _l("Need %(need)s was withdrawn by its submitter."),
+    "need.approved": _l("Need %(need)s was approved."),
+    "need.rejected": _l("Need %(need)s was declined."),
+    "need.line_unavailable": _l("Item %(item)s of need %(need)s was marked unavailable."),
+    "need.merged": _l("Need %(need)s was merged into need %(into)s."),
 }
 
 _KIND_LABELS: dict[str, Text] = {
@@ -79,6 +94,9 @@ def describe(index: int, body: str) -> EntryView:
     kind_value = str(data.get("kind", ""))
     fields["kind_label"] = str(_KIND_LABELS.get(kind_value, kind_value or "—"))
     fields["who"] = _who(data, fields["kind_label"])
+    fields["role_label"] = _role(data.get("role"))
+    if isinstance(data.get("lines"), list):
+        fields["line_count"] = str(len(data["lines"]))
     sentence = _SENTENCES.get(kind)
     if sentence is not None:
         summary = str(sentence) % fields
@@ -110,6 +128,16 @@ def _when(value: Any) -> datetime | None:
         return datetime.fromisoformat(str(value))
     except ValueError:
         return None
+
+
+def _role(value: Any) -> str:
+    from coordination.accounts.models import Role
+    from coordination.ui import role_label
+
+    try:
+        return role_label(Role(value))
+    except ValueError:
+        return str(value or "—")
 
 
 def _flat(value: Any) -> str:

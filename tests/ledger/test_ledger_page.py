@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from coordination.ledger.describe import describe
@@ -67,3 +68,22 @@ def test_empty_ledger_page_says_so(app, client):
     resp = client.get("/ledger", headers={"Accept-Language": "en"})
     assert resp.status_code == 200
     assert "Nothing has been recorded yet." in resp.get_data(as_text=True)
+
+
+def test_every_kind_written_today_has_a_sentence(app):
+    """Kinds the services append now; a new kind falls back to a neutral sentence."""
+    samples = {
+        "account.created": {"user": "u1", "role": "coordinator"},
+        "need.submitted": {"need": "n1", "party": "p1", "region": "RU-MOW", "lines": [{}, {}]},
+        "need.merged": {"need": "n1", "into": "n2"},
+        "item.created": {"code": "SOCKS-WOOL"},
+    }
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        for kind, data in samples.items():
+            body = '{"actor":"system","at":"2026-01-01T00:00:00Z","data":%s,"kind":"%s","v":1}'
+            summary = describe(0, body % (json.dumps(data), kind)).summary
+            assert "was recorded" not in summary and "—" not in summary, (kind, summary)
+        assert "Coordinator" in describe(0, body % (json.dumps(samples["account.created"]),
+                                                    "account.created")).summary
+        assert "2 line(s)" in describe(0, body % (json.dumps(samples["need.submitted"]),
+                                                  "need.submitted")).summary
