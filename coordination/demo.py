@@ -88,6 +88,7 @@ def build_demo(session: Session, password: str | None = None) -> str:
     add_donors(session, world)
     add_locations(session, world)
     add_accounts(session, world, chosen)
+    _needs(session, world)
     return report(world, custom_password=password is not None)
 
 
@@ -193,6 +194,13 @@ def add_accounts(session: Session, world: World, password: str) -> None:
             party_id=party.id if party else None,
             region_id=world.regions[region].id if region else None,
         )
+
+
+def _needs(session: Session, world: World) -> None:
+    """Needs in every status for both demo families, and open demand from the units."""
+    from coordination.needs.demo import add_needs
+
+    add_needs(session, world)
 
 
 RECIPIENTS = ("unit-north", "hospital", "household-vla", "household-ce")

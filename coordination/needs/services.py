@@ -17,7 +17,7 @@ from coordination.accounts.models import User
 from coordination.db import utcnow
 from coordination.errors import Conflict, Forbidden, NotFound
 from coordination.ledger.services import append
-from coordination.needs.access import can_triage, is_submitter
+from coordination.needs.access import SUBMITTERS, can_triage, is_submitter
 from coordination.needs.checks import (
     REASON_LIMIT,
     NeedInput,
@@ -32,7 +32,7 @@ from coordination.needs.models import (
     NeedLine,
     NeedStatus,
 )
-from coordination.parties.models import PartyKind
+from coordination.parties.models import Party, PartyKind
 from coordination.parties.shared import N_, STALE, Invalid
 
 TRIAGE_OPEN = (NeedStatus.SUBMITTED, NeedStatus.APPROVED, NeedStatus.PARTIALLY_FULFILLED)
@@ -50,11 +50,6 @@ def ledger_view(need: Need) -> dict[str, Any]:
             for line in need.lines
         ],
     }  # fmt: skip
-
-
-def _require_submitter_party(actor: User) -> None:
-    if actor.party is None or actor.party.kind not in (PartyKind.HOUSEHOLD, PartyKind.UNIT):
-        raise Forbidden(N_("Only a family or a unit representative can submit needs."))
 
 
 def _require_triager(actor: User | None) -> None:
@@ -93,24 +88,31 @@ def _set_lines(need: Need, data: NeedInput) -> None:
     ]  # fmt: skip
 
 
-def submit_need(session: Session, actor: User, data: NeedInput, token: str) -> tuple[Need, bool]:
-    """Create the need once per token. Returns (need, created); a repeat returns the first."""
-    _require_submitter_party(actor)
+def submit_need(
+    session: Session, actor: User | None, data: NeedInput, token: str, party: Party | None = None
+) -> tuple[Need, bool]:
+    """Create the need once per token. Returns (need, created); a repeat returns the first.
+
+    A family or unit representative submits for its own party; the command line and the
+    demo builder (actor None) name the party.
+    """
+    party = _submitting_party(actor, party)
     token = checked_token(token)
-    existing = _by_token(session, actor, token)
+    existing = _by_token(session, party, token)
     if existing is not None:
         return existing, False
-    assert actor.party is not None
-    clean = checked_need(session, data, actor.party.kind == PartyKind.HOUSEHOLD)
+    clean = checked_need(session, data, party.kind == PartyKind.HOUSEHOLD)
     need = Need(
-        party_id=actor.party.id, created_by_id=actor.id, region_id=clean.region_id,
+        party_id=party.id, created_by_id=actor.id if actor else None, region_id=clean.region_id,
         delivery_kind=clean.delivery_kind, town=clean.town, location_id=clean.location_id,
         address=clean.address, serviceman_name=clean.serviceman_name,
         serviceman_unit=clean.serviceman_unit, status=NeedStatus.SUBMITTED,
         submission_token=token,
     )  # fmt: skip
     _set_lines(need, clean)
-    need.events.append(NeedEvent(user_id=actor.id, kind=NeedEventKind.SUBMITTED))
+    need.events.append(
+        NeedEvent(user_id=actor.id if actor else None, kind=NeedEventKind.SUBMITTED)
+    )
     try:
         # A concurrent repeat inserts the same token: the unique constraint lets one win,
         # and the loser lands on the winner's need instead of failing.
@@ -118,7 +120,7 @@ def submit_need(session: Session, actor: User, data: NeedInput, token: str) -> t
             session.add(need)
             session.flush()
     except IntegrityError:
-        existing = _by_token(session, actor, token)
+        existing = _by_token(session, party, token)
         if existing is None:
             raise
         return existing, False
@@ -126,9 +128,17 @@ def submit_need(session: Session, actor: User, data: NeedInput, token: str) -> t
     return need, True
 
 
-def _by_token(session: Session, actor: User, token: str) -> Need | None:
+def _submitting_party(actor: User | None, party: Party | None) -> Party:
+    if actor is not None:
+        party = actor.party if actor.role in SUBMITTERS else None
+    if party is None or party.kind not in (PartyKind.HOUSEHOLD, PartyKind.UNIT):
+        raise Forbidden(N_("Only a family or a unit representative can submit needs."))
+    return party
+
+
+def _by_token(session: Session, party: Party, token: str) -> Need | None:
     need = session.scalar(select(Need).where(Need.submission_token == token))
-    if need is not None and need.party_id != actor.party_id:
+    if need is not None and need.party_id != party.id:
         raise Conflict(N_("This form was already used; open it again and resend."))
     return need
 
@@ -248,4 +258,37 @@ def comment_need(session: Session, actor: User | None, need: Need, text: str | N
         NeedEvent(user_id=actor.id if actor else None, kind=NeedEventKind.COMMENT, text=body)
     )
     session.flush()
+    return need
+
+
+def record_progress(
+    session: Session, actor: User | None, need: Need, line_id: int, *, allocated: int,
+    dispatched: int, received: int,
+) -> Need:  # fmt: skip
+    """Set a line's allocated/dispatched/received projection and the need's status from them.
+
+    Stock and deliveries will call this as they record their own events; until then the
+    demo and coordinators' tools use it directly.
+    """
+    _require_triager(actor)
+    line = next((ln for ln in need.lines if ln.id == line_id), None)
+    if line is None:
+        raise NotFound(N_("Not found."))
+    if need.status not in (NeedStatus.APPROVED, NeedStatus.PARTIALLY_FULFILLED):
+        raise Conflict(N_("Only an approved need can be fulfilled."))
+    if not 0 <= received <= dispatched <= allocated <= line.quantity:
+        raise Invalid(N_("Quantities must satisfy received ≤ dispatched ≤ allocated ≤ requested."))
+    line.quantity_allocated, line.quantity_dispatched = allocated, dispatched
+    line.quantity_received = received
+    wanted = [ln for ln in need.lines if not ln.unavailable]
+    if wanted and all(ln.quantity_received >= ln.quantity for ln in wanted):
+        need.status = NeedStatus.FULFILLED
+    elif any(ln.quantity_received or ln.quantity_dispatched for ln in need.lines):
+        need.status = NeedStatus.PARTIALLY_FULFILLED
+    need.updated_at = utcnow()
+    _flush(session)
+    append(session, actor, "need.progress", {
+        "need": need.public_id, "item": line.item.code, "allocated": allocated,
+        "dispatched": dispatched, "received": received, "status": need.status.value,
+    })  # fmt: skip
     return need

@@ -58,7 +58,7 @@ WRITERS = {
               "update_category"},
     ledger: {"append", "append_correction"},
     needs: {"submit_need", "update_need", "cancel_need", "approve_need", "reject_need",
-            "mark_line_unavailable", "merge_need", "comment_need"},
+            "mark_line_unavailable", "merge_need", "comment_need", "record_progress"},
 }
 NOT_WRITERS = {
     accounts: {"normalise_username", "username_error"},
@@ -191,6 +191,10 @@ def _exercise_needs(session, admin: User, family: User, region_id: int) -> None:
                                 "Канарейкина просила позже")  # fmt: skip
     needs.comment_need(session, admin, first, "звонила Канарейкина, +7 901 555-73-19")
     needs.reject_need(session, admin, second, second.version, "Kanareikina: в/ч 99137 снабжена")
+    fifth, _ = needs.submit_need(session, family, data(), "canary-token-000000005")
+    needs.approve_need(session, admin, fifth, fifth.version)
+    needs.record_progress(session, admin, fifth, fifth.lines[0].id, allocated=3, dispatched=2,
+                          received=1)  # fmt: skip
     needs.merge_need(session, admin, third, third.version, first)
     needs.cancel_need(session, family, fourth, fourth.version)
 
