@@ -43,6 +43,46 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // Forms with many optional lines (a need's items) show the lines in use plus one empty
+  // line; "Add another line" reveals the next. Without JavaScript every line is shown.
+  const addLabel = document.body.dataset.addLine || "+";
+  const textual = "input:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea";
+  const isBlank = (fs) => {
+    if (fs.querySelector(".has-error")) return false;
+    const firstSelect = fs.querySelector("select");
+    if (firstSelect && firstSelect.selectedIndex > 0) return false;
+    return Array.from(fs.querySelectorAll(textual)).every((el) => el.value.trim() === "");
+  };
+  document.querySelectorAll("form").forEach((form) => {
+    const lines = Array.from(form.querySelectorAll("fieldset.need-line, fieldset[data-line]"));
+    if (lines.length < 2) return;
+    let shownBlank = false;
+    const hidden = [];
+    lines.forEach((fs) => {
+      if (!isBlank(fs)) return;
+      if (shownBlank) {
+        fs.hidden = true;
+        hidden.push(fs);
+      }
+      shownBlank = true;
+    });
+    if (!hidden.length) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn add-line";
+    button.textContent = addLabel;
+    lines[lines.length - 1].after(button);
+    button.addEventListener("click", () => {
+      const next = hidden.shift();
+      if (next) {
+        next.hidden = false;
+        const control = next.querySelector("select, input, textarea");
+        if (control) control.focus();
+      }
+      if (!hidden.length) button.remove();
+    });
+  });
+
   // A form submitted once stays submitted: a second tap on a slow phone connection must not
   // send the same batch or handover twice. Buttons come back if the page is shown again.
   document.querySelectorAll("form[method='post' i]").forEach((form) => {
