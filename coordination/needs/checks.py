@@ -16,7 +16,7 @@ from coordination.catalog.models import Item
 from coordination.db import utcnow
 from coordination.needs.models import MAX_QUANTITY, DeliveryKind, Priority
 from coordination.parties.models import Location, LocationKind, Region
-from coordination.parties.shared import N_, Invalid
+from coordination.parties.shared import MAX_ID, N_, Invalid
 
 MAX_LINES = 20
 LIMITS = {"town": 120, "address": 300, "serviceman_name": 200, "serviceman_unit": 200}
@@ -93,6 +93,11 @@ def line_field(line: LineInput, name: str) -> str:
     return f"lines-{line.slot}-{name}"
 
 
+def _id_ok(ident: int | None) -> bool:
+    # PostgreSQL refuses a lookup beyond its integer range instead of finding nothing.
+    return isinstance(ident, int) and 1 <= ident <= MAX_ID
+
+
 def checked_lines(session: Session, lines: list[LineInput]) -> list[LineInput]:
     if not lines:
         raise Invalid(N_("Add at least one line: an item and a quantity."), field="lines")
@@ -100,7 +105,7 @@ def checked_lines(session: Session, lines: list[LineInput]) -> list[LineInput]:
         raise Invalid(N_("Give at most %(limit)s lines."), field="lines", limit=MAX_LINES)
     out = []
     for line in lines:
-        item = session.get(Item, line.item_id) if 1 <= line.item_id <= 2**31 - 1 else None
+        item = session.get(Item, line.item_id) if _id_ok(line.item_id) else None
         if item is None or not item.active:
             raise Invalid(N_("Choose an item from the catalog."), field=line_field(line, "item_id"))
         if isinstance(line.quantity, bool) or not 1 <= line.quantity <= MAX_QUANTITY:
@@ -131,7 +136,7 @@ def checked_lines(session: Session, lines: list[LineInput]) -> list[LineInput]:
 
 
 def checked_need(session: Session, data: NeedInput, household: bool) -> NeedInput:
-    region = session.get(Region, data.region_id) if data.region_id else None
+    region = session.get(Region, data.region_id) if _id_ok(data.region_id) else None
     if region is None:
         raise Invalid(N_("Choose a region from the list."), field="region_id")
     kind = DeliveryKind(data.delivery_kind)
@@ -146,7 +151,7 @@ def checked_need(session: Session, data: NeedInput, household: bool) -> NeedInpu
     if kind == DeliveryKind.PRIVATE_ADDRESS and not out.address:
         raise Invalid(N_("Give the address; it is stored encrypted."), field="address")
     if kind == DeliveryKind.HUB:
-        loc = session.get(Location, data.location_id) if data.location_id else None
+        loc = session.get(Location, data.location_id) if _id_ok(data.location_id) else None
         if loc is None or not loc.active or loc.kind != LocationKind.HUB:
             raise Invalid(N_("Choose a hub from the list."), field="location_id")
         out.location_id = loc.id

@@ -3,6 +3,7 @@ so a phone without JavaScript can still ask for several items at once."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -54,7 +55,16 @@ DELIVERY_LABELS = {
 }
 
 
+# Werkzeug re-quotes bytes that are not UTF-8 as "%XX" instead of failing: a byte ≥ 0x80
+# written that way means the browser (or a script) sent something that is not text.
+REQUOTED = re.compile(r"%[89A-F][0-9A-F]")
+
+
 def safe_text(_form: Any, field: Any) -> None:
+    if isinstance(field.data, str) and REQUOTED.search(field.data):
+        raise ValidationError(
+            _l("This text contains bytes that are not valid text; type it again.")
+        )
     if isinstance(field.data, str) and field.data.strip():
         problem = text_problem(field.data.strip())
         if problem:
@@ -71,9 +81,7 @@ def sane_date(_form: Any, field: Any) -> None:
 class LineForm(Form):
     item_id = SelectField(_l("Item"), coerce=int, validators=[Optional()])
     size = StringField(_l("Size"), validators=[Optional(), Length(max=SIZE_LIMIT), safe_text])
-    quantity = IntegerField(
-        _l("Quantity"), validators=[Optional(), NumberRange(1, MAX_QUANTITY)]
-    )
+    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, MAX_QUANTITY)])
     priority = SelectField(_l("Priority"), choices=options(PRIORITY_LABELS.items()),
                            default=Priority.NORMAL.value)  # fmt: skip
     needed_by = DateField(_l("Needed by"), validators=[Optional(), sane_date])
