@@ -38,7 +38,6 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PAGE_SIZE": 25,
     }
     if overrides:
@@ -46,6 +45,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     if "DATABASE_URL" in cfg:
         cfg["SQLALCHEMY_DATABASE_URI"] = cfg.pop("DATABASE_URL")
     cfg["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(cfg["SQLALCHEMY_DATABASE_URI"])
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in cfg:
+        # A server connection can die between requests (restart, failover); a local SQLite
+        # file cannot, and the ping would cost every transaction a round trip for nothing.
+        server = not cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True} if server else {}
     production = cfg["AIDTRAIL_ENV"] == PRODUCTION
     if production:
         if not cfg.get("SECRET_KEY"):

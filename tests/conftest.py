@@ -45,7 +45,6 @@ def base_config(tmp: Path, url: str, **extra: Any) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_FAST": True,
         "RATELIMIT_STORAGE_URI": "memory://",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
     cfg.update(extra)
     return cfg
