@@ -39,7 +39,8 @@ def world(session: Session) -> World:
     w = World(
         region, socks, gloves,
         f.user(session, Role.FAMILY), f.user(session, Role.FAMILY), f.user(session, Role.UNIT_REP),
-        f.user(session, Role.COORDINATOR), f.user(session, Role.COORDINATOR),
+        f.user(session, Role.COORDINATOR, region_id=region.id),
+        f.user(session, Role.COORDINATOR, region_id=region.id),
         f.user(session, Role.VOLUNTEER), f.user(session, Role.AUDITOR),
     )  # fmt: skip
     session.commit()
