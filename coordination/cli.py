@@ -32,13 +32,23 @@ def init_cli(app: Flask) -> None:
 @click.option(
     "--party-id", type=int, default=None, help="The group, household or unit the user acts for."
 )
+@click.option("--region", default=None, help="Region code (ISO 3166-2), e.g. RU-VLA.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_user(username: str, role: str, party_id: int | None, password: str) -> None:
+def create_user(
+    username: str, role: str, party_id: int | None, region: str | None, password: str
+) -> None:
     """Create an account (the first admin of a production instance is made this way)."""
     from coordination.accounts.models import Role
     from coordination.accounts.services import create_user as create
     from coordination.errors import DomainError
+    from coordination.parties.models import Region
 
+    region_id = None
+    if region:
+        found = db.session.scalar(select(Region).where(Region.code == region.strip().upper()))
+        if found is None:
+            raise click.ClickException(f"no region with code {region}")
+        region_id = found.id
     try:
         user = create(
             db.session,
@@ -47,6 +57,7 @@ def create_user(username: str, role: str, party_id: int | None, password: str) -
             password=password,
             role=Role(role),
             party_id=party_id,
+            region_id=region_id,
         )
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc

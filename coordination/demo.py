@@ -18,8 +18,8 @@ import click
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coordination.accounts import admin as accounts_admin
 from coordination.accounts import passwords
+from coordination.accounts import services as accounts
 from coordination.accounts.models import Role, User
 from coordination.catalog.seed import SeedReport, seed_catalog
 from coordination.errors import DomainError
@@ -185,7 +185,7 @@ def add_accounts(session: Session, world: World, password: str) -> None:
         ("demo-auditor", Role.AUDITOR, None, None),
     ]
     for username, role, party, region in specs:
-        world.users[username] = accounts_admin.create_account(
+        world.users[username] = accounts.create_user(
             session,
             None,
             username=username,

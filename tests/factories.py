@@ -66,6 +66,8 @@ def user(session: Session, role: Role = Role.COORDINATOR, **kw: Any) -> User:
     kw.setdefault("password", PASSWORD)
     if role in ROLE_PARTY_KIND and "party_id" not in kw:
         kw["party_id"] = party(session, ROLE_PARTY_KIND[role]).id
+    if role == Role.COORDINATOR and "region_id" not in kw:
+        kw["region_id"] = region(session).id
     u = accounts.create_user(session, None, role=role, **kw)
     session.commit()
     return u

@@ -1,8 +1,4 @@
-"""Admin user management: services (check, write, record, flush) and their pages under /admin/users.
-
-Account events are not supply events: the ledger gets only the account's pseudonymous
-public id and role, never a username or a name.
-"""
+"""Admin user management pages under /admin/users (services: accounts.services, .management)."""
 
 from __future__ import annotations
 
@@ -10,160 +6,27 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from coordination.accounts import services as accounts
 from coordination.accounts.forms import ROLE_CHOICES, ConfirmForm, UserForm
+from coordination.accounts.management import search_users, update_account, user_stamp
 from coordination.accounts.models import ROLE_PARTY_KIND, Role, User
 from coordination.accounts.permissions import roles_required
 from coordination.db import db
-from coordination.errors import Conflict, DomainError, Forbidden
-from coordination.ledger.services import append
+from coordination.errors import Conflict, DomainError
 from coordination.parties.forms import NONE, no_nul, options, region_choices
-from coordination.parties.models import Party, Region
+from coordination.parties.models import Party
 from coordination.parties.pages import actor, enum_arg, list_args, show_error
 from coordination.parties.shared import (
-    N_,
-    STALE,
-    Invalid,
-    edit_stamp,
     get_or_404,
-    has_nul,
     paged,
-    search_clause,
 )
 from coordination.parties.views import bp
 from coordination.ui import current_locale
-
-# ---- services -------------------------------------------------------------------------------
-
-
-def user_stamp(user: User) -> str:
-    # Personal fields stay out: a digest of a phone number in a page is guessable.
-    return edit_stamp([user.role.value, user.party_id, user.region_id, user.active])
-
-
-def _require_admin(actor: User | None) -> None:
-    if actor is not None and actor.role != Role.ADMIN:
-        raise Forbidden(N_("Only an admin can manage accounts."))
-
-
-def _check_assignment(
-    session: Session, role: Role, party_id: int | None, region_id: int | None
-) -> None:
-    needed = ROLE_PARTY_KIND.get(role)
-    if needed is not None:
-        party = session.get(Party, party_id) if party_id else None
-        if party is None or party.kind != needed or not party.active:
-            raise Invalid(
-                N_("Choose the %(kind)s this account acts for."),
-                field="party_id",
-                kind=needed.value,
-            )
-    region = session.get(Region, region_id) if region_id else None
-    if region_id and region is None:
-        raise Invalid(N_("Choose a region from the list."), field="region_id")
-    if role == Role.COORDINATOR and region is None:
-        raise Invalid(N_("A coordinator needs a region."), field="region_id")
-
-
-def _check_personal(full_name: str | None, phone: str | None) -> None:
-    if has_nul(full_name, phone):
-        raise Invalid(
-            N_("This text contains a character that cannot be stored."), field="full_name"
-        )
-    if full_name and len(full_name) > 200:
-        raise Invalid(N_("Use at most %(limit)s characters."), field="full_name", limit=200)
-    if phone and len(phone) > 40:
-        raise Invalid(N_("Use at most %(limit)s characters."), field="phone", limit=40)
-
-
-def create_account(
-    session: Session,
-    actor: User | None,
-    *,
-    username: str,
-    password: str,
-    role: Role,
-    party_id: int | None = None,
-    region_id: int | None = None,
-    full_name: str | None = None,
-    phone: str | None = None,
-) -> User:
-    _require_admin(actor)
-    _check_assignment(session, role, party_id, region_id)
-    _check_personal(full_name, phone)
-    user = accounts.create_user(
-        session,
-        actor,
-        username=username,
-        password=password,
-        role=role,
-        party_id=party_id,
-        region_id=region_id,
-        full_name=(full_name or "").strip() or None,
-        phone=(phone or "").strip() or None,
-    )
-    append(session, actor, "account.created", {"user": user.public_id, "role": user.role.value})
-    return user
-
-
-def update_account(
-    session: Session,
-    actor: User | None,
-    user: User,
-    stamp: str | None,
-    *,
-    role: Role,
-    party_id: int | None,
-    region_id: int | None,
-    full_name: str | None,
-    phone: str | None,
-) -> User:
-    _require_admin(actor)
-    if stamp is not None and stamp != user_stamp(user):
-        raise Conflict(STALE)
-    if actor is not None and user.id == actor.id and role != user.role:
-        raise Invalid(N_("You cannot change your own role."), field="role")
-    _check_assignment(session, role, party_id, region_id)
-    _check_personal(full_name, phone)
-    role_changed = role != user.role
-    user.role = role
-    user.party_id = party_id if role in ROLE_PARTY_KIND else None
-    user.region_id = region_id or None
-    user.full_name = (full_name or "").strip() or None
-    user.phone = (phone or "").strip() or None
-    session.flush()
-    if role_changed:
-        append(session, actor, "account.role_changed", {"user": user.public_id, "role": role.value})
-    return user
-
-
-def set_account_active(session: Session, actor: User, user: User, active: bool) -> User:
-    """Deactivating also rotates the session token, so every open session of the user ends."""
-    if user.active != active:
-        accounts.set_active(session, actor, user, active)
-        kind = "account.reactivated" if active else "account.deactivated"
-        append(session, actor, kind, {"user": user.public_id})
-    return user
-
-
-def search_users(
-    q: str = "", role: Role | None = None, active: bool | None = None
-) -> Select[User]:
-    stmt = select(User).order_by(User.username)
-    if q:
-        stmt = stmt.where(search_clause(q, User.username, User.public_id))
-    if role is not None:
-        stmt = stmt.where(User.role == role)
-    if active is not None:
-        stmt = stmt.where(User.active.is_(active))
-    return stmt
-
 
 # ---- forms ----------------------------------------------------------------------------------
 
@@ -237,7 +100,7 @@ def new_user() -> str | tuple[str, int] | BaseResponse:
     _choices(form)
     if form.validate_on_submit():
         try:
-            create_account(
+            accounts.create_user(
                 db.session,
                 actor(),
                 username=form.username.data or "",
@@ -302,7 +165,7 @@ def set_user_active(user_id: int, action: str) -> BaseResponse:
     user = get_or_404(db.session, User, user_id)
     if ConfirmForm().validate_on_submit():
         try:
-            set_account_active(db.session, actor(), user, action == "reactivate")
+            accounts.set_active(db.session, actor(), user, action == "reactivate")
         except DomainError as exc:
             show_error(None, exc)
         else:

@@ -12,7 +12,9 @@ from coordination.accounts.auth import token_digest
 from coordination.accounts.models import ROLE_PARTY_KIND, ApiToken, Role, User, new_session_token
 from coordination.db import utcnow
 from coordination.errors import Conflict, DomainError, Forbidden, NotFound
-from coordination.parties.models import Party
+from coordination.ledger.services import append
+from coordination.parties.models import Party, Region
+from coordination.parties.shared import N_, Invalid, has_nul
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
@@ -54,9 +56,12 @@ def create_user(
     full_name: str | None = None,
     phone: str | None = None,
 ) -> User:
-    """actor None means the command line, run by whoever administers the machine."""
-    if actor is not None and actor.role != Role.ADMIN:
-        raise Forbidden("Only an admin can create accounts.")
+    """The one way accounts are made: admin pages, the API, the CLI and the demo.
+
+    actor None means the command line, run by whoever administers the machine. The ledger
+    gets the account's pseudonymous id and role only, never a username or a name.
+    """
+    require_admin(actor)
     username = normalise_username(username)
     problem = username_error(username)
     if problem:
@@ -67,30 +72,57 @@ def create_user(
     exists = session.scalar(select(func.count()).select_from(User).where(User.username == username))
     if exists:
         raise Conflict("This username is taken.", field="username")
-    _check_party(session, role, party_id)
+    check_assignment(session, role, party_id, region_id)
+    check_personal(full_name, phone)
     user = User(
         username=username,
         password_hash=passwords.hash_password(password),
         role=role,
         party_id=party_id if role in ROLE_PARTY_KIND else None,
-        region_id=region_id,
-        full_name=full_name or None,
-        phone=phone or None,
+        region_id=region_id or None,
+        full_name=(full_name or "").strip() or None,
+        phone=(phone or "").strip() or None,
     )
     session.add(user)
     session.flush()
+    append(session, actor, "account.created", {"user": user.public_id, "role": user.role.value})
     return user
 
 
-def _check_party(session: Session, role: Role, party_id: int | None) -> None:
+def require_admin(actor: User | None) -> None:
+    if actor is not None and actor.role != Role.ADMIN:
+        raise Forbidden(N_("Only an admin can manage accounts."))
+
+
+def check_assignment(
+    session: Session, role: Role, party_id: int | None, region_id: int | None
+) -> None:
+    """A role's account acts for a party of the right kind; a coordinator has a region."""
     needed = ROLE_PARTY_KIND.get(role)
-    if needed is None:
-        return
-    party = session.get(Party, party_id) if party_id else None
-    if party is None or party.kind != needed:
-        raise DomainError(
-            f"A {role.value} account must belong to a {needed.value}.", field="party_id"
+    if needed is not None:
+        party = session.get(Party, party_id) if party_id else None
+        if party is None or party.kind != needed or not party.active:
+            raise Invalid(
+                N_("Choose the %(kind)s this account acts for."),
+                field="party_id",
+                kind=needed.value,
+            )
+    region = session.get(Region, region_id) if region_id else None
+    if region_id and region is None:
+        raise Invalid(N_("Choose a region from the list."), field="region_id")
+    if role == Role.COORDINATOR and region is None:
+        raise Invalid(N_("A coordinator needs a region."), field="region_id")
+
+
+def check_personal(full_name: str | None, phone: str | None) -> None:
+    if has_nul(full_name, phone):
+        raise Invalid(
+            N_("This text contains a character that cannot be stored."), field="full_name"
         )
+    if full_name and len(full_name) > 200:
+        raise Invalid(N_("Use at most %(limit)s characters."), field="full_name", limit=200)
+    if phone and len(phone) > 40:
+        raise Invalid(N_("Use at most %(limit)s characters."), field="phone", limit=40)
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
@@ -109,15 +141,20 @@ def rotate_session(session: Session, user: User) -> None:
     session.flush()
 
 
-def set_active(session: Session, actor: User, user: User, active: bool) -> None:
-    if actor.role != Role.ADMIN:
-        raise Forbidden("Only an admin can change accounts.")
+def set_active(session: Session, actor: User, user: User, active: bool) -> User:
+    """Deactivating also rotates the session token, so every open session of the user ends."""
+    require_admin(actor)
     if user.id == actor.id and not active:
-        raise DomainError("You cannot deactivate your own account.")
+        raise DomainError(N_("You cannot deactivate your own account."))
+    if user.active == active:
+        return user
     user.active = active
     if not active:
         rotate_session(session, user)
     session.flush()
+    kind = "account.reactivated" if active else "account.deactivated"
+    append(session, actor, kind, {"user": user.public_id})
+    return user
 
 
 def create_token(session: Session, actor: User, owner: User, name: str) -> tuple[ApiToken, str]:

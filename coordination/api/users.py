@@ -7,7 +7,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from coordination.accounts import admin
+from coordination.accounts import management
+from coordination.accounts import services as accounts
 from coordination.accounts.models import Role, User
 from coordination.api import bp
 from coordination.api.framework import Page, Strict, api_user, endpoint, paginate
@@ -90,7 +91,7 @@ def user_out(user: User) -> UserOut:
 )
 def list_users(query: UserQuery) -> Page[UserOut]:
     role = Role(query.role) if query.role else None
-    stmt = admin.search_users(clean_search(query.q), role, STATUS[query.status])
+    stmt = management.search_users(clean_search(query.q), role, STATUS[query.status])
     return paginate(db.session, stmt, query, user_out)
 
 
@@ -111,7 +112,7 @@ def get_user(user_id: int) -> UserOut:
     tag="users",
 )
 def create_user(body: UserIn) -> UserOut:
-    user = admin.create_account(
+    user = accounts.create_user(
         db.session,
         api_user(),
         username=body.username,
@@ -139,7 +140,7 @@ def create_user(body: UserIn) -> UserOut:
 def update_user(user_id: int, body: UserPatch) -> UserOut:
     user = get_or_404(db.session, User, user_id)
     given = body.model_fields_set
-    admin.update_account(
+    management.update_account(
         db.session,
         api_user(),
         user,
@@ -151,6 +152,6 @@ def update_user(user_id: int, body: UserPatch) -> UserOut:
         phone=user.phone,
     )
     if body.active is not None:
-        admin.set_account_active(db.session, api_user(), user, body.active)
+        accounts.set_active(db.session, api_user(), user, body.active)
     db.session.commit()
     return user_out(user)
