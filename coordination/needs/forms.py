@@ -89,7 +89,12 @@ class LineForm(Form):
 
     @property
     def empty(self) -> bool:
-        return not self.item_id.data and self.quantity.data is None and not self.quantity.raw_data
+        # Browsers post every field of every slot, blank ones as ""; a slot is empty when
+        # nothing was typed or chosen in it (the priority select always carries a value).
+        typed = (self.quantity, self.size, self.note, self.needed_by)
+        return not self.item_id.data and not any(
+            str(v).strip() for f in typed for v in (f.raw_data or [])
+        )
 
 
 def _text(limit: int, label: Any, area: bool = False) -> Any:
