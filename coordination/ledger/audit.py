@@ -9,15 +9,21 @@ in index order stops the pass and names its index.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
+import multiprocessing
+import os
+import re
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from coordination.ledger import merkle, note
 from coordination.ledger.canonical import canonical_json
@@ -26,6 +32,9 @@ from coordination.ledger.proofs import fetch_nodes, head_size, node_getter
 from coordination.ledger.store import driver_cursor
 
 BATCH = 8192
+# Below this many entries, forking checkers costs more than it saves.
+PARALLEL_MIN_ENTRIES = 100_000
+WORKERS = min(os.cpu_count() or 1, 8)
 _entry = LedgerEntry.__table__
 _node = LedgerNode.__table__
 _DECODE = json.JSONDecoder().raw_decode
@@ -47,10 +56,17 @@ def _encode(obj: object) -> str:
 
 
 class LedgerInvalid(Exception):
-    def __init__(self, index: int | None, message: str) -> None:
+    """`order` places the failure in the single pass's order: (index being checked, step),
+    step 0 for the entry's own checks, 1 for the subtrees it completes, 2 for checkpoints."""
+
+    def __init__(
+        self, index: int | None, message: str, order: tuple[int, int] | None = None
+    ) -> None:
         where = f"at index {index}: " if index is not None else ""
         super().__init__(where + message)
         self.index = index
+        self.message = message
+        self.order = order if order is not None else (-1 if index is None else index, 0)
 
 
 @dataclass
@@ -61,45 +77,156 @@ class Summary:
     root: bytes
 
 
-def verify_ledger(session: Session, verifier: note.Verifier) -> Summary:
-    """Run in one snapshot (cli.read_snapshot) so counts and rows agree with each other."""
+def verify_ledger(session: Session, verifier: note.Verifier, workers: int | None = None) -> Summary:
+    """Run in one snapshot (cli.read_snapshot) so counts and rows agree with each other.
+
+    Proving each body canonical costs several µs, so large logs have it done by forked
+    processes, one range of indices each, while this one checks the stored subtrees and
+    checkpoints from the stored leaves; of all the failures found, the one the single pass
+    would have met first is raised. Each checker reads in this transaction's snapshot
+    (PostgreSQL exports it; on SQLite the rows below the head's size are append-only).
+    """
     checkpoints = list(
         session.execute(
-            select(LedgerCheckpoint.size, LedgerCheckpoint.root, LedgerCheckpoint.note)
-            .order_by(LedgerCheckpoint.size)
+            select(LedgerCheckpoint.size, LedgerCheckpoint.root, LedgerCheckpoint.note).order_by(
+                LedgerCheckpoint.size
+            )
         )
     )
     size = head_size(session)
+    if workers is None:
+        workers = WORKERS
+    cursor, mark, dialect = driver_cursor(session)
+    try:
+        if (
+            workers > 1
+            and size >= PARALLEL_MIN_ENTRIES
+            and "fork" in multiprocessing.get_all_start_methods()
+        ):
+            root = _verify_parallel(
+                session, cursor, mark, dialect.name, size, checkpoints, verifier, workers
+            )
+        else:
+            root = _walk(cursor, mark, size, checkpoints, verifier, with_entries=True)
+    finally:
+        cursor.close()
+    _check_counts(session, size)
+    _check_consistency(session, checkpoints)
+    return Summary(size, 2 * size - size.bit_count(), len(checkpoints), root)
+
+
+def _verify_parallel(
+    session: Session,
+    cursor: Any,
+    mark: str,
+    dialect: str,
+    size: int,
+    checkpoints: Sequence[tuple[int, bytes, str]],
+    verifier: note.Verifier,
+    workers: int,
+) -> bytes:
+    snapshot = None
+    if dialect == "postgresql":
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = str(cursor.fetchone()[0])
+    url = session.connection().engine.url.render_as_string(hide_password=False)
+    bounds = [size * i // workers for i in range(workers + 1)]
+    # Forked children share the parent's pages; a collection in a child would touch every
+    # inherited object and copy those pages. Freezing exempts them.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [
+                pool.submit(_check_entry_range, url, snapshot, bounds[i], bounds[i + 1])
+                for i in range(workers)
+            ]
+            failures: list[tuple[tuple[int, int, int], LedgerInvalid]] = []
+            root = merkle.EMPTY_ROOT
+            try:
+                root = _walk(cursor, mark, size, checkpoints, verifier, with_entries=False)
+            except LedgerInvalid as exc:
+                failures.append(((*exc.order, 1), exc))
+            for future in futures:
+                found = future.result()
+                if found is not None:
+                    bad = LedgerInvalid(found[0], found[1])
+                    failures.append(((*bad.order, 0), bad))
+    finally:
+        gc.unfreeze()
+    if failures:
+        raise min(failures, key=lambda failure: failure[0])[1]
+    return root
+
+
+_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f-]+")
+
+
+def _check_entry_range(
+    url: str, snapshot: str | None, start: int, end: int
+) -> tuple[int | None, str] | None:
+    """In a forked child: the entry checks of [start, end) on a connection of its own."""
+    engine = create_engine(url, poolclass=NullPool)
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        if snapshot is not None and _SNAPSHOT_ID.fullmatch(snapshot):
+            mark = "%s"
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+        else:
+            mark = "?"
+            cursor.execute("BEGIN")  # one snapshot for all the batches
+        for low in range(start, end, BATCH):
+            high = min(low + BATCH, end)
+            cursor.execute(_LEAVES.replace("?", mark), (low, high - 1))
+            bad = _check_entries(cursor, mark, low, high, _leaf_list(cursor, low))
+            if bad is not None:
+                return bad.index, bad.message
+        return None
+    finally:
+        connection.rollback()
+        connection.close()
+        engine.dispose()
+
+
+def _walk(
+    cursor: Any,
+    mark: str,
+    size: int,
+    checkpoints: Sequence[tuple[int, bytes, str]],
+    verifier: note.Verifier,
+    *,
+    with_entries: bool,
+) -> bytes:
+    """The pass in index order: stored subtrees from the stored leaves, and checkpoints;
+    with_entries adds each entry's own checks, in their place in that order."""
     pending = iter(checkpoints)
     upcoming = next(pending, None)
     frontier: list[tuple[int, bytes]] = []  # (level, hash) of the perfect subtrees so far
     vouched = 0  # entries before this are covered by a checkpoint that verified
     while upcoming is not None and upcoming[0] == 0:
-        _check_checkpoint(upcoming, merkle.EMPTY_ROOT, verifier, vouched)
+        _check_checkpoint(upcoming, merkle.EMPTY_ROOT, verifier, vouched, -1)
         upcoming = next(pending, None)
-    cursor, mark, _dialect = driver_cursor(session)
-    try:
-        for start in range(0, size, BATCH):
-            end = min(start + BATCH, size)
-            leaves, stored = _nodes_completed_in(cursor, mark, start, end)
-            for index, kind, body, leaf in _entries(cursor, mark, start, end):
-                _check_body(index, kind, body, leaf)
-                if index - start >= len(leaves) or leaves[index - start] != leaf:
-                    node = f"stored subtree (level 0, position {index})"
-                    raise LedgerInvalid(index, f"{node} does not match the entries")
-                _absorb(frontier, index, leaf, stored)
-                while upcoming is not None and upcoming[0] == index + 1:
-                    _check_checkpoint(upcoming, _root(frontier), verifier, vouched)
-                    vouched = index + 1
-                    upcoming = next(pending, None)
-    finally:
-        cursor.close()
+    for start in range(0, size, BATCH):
+        end = min(start + BATCH, size)
+        leaves, stored = _nodes_completed_in(cursor, mark, start, end)
+        bad = _check_entries(cursor, mark, start, end, leaves) if with_entries else None
+        stop = end if bad is None or bad.index is None else bad.index
+        for index in range(start, stop):
+            if index - start >= len(leaves):
+                node = f"stored subtree (level 0, position {index})"
+                raise LedgerInvalid(index, f"{node} does not match the entries")
+            _absorb(frontier, index, leaves[index - start], stored)
+            while upcoming is not None and upcoming[0] == index + 1:
+                _check_checkpoint(upcoming, _root(frontier), verifier, vouched, index)
+                vouched = index + 1
+                upcoming = next(pending, None)
+        if bad is not None:
+            raise bad
     if upcoming is not None:
         # A signed size the log no longer reaches: entries were cut off the end.
         raise LedgerInvalid(size, f"a checkpoint of size {upcoming[0]} is beyond the log")
-    _check_counts(session, size)
-    _check_consistency(session, checkpoints)
-    return Summary(size, 2 * size - size.bit_count(), len(checkpoints), _root(frontier))
+    return _root(frontier)
 
 
 # Rows are read on the driver's cursor: SQLAlchemy's result rows cost more per entry
@@ -110,11 +237,10 @@ _ENTRIES = (
 _NODES = (
     "SELECT level, position, hash FROM ledger_node WHERE level = ? AND position BETWEEN ? AND ?"
 )
+_LEAVES = "SELECT position, hash FROM ledger_node WHERE level = 0 AND position BETWEEN ? AND ?"
 
 
-def _entries(
-    cursor: Any, mark: str, start: int, end: int
-) -> Iterator[tuple[int, str, str, bytes]]:
+def _entries(cursor: Any, mark: str, start: int, end: int) -> Iterator[tuple[int, str, str, bytes]]:
     cursor.execute(_ENTRIES.replace("?", mark), (start, end))
     expected = start
     for index, kind, body, leaf in cursor.fetchall():
@@ -124,6 +250,31 @@ def _entries(
         expected += 1
     if expected != end:
         raise LedgerInvalid(expected, "the entry is missing")
+
+
+def _check_entries(
+    cursor: Any, mark: str, start: int, end: int, leaves: list[bytes]
+) -> LedgerInvalid | None:
+    """The first entry in [start, end) whose body, leaf hash or stored leaf is wrong."""
+    try:
+        for index, kind, body, leaf in _entries(cursor, mark, start, end):
+            _check_body(index, kind, body, leaf)
+            if index - start >= len(leaves) or leaves[index - start] != leaf:
+                node = f"stored subtree (level 0, position {index})"
+                raise LedgerInvalid(index, f"{node} does not match the entries")
+    except LedgerInvalid as exc:
+        return exc
+    return None
+
+
+def _leaf_list(cursor: Any, start: int) -> list[bytes]:
+    """Stored level-0 hashes from `start` on, up to the first position missing."""
+    leaves: list[bytes] = []
+    for position, digest in cursor.fetchall():
+        if position != start + len(leaves):
+            break
+        leaves.append(bytes(digest))
+    return leaves
 
 
 def _check_body(index: int, kind: str, body: str, leaf: bytes) -> None:
@@ -152,12 +303,8 @@ def _nodes_completed_in(
     """
     found: dict[tuple[int, int], bytes] = {}
     sql = _NODES.replace("?", mark)
-    cursor.execute(sql + " ORDER BY position", (0, start, end - 1))
-    leaves: list[bytes] = []
-    for _lv, position, digest in cursor.fetchall():
-        if position != start + len(leaves):
-            break
-        leaves.append(bytes(digest))
+    cursor.execute(_LEAVES.replace("?", mark) + " ORDER BY position", (start, end - 1))
+    leaves = _leaf_list(cursor, start)
     level = 1
     while (end >> level) > 0:
         low, high = ((start + (1 << level)) >> level) - 1, (end >> level) - 1
@@ -180,7 +327,7 @@ def _absorb(
         if stored.get((level, position)) != current:
             # Everything before `index` matched its stored nodes, so this entry is the suspect.
             node = f"stored subtree (level {level}, position {position})"
-            raise LedgerInvalid(index, f"{node} does not match the entries")
+            raise LedgerInvalid(index, f"{node} does not match the entries", (index, 1))
     frontier.append((level, current))
 
 
@@ -194,20 +341,22 @@ def _root(frontier: list[tuple[int, bytes]]) -> bytes:
 
 
 def _check_checkpoint(
-    row: tuple[int, bytes, str], root: bytes, verifier: note.Verifier, vouched: int
+    row: tuple[int, bytes, str], root: bytes, verifier: note.Verifier, vouched: int, at: int
 ) -> None:
     """A bad checkpoint is reported at the first entry that it alone vouches for: which of
     the entries since the previous good checkpoint was changed, a root cannot tell."""
     size, stored_root, text = row
-    where = vouched if size else None
+    where, order = (vouched if size else None), (at, 2)
     try:
         signed = note.open_checkpoint(text, [verifier])
     except ValueError as exc:
-        raise LedgerInvalid(where, f"checkpoint at size {size} does not verify: {exc}") from None
+        message = f"checkpoint at size {size} does not verify: {exc}"
+        raise LedgerInvalid(where, message, order) from None
     if signed.origin != verifier.name or signed.size != size or signed.root != bytes(stored_root):
-        raise LedgerInvalid(where, f"checkpoint at size {size} does not match its row")
+        raise LedgerInvalid(where, f"checkpoint at size {size} does not match its row", order)
     if signed.root != root:
-        raise LedgerInvalid(where, f"the first {size} entries do not hash to the signed root")
+        message = f"the first {size} entries do not hash to the signed root"
+        raise LedgerInvalid(where, message, order)
 
 
 def _check_counts(session: Session, size: int) -> None:

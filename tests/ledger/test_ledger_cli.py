@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from coordination.db import db
-from coordination.ledger import merkle, note
+from coordination.ledger import audit, merkle, note
 from coordination.ledger.checkpoints import sign_checkpoint
 from coordination.ledger.keys import ledger_signer
 from tests.ledger.ledger_support import ROOT, fill, forger, run_cli
@@ -211,7 +211,11 @@ def broken_signature(app, session):
         (broken_signature, 5, "does not verify"),
     ],
 )
-def test_forgery_is_caught_and_located(app, session, forge, index, says):
+@pytest.mark.parametrize("checkers", [0, 3], ids=["one-pass", "forked-checkers"])
+def test_forgery_is_caught_and_located(app, session, monkeypatch, forge, index, says, checkers):
+    if checkers:  # the large-log path: entries checked by forked processes, index ranges each
+        monkeypatch.setattr(audit, "PARALLEL_MIN_ENTRIES", 0)
+        monkeypatch.setattr(audit, "WORKERS", checkers)
     build(app, session)
     assert verify(app).exit_code == 0
     forge(app, session)
