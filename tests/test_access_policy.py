@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from coordination.accounts import services as accounts
 from coordination.accounts.models import Role, User
 from coordination.ledger.services import append
-from coordination.parties.models import Party as PartyRow
 from coordination.parties.models import PartyKind
 from tests import factories as f
 from tests.isolation import IsolatedClient, isolated_client
@@ -69,6 +68,19 @@ def api_only(*roles: str, ok: Outcome = 200) -> dict[str, Outcome]:
 
 
 STAFF = ("coordinator", "admin")
+# The outsider need (need_id) is another household's, in a region no role user coordinates:
+# submitters and the coordinator get 404, the admin (every region) sees it. REGION_NEED fills
+# the same parameters with a need in the coordinator's own region.
+OTHERS_NEED = {"family": 404, "unit_rep": 404, "coordinator": 404}
+REGION_NEED = {"need_id": "region_need_id", "line_id": "region_line_id"}
+
+
+def triage_entry(ok: Outcome, why: str) -> dict[str, Any]:
+    return {
+        "expect": only(*STAFF, ok=ok) | {"coordinator": 404},
+        "why": "another region's need",
+        "also": [{"fill": REGION_NEED, "expect": only(*STAFF, ok=ok), "why": why}],
+    }
 
 # One entry per endpoint. "expect" is required; "query" and "why" are optional.
 POLICY: dict[str, dict[str, Any]] = {
@@ -128,11 +140,14 @@ POLICY: dict[str, dict[str, Any]] = {
     "api.users_update_user": {"expect": api_only("admin", ok=400)},
     "api.needs_list_needs": {"expect": api_only("family", "unit_rep", *STAFF)},
     "api.needs_get_need": {
-        "expect": api_only("family", "unit_rep", *STAFF) | {"family": 404, "unit_rep": 404},
-        "why": "the need belongs to another household",
+        "expect": api_only("family", "unit_rep", *STAFF) | OTHERS_NEED,
+        "why": "the need belongs to another household, in another coordinator's region",
+        "also": [{"fill": REGION_NEED, "expect": api_only("family", "unit_rep", *STAFF)
+                  | {"family": 404, "unit_rep": 404}}],
     },
     "api.needs_create_need": {"expect": api_only("family", "unit_rep", ok=400)},
     "api.needs_cancel_need": {"expect": api_only("family", "unit_rep", ok=400)},
+    # Writes with an empty body: the body is refused (400) before the need is looked up.
     "api.needs_approve_need": {"expect": api_only(*STAFF, ok=400)},
     "api.needs_reject_need": {"expect": api_only(*STAFF, ok=400)},
     "api.needs_comment_need": {"expect": api_only(*STAFF, ok=400)},
@@ -184,19 +199,23 @@ POLICY: dict[str, dict[str, Any]] = {
     "needs.new_need": {"expect": only("family", "unit_rep")},
     "needs.my_needs": {"expect": only("family", "unit_rep")},
     "needs.view_need": {
-        "expect": only("family", "unit_rep", *STAFF) | {"family": 404, "unit_rep": 404},
-        "why": "the need belongs to another household",
+        "expect": only("family", "unit_rep", *STAFF) | OTHERS_NEED,
+        "why": "the need belongs to another household, in another coordinator's region",
+        "also": [{"fill": REGION_NEED, "expect": only("family", "unit_rep", *STAFF)
+                  | {"family": 404, "unit_rep": 404}}],
     },
     "needs.edit_need": {"expect": only("family", "unit_rep", ok=404)},
     "needs.cancel_need": {"expect": only("family", "unit_rep", ok=404)},
     "needs.demand": {"expect": only("volunteer", "auditor", *STAFF)},
     "needs.board_page": {"expect": everyone(200)},
     "needs.triage": {"expect": only(*STAFF)},
-    "needs.approve": {"expect": only(*STAFF, ok=409), "why": "no version sent: stale"},
-    "needs.reject": {"expect": only(*STAFF, ok=400), "why": "a reason is required"},
-    "needs.line_unavailable": {"expect": only(*STAFF, ok=409), "why": "no version sent"},
-    "needs.merge": {"expect": only(*STAFF, ok=400), "why": "no target given"},
-    "needs.comment": {"expect": only(*STAFF, ok=400), "why": "empty comment"},
+    # Another region's need is 404 for a coordinator; in its own region the empty form gets
+    # the answer named in "why".
+    "needs.approve": triage_entry(409, "no version sent: stale"),
+    "needs.reject": triage_entry(400, "a reason is required"),
+    "needs.line_unavailable": triage_entry(409, "no version sent"),
+    "needs.merge": triage_entry(400, "no target given"),
+    "needs.comment": triage_entry(400, "empty comment"),
     # --- public ledger (DESIGN §7): no login, for anyone ---
     "ledger.ledger_page": {"expect": everyone(200)},
     "ledger.checkpoint": {"expect": everyone(200)},
@@ -227,7 +246,8 @@ def build_world(session: Session) -> World:
     household = f.party(session, PartyKind.HOUSEHOLD)
     loc = f.location(session, party_id=outsider_group.id)
     item = f.item(session)
-    need = _need(session, household.id, item.id)
+    need = _need(session, household.id, household.region_id, item.id, "0001")
+    own = _need(session, household.id, users["coordinator"].region_id, item.id, "0002")
     for n in range(2):  # so proofs have something to prove
         append(session, None, "test.access.policy", {"n": n})
     session.commit()
@@ -242,19 +262,20 @@ def build_world(session: Session) -> World:
         "category_id": _category_id(session),
         "need_id": need.id,
         "line_id": need.lines[0].id,
+        "region_need_id": own.id,
+        "region_line_id": own.lines[0].id,
         "action": "deactivate",
         "code": "en",
     }
     return World(users, tokens, values)
 
 
-def _need(session: Session, household_id: int, item_id: int) -> Any:
+def _need(session: Session, household_id: int, region_id: int, item_id: int, n: str) -> Any:
     from coordination.needs.models import DeliveryKind, Need, NeedLine, NeedStatus
 
-    household = session.get(PartyRow, household_id)
     need = Need(
-        party_id=household_id, region_id=household.region_id, delivery_kind=DeliveryKind.REGION,
-        status=NeedStatus.SUBMITTED, submission_token="access-policy-need-0001",
+        party_id=household_id, region_id=region_id, delivery_kind=DeliveryKind.REGION,
+        status=NeedStatus.SUBMITTED, submission_token=f"access-policy-need-{n}",
         lines=[NeedLine(item_id=item_id, quantity=1)],
     )  # fmt: skip
     session.add(need)

@@ -17,6 +17,8 @@ from coordination.needs.access import (
     SUBMITTERS,
     TRIAGERS,
     can_triage,
+    scoped,
+    sees_all_regions,
     visible_need,
 )
 from coordination.needs.checks import TOKEN, LineInput, NeedInput
@@ -61,11 +63,13 @@ def list_needs(query: NeedQuery) -> Page[NeedOut]:
     user = api_user()
     triager = can_triage(user)
     if triager:
-        stmt = triage_queue(TriageFilter(
-            q=clean_search(query.q), region=(query.region or "").upper(), item=query.item or "",
+        # A coordinator's region comes from its account; only admins filter by region.
+        region = (query.region or "").upper() if sees_all_regions(user) else ""
+        stmt = scoped(user, triage_queue(TriageFilter(
+            q=clean_search(query.q), region=region, item=query.item or "",
             priority=Priority(query.priority) if query.priority else None,
             status=None if query.status == "all" else NeedStatus(query.status),
-        ))  # fmt: skip
+        )))  # fmt: skip
     else:
         stmt = needs_of_party(user.party_id or 0)
         if query.status != "all":

@@ -17,7 +17,7 @@ from coordination.accounts.models import User
 from coordination.db import utcnow
 from coordination.errors import Conflict, Forbidden, NotFound
 from coordination.ledger.services import append
-from coordination.needs.access import SUBMITTERS, can_triage, is_submitter
+from coordination.needs.access import SUBMITTERS, can_triage, in_scope, is_submitter
 from coordination.needs.checks import (
     REASON_LIMIT,
     NeedInput,
@@ -52,10 +52,20 @@ def ledger_view(need: Need) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _require_triager(actor: User | None) -> None:
-    # actor None: the command line or the demo builder.
-    if actor is not None and not can_triage(actor):
+NO_SUCH_NEED = N_("There is no need with that public id.")
+
+
+def _require_triager(actor: User | None, need: Need) -> None:
+    """A coordinator decides on its own region's needs only; another region's is not found.
+
+    actor None: the command line or the demo builder.
+    """
+    if actor is None:
+        return
+    if not can_triage(actor):
         raise Forbidden(N_("Only coordinators decide on needs."))
+    if not in_scope(actor, need):
+        raise NotFound(N_("Not found."))
 
 
 def _require_own(actor: User, need: Need) -> None:
@@ -175,7 +185,7 @@ def cancel_need(session: Session, actor: User, need: Need, version: int | None =
 
 
 def approve_need(session: Session, actor: User | None, need: Need, version: int | None) -> Need:
-    _require_triager(actor)
+    _require_triager(actor, need)
     _check_version(need, version)
     if need.status != NeedStatus.SUBMITTED:
         raise Conflict(N_("Only a submitted need can be approved."))
@@ -197,7 +207,7 @@ def _reason(reason: str | None, required: bool = True) -> str | None:
 def reject_need(
     session: Session, actor: User | None, need: Need, version: int | None, reason: str | None
 ) -> Need:
-    _require_triager(actor)
+    _require_triager(actor, need)
     text = _reason(reason)
     _check_version(need, version)
     if need.status not in (NeedStatus.SUBMITTED, NeedStatus.APPROVED):
@@ -214,7 +224,7 @@ def mark_line_unavailable(
     session: Session, actor: User | None, need: Need, version: int | None, line_id: int,
     reason: str | None,
 ) -> Need:  # fmt: skip
-    _require_triager(actor)
+    _require_triager(actor, need)
     text = _reason(reason, required=False)
     _check_version(need, version)
     line = next((ln for ln in need.lines if ln.id == line_id), None)
@@ -234,7 +244,9 @@ def merge_need(
     session: Session, actor: User | None, need: Need, version: int | None, into: Need
 ) -> Need:
     """Close a duplicate in favour of another open need of the same submitter."""
-    _require_triager(actor)
+    _require_triager(actor, need)
+    if actor is not None and not in_scope(actor, into):
+        raise Invalid(NO_SUCH_NEED, field="into")  # as if it did not exist
     _check_version(need, version)
     if into.id == need.id or into.party_id != need.party_id:
         raise Invalid(N_("Merge only into another need of the same family or unit."), field="into")
@@ -250,7 +262,7 @@ def merge_need(
 
 def comment_need(session: Session, actor: User | None, need: Need, text: str | None) -> Need:
     """A note between coordinators; the submitter does not see it, the ledger does not hold it."""
-    _require_triager(actor)
+    _require_triager(actor, need)
     body = clean_text(text, "text", REASON_LIMIT)
     if not body:
         raise Invalid(N_("Write the comment."), field="text")
@@ -270,7 +282,7 @@ def record_progress(
     Stock and deliveries will call this as they record their own events; until then the
     demo and coordinators' tools use it directly.
     """
-    _require_triager(actor)
+    _require_triager(actor, need)
     line = next((ln for ln in need.lines if ln.id == line_id), None)
     if line is None:
         raise NotFound(N_("Not found."))

@@ -15,7 +15,13 @@ from coordination.catalog.models import Item
 from coordination.db import db
 from coordination.errors import Conflict, DomainError
 from coordination.needs import services
-from coordination.needs.access import TRIAGERS, visible_need
+from coordination.needs.access import (
+    TRIAGERS,
+    scoped,
+    sees_all_regions,
+    visible_by_public_id,
+    visible_need,
+)
 from coordination.needs.forms import CommentForm, MergeForm, ReasonForm, VersionForm
 from coordination.needs.models import Need, NeedStatus, Priority
 from coordination.needs.pages import labels, render_need, show_need_error
@@ -46,9 +52,13 @@ def _filter() -> TriageFilter:
 @bp.route("/")
 @roles_required(*TRIAGERS)
 def triage() -> str:
+    user = actor()
+    everywhere = sees_all_regions(user)
     f = _filter()
+    if not everywhere:
+        f.region = ""  # a coordinator's region is fixed by its account, not by the filter
     rows, page, pages, total = paged(
-        db.session, triage_queue(f), parse_page(request.args.get("page")),
+        db.session, scoped(user, triage_queue(f)), parse_page(request.args.get("page")),
         int(current_app.config.get("PAGE_SIZE", 25)),
     )  # fmt: skip
     args = {
@@ -60,7 +70,7 @@ def triage() -> str:
     return render_template(
         "needs/triage.html", needs=rows, page=page, pages=pages, total=total, f=f,
         args=args, url_args={k: v for k, v in args.items() if v}, ages=AGES,
-        regions=all_regions(db.session),
+        regions=all_regions(db.session), everywhere=everywhere, own_region=user.region,
         items=db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code)),
         **labels(),
     )  # fmt: skip
@@ -124,9 +134,9 @@ def merge(need_id: int) -> Page:
     form = MergeForm()
 
     def act(need: Need) -> object:
-        into = db.session.scalar(select(Need).where(Need.public_id == (form.into.data or "")))
+        into = visible_by_public_id(db.session, actor(), form.into.data)
         if into is None:
-            raise services.Invalid(services.N_("There is no need with that public id."), "into")
+            raise services.Invalid(services.NO_SUCH_NEED, "into")
         return services.merge_need(db.session, actor(), need, _version(form), into)
 
     return _decide(need_id, form, act, _("Need merged."))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coordination.accounts.models import User
 from coordination.demo import build_demo
@@ -26,3 +26,19 @@ def test_demo_families_have_needs_in_every_status(app, session, client):
     f.login(client, family, "aidtrail-demo")
     page = client.get("/needs/mine").get_data(as_text=True)
     assert page.count('href="/needs/') >= 6
+
+
+def test_demo_coordinator_has_needs_to_triage_in_its_region(app, session, client):
+    build_demo(session, None)
+    session.commit()
+    coordinator = session.scalar(select(User).where(User.username == "demo-coordinator"))
+    bearer = {"Authorization": f"Bearer {f.token(session, coordinator)}"}
+    queue = client.get("/api/v1/needs", query_string={"status": "submitted", "per_page": 100},
+                       headers=bearer).get_json()  # fmt: skip
+    assert queue["total"] >= 3
+    assert {n["region"] for n in queue["items"]} == {"RU-VLA"}
+    everything = client.get("/api/v1/needs", query_string={"per_page": 100},
+                            headers=bearer).get_json()  # fmt: skip
+    assert {n["region"] for n in everything["items"]} == {"RU-VLA"}
+    total = session.scalar(select(func.count()).select_from(Need))
+    assert everything["total"] < total  # other regions' needs exist and stay out of sight
