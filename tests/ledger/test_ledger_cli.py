@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from coordination.db import db
-from coordination.ledger import audit, merkle, note
+from coordination.ledger import audit_parallel, merkle, note
 from coordination.ledger.checkpoints import sign_checkpoint
 from coordination.ledger.keys import ledger_signer
 from tests.ledger.ledger_support import ROOT, fill, forger, run_cli
@@ -214,8 +214,8 @@ def broken_signature(app, session):
 @pytest.mark.parametrize("checkers", [0, 3], ids=["one-pass", "forked-checkers"])
 def test_forgery_is_caught_and_located(app, session, monkeypatch, forge, index, says, checkers):
     if checkers:  # the large-log path: entries checked by forked processes, index ranges each
-        monkeypatch.setattr(audit, "PARALLEL_MIN_ENTRIES", 0)
-        monkeypatch.setattr(audit, "WORKERS", checkers)
+        monkeypatch.setattr(audit_parallel, "PARALLEL_MIN_ENTRIES", 0)
+        monkeypatch.setattr(audit_parallel, "WORKERS", checkers)
     build(app, session)
     assert verify(app).exit_code == 0
     forge(app, session)
