@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +16,8 @@ from coordination.needs.models import OPEN_DEMAND, Need, NeedLine, NeedStatus, P
 from coordination.parties.models import Region
 from coordination.parties.shared import search_clause
 
-# Fewer contributing needs than this and a board cell could point at one household.
+# Fewer distinct households and units than this behind a board cell and it could point at
+# one of them. Parties, not needs: one household submitting five needs is still one household.
 MIN_PUBLIC_COUNT = 5
 
 
@@ -84,36 +85,47 @@ class BoardRow:
     month: str
     remaining: int
     needs: int
+    parties: int  # distinct households and units asking
 
 
 @dataclass
 class Board:
     rows: list[BoardRow]
-    suppressed: int  # cells left out because too few needs contribute
+    suppressed: int  # cells left out because too few households and units contribute
+
+
+@dataclass
+class _Cell:
+    remaining: int = 0
+    needs: set[int] = field(default_factory=set)
+    parties: set[int] = field(default_factory=set)
 
 
 def board(session: Session) -> Board:
-    """Open demand by item × region × month of submission, small cells suppressed."""
+    """Open demand by item × region × month of submission; a cell is shown only when at least
+    MIN_PUBLIC_COUNT distinct submitting parties contribute to it."""
     rows = session.execute(
-        select(NeedLine, Need.id, Need.region_id, Need.created_at)
+        select(NeedLine, Need.id, Need.party_id, Need.region_id, Need.created_at)
         .join(Need, NeedLine.need_id == Need.id)
         .where(Need.status.in_(OPEN_DEMAND), NeedLine.unavailable.is_(False))
     ).all()
-    cells: dict[tuple[int, int, str], list[Any]] = defaultdict(lambda: [0, set()])
-    for line, need_id, region_id, created_at in rows:
+    cells: dict[tuple[int, int, str], _Cell] = defaultdict(_Cell)
+    for line, need_id, party_id, region_id, created_at in rows:
         if line.remaining <= 0:
             continue
         cell = cells[(line.item_id, region_id, created_at.strftime("%Y-%m"))]
-        cell[0] += line.remaining
-        cell[1].add(need_id)
+        cell.remaining += line.remaining
+        cell.needs.add(need_id)
+        cell.parties.add(party_id)
     items = {i.id: i for i in session.scalars(select(Item))}
     regions = {r.id: r for r in session.scalars(select(Region))}
     shown, suppressed = [], 0
-    for (item_id, region_id, month), (remaining, needs) in cells.items():
-        if len(needs) < MIN_PUBLIC_COUNT:
+    for (item_id, region_id, month), cell in cells.items():
+        if len(cell.parties) < MIN_PUBLIC_COUNT:
             suppressed += 1
             continue
-        shown.append(BoardRow(items[item_id], regions[region_id], month, remaining, len(needs)))
+        shown.append(BoardRow(items[item_id], regions[region_id], month, cell.remaining,
+                              len(cell.needs), len(cell.parties)))  # fmt: skip
     shown.sort(key=lambda r: (r.month, r.region.code, r.item.code), reverse=False)
     shown.sort(key=lambda r: r.month, reverse=True)
     return Board(shown, suppressed)

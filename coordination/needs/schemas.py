@@ -119,10 +119,11 @@ class BoardRowOut(BaseModel):
     month: str
     remaining: int
     needs: int
+    parties: int = Field(description="distinct households and units asking (never below min_count)")
 
 
 class BoardOut(BaseModel):
-    min_count: int
+    min_count: int = Field(description="cells with fewer distinct households/units are left out")
     suppressed: int
     rows: list[BoardRowOut]
 
@@ -160,4 +161,4 @@ def demand_out(line: NeedLine) -> DemandLineOut:
 
 def board_row_out(row: BoardRow) -> BoardRowOut:
     return BoardRowOut(item=row.item.code, region=row.region.code, month=row.month,
-                       remaining=row.remaining, needs=row.needs)  # fmt: skip
+                       remaining=row.remaining, needs=row.needs, parties=row.parties)  # fmt: skip

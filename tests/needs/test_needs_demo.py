@@ -21,7 +21,10 @@ def test_demo_families_have_needs_in_every_status(app, session, client):
         regions |= {n.region.code for n in needs}
     assert len(regions) >= 2
     board = client.get("/api/v1/needs/board").get_json()
-    assert board["rows"] and all(r["needs"] >= 5 for r in board["rows"])
+    assert board["rows"] and all(r["parties"] >= 5 for r in board["rows"])
+    cells = {(r["item"], r["region"]) for r in board["rows"]}
+    assert ("WOOL-SOCKS", "RU-VLA") in cells  # six households ask for socks there
+    assert not any(region == "RU-BEL" for _item, region in cells)  # one unit, however many needs
     family = session.scalar(select(User).where(User.username == "demo-family"))
     f.login(client, family, "aidtrail-demo")
     page = client.get("/needs/mine").get_data(as_text=True)

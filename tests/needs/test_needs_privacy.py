@@ -3,6 +3,7 @@ aggregates and suppresses small counts; others' needs answer 404 in the API too.
 
 from __future__ import annotations
 
+from coordination.accounts.models import Role
 from coordination.needs import services
 from tests import factories as f
 from tests.needs.support import form_data, submit, world
@@ -45,8 +46,10 @@ def test_volunteer_and_auditor_see_demand_without_personal_data(app, session, cl
 
 def test_board_aggregates_and_suppresses_small_counts(app, session, client):
     w = world(session)
-    for _ in range(5):
-        _personal_need(session, w)  # 5 needs × 5 pairs of socks in one cell
+    families = [w.family, w.family2, *(f.user(session, Role.FAMILY) for _ in range(3))]
+    for family in families:
+        _personal_need(session, w, family)  # 5 households × 5 pairs of socks in one cell
+    _personal_need(session, w, w.family)  # a second need from one of them: still 5 households
     single = submit(session, w.family2, w)
     single.lines[0].item_id = w.gloves.id  # a cell with a single need: suppressed
     single.lines[0].size = None
@@ -60,9 +63,30 @@ def test_board_aggregates_and_suppresses_small_counts(app, session, client):
     board = client.get("/api/v1/needs/board").get_json()
     assert len(board["rows"]) == 1
     row = board["rows"][0]
-    assert (row["item"], row["region"], row["remaining"], row["needs"]) == (
-        "WOOL-SOCKS", code, 25, 5)  # fmt: skip
+    assert (row["item"], row["region"], row["remaining"], row["needs"], row["parties"]) == (
+        "WOOL-SOCKS", code, 30, 6, 5)  # fmt: skip
     assert board["suppressed"] == 1
+
+
+def test_board_counts_households_not_needs(app, session, client):
+    """Five needs from one household (or one unit) never make a cell public."""
+    w = world(session)
+    for _ in range(5):
+        _personal_need(session, w)
+    for _ in range(7):
+        need = submit(session, w.unit, w, quantity=40)
+        services.approve_need(session, w.coordinator, need, need.version)
+    session.commit()
+    board = client.get("/api/v1/needs/board").get_json()
+    assert board["rows"] == [] and board["suppressed"] == 1  # 12 needs, 2 parties: one cell
+    page = client.get("/needs/board").get_data(as_text=True)
+    assert "Wool socks" not in page and "Шерстяные носки" not in page
+    for _ in range(3):  # three more households bring the cell to five distinct parties
+        _personal_need(session, w, f.user(session, Role.FAMILY))
+    board = client.get("/api/v1/needs/board").get_json()
+    assert [(r["needs"], r["parties"]) for r in board["rows"]] == [(15, 5)]
+    page = client.get("/needs/board").get_data(as_text=True)
+    assert "Wool socks" in page or "Шерстяные носки" in page
 
 
 def test_submitted_needs_are_not_on_the_board_until_approved(app, session, client):
