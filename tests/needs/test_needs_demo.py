@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from coordination.accounts.models import User
 from coordination.demo import build_demo
 from coordination.needs.models import Need, NeedStatus
+from coordination.parties.models import Party, PartyKind
 from tests import factories as f
 
 
@@ -20,6 +21,12 @@ def test_demo_families_have_needs_in_every_status(app, session, client):
         assert {n.status for n in needs} == set(NeedStatus), username
         regions |= {n.region.code for n in needs}
     assert len(regions) >= 2
+    households = session.scalars(
+        select(Need).join(Party, Need.party_id == Party.id)
+        .where(Party.kind == PartyKind.HOUSEHOLD)
+    ).all()  # fmt: skip
+    assert len({n.region.code for n in households}) >= 4
+    assert len({n.party_id for n in households}) >= 8
     board = client.get("/api/v1/needs/board").get_json()
     assert board["rows"] and all(r["parties"] >= 5 for r in board["rows"])
     cells = {(r["item"], r["region"]) for r in board["rows"]}
