@@ -151,6 +151,8 @@ POLICY: dict[str, dict[str, Any]] = {
     "api.needs_approve_need": {"expect": api_only(*STAFF, ok=400)},
     "api.needs_reject_need": {"expect": api_only(*STAFF, ok=400)},
     "api.needs_comment_need": {"expect": api_only(*STAFF, ok=400)},
+    "api.needs_line_unavailable": {"expect": api_only(*STAFF, ok=400)},
+    "api.needs_merge_need": {"expect": api_only(*STAFF, ok=400)},
     "api.needs_demand": {"expect": api_only("volunteer", "auditor", *STAFF)},
     "api.needs_needs_board": {"expect": everyone(200), "why": "public aggregates"},
     # --- admin: parties, locations, regions (staff; regions are admin-only to change) ---

@@ -19,6 +19,7 @@ from coordination.needs.access import (
     can_triage,
     scoped,
     sees_all_regions,
+    visible_by_public_id,
     visible_need,
 )
 from coordination.needs.checks import TOKEN, LineInput, NeedInput
@@ -36,10 +37,12 @@ from coordination.needs.schemas import (
     BoardOut,
     CommentIn,
     DemandLineOut,
+    MergeIn,
     NeedIn,
     NeedOut,
     NeedQuery,
     ReasonIn,
+    UnavailableIn,
     VersionIn,
     board_row_out,
     demand_out,
@@ -141,6 +144,32 @@ def approve_need(need_id: int, body: VersionIn) -> NeedOut:
 def reject_need(need_id: int, body: ReasonIn) -> NeedOut:
     need = visible_need(db.session, api_user(), need_id)
     services.reject_need(db.session, api_user(), need, body.version, body.reason)
+    db.session.commit()
+    return _out(need_id)
+
+
+@endpoint(bp, "/needs/{need_id}/lines/{line_id}/unavailable", "POST",
+          "Mark one line unavailable, with an optional reason the submitter sees; "
+          "409 if the need changed since the version you send",
+          body=UnavailableIn, response=NeedOut, roles=TRIAGERS, tag=TAG)  # fmt: skip
+def line_unavailable(need_id: int, line_id: int, body: UnavailableIn) -> NeedOut:
+    need = visible_need(db.session, api_user(), need_id)
+    services.mark_line_unavailable(db.session, api_user(), need, body.version, line_id,
+                                   body.reason)  # fmt: skip
+    db.session.commit()
+    return _out(need_id)
+
+
+@endpoint(bp, "/needs/{need_id}/merge", "POST",
+          "Close a duplicate in favour of another open need of the same family or unit; "
+          "409 if the duplicate changed since the version you send",
+          body=MergeIn, response=NeedOut, roles=TRIAGERS, tag=TAG)  # fmt: skip
+def merge_need(need_id: int, body: MergeIn) -> NeedOut:
+    need = visible_need(db.session, api_user(), need_id)
+    into = visible_by_public_id(db.session, api_user(), body.into)
+    if into is None:  # unknown, or in a region the coordinator does not see: the same answer
+        raise Invalid(services.NO_SUCH_NEED, field="into")
+    services.merge_need(db.session, api_user(), need, body.version, into)
     db.session.commit()
     return _out(need_id)
 

@@ -54,6 +54,16 @@ class ReasonIn(Strict):
     reason: Long
 
 
+class UnavailableIn(Strict):
+    version: Version
+    reason: Long | None = Field(None, description="Shown to the family or unit")
+
+
+class MergeIn(Strict):
+    version: Version = Field(description="The version of the duplicate you read")
+    into: PublicId = Field(description="Public id of the need to keep (same family or unit)")
+
+
 class CommentIn(Strict):
     text: Long
 

@@ -43,11 +43,13 @@ def test_another_regions_need_is_404_on_every_page(app, session, client):
 def test_another_regions_need_is_404_in_the_api(app, session, client):
     w = world(session)
     need, _ = _elsewhere(session, w)
-    need_id = need.id
+    need_id, line_id = need.id, need.lines[0].id
     bearer = {"Authorization": f"Bearer {f.token(session, w.coordinator)}"}
     assert client.get(f"/api/v1/needs/{need_id}", headers=bearer).status_code == 404
     for action, body in (("approve", {"version": 1}), ("reject", {"version": 1, "reason": "x"}),
-                         ("comment", {"text": "x"})):  # fmt: skip
+                         ("comment", {"text": "x"}),
+                         (f"lines/{line_id}/unavailable", {"version": 1}),
+                         ("merge", {"version": 1, "into": need.public_id})):  # fmt: skip
         resp = client.post(f"/api/v1/needs/{need_id}/{action}", json=body, headers=bearer)
         assert resp.status_code == 404, (action, resp.get_data(as_text=True))
         assert resp.mimetype == "application/problem+json"
