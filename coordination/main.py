@@ -112,7 +112,7 @@ HOME_ACTIONS: dict[Role, list[Action]] = {
             "gift",
         ),
         Action(
-            ("stock.our_stock", "stock.list_lots"),
+            ("stock.lots", "stock.our_stock", "stock.list_lots"),
             _l("Our stock"),
             _l("The lots your group holds, each with its origin."),
             "stock",
@@ -142,10 +142,16 @@ HOME_ACTIONS: dict[Role, list[Action]] = {
             "truck",
         ),
         Action(
-            ("stock.list_lots", "stock.our_stock"),
+            ("stock.lots", "stock.list_lots", "stock.our_stock"),
             _l("Stock"),
             _l("Lots in your region by location, each with its origin."),
             "stock",
+        ),
+        Action(
+            ("donations.new_in_kind", "donations.new_donation"),
+            _l("Record a donation"),
+            _l("Goods brought to a hub, credited to the donor or kept anonymous."),
+            "gift",
         ),
         Action(
             ("parties.list_parties",),

@@ -37,6 +37,7 @@ NAV: list[tuple[str, Any, tuple[Role, ...] | None]] = [
     ("needs.my_needs", _l("My needs"), (Role.FAMILY, Role.UNIT_REP)),
     ("needs.triage", _l("Triage queue"), (Role.COORDINATOR, Role.ADMIN)),
     ("needs.board_page", _l("Needs board"), None),
+    ("stock.lots", _l("Stock"), (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)),
     ("catalog.items", _l("Catalog"), tuple(Role)),
     ("parties.list_parties", _l("Parties"), (Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)),
     ("parties.list_locations", _l("Locations"), (Role.COORDINATOR, Role.ADMIN)),
