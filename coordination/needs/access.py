@@ -7,6 +7,7 @@ household's, another region's) answers 404, never 403, so its existence is not r
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import Select, false, select
@@ -17,6 +18,7 @@ from coordination.errors import NotFound
 from coordination.needs.models import Need
 from coordination.parties.shared import N_, get_or_404
 
+PUBLIC_ID = re.compile(r"[0-9a-f]{16}")
 SUBMITTERS = (Role.FAMILY, Role.UNIT_REP)
 TRIAGERS = (Role.COORDINATOR, Role.ADMIN)
 # Roles that see open demand as anonymous lines: never a name, address or unit number.
@@ -74,5 +76,7 @@ def visible_need(session: Session, user: User, need_id: int) -> Need:
 
 def visible_by_public_id(session: Session, user: User, public_id: str | None) -> Need | None:
     """A need named by its public id (a merge target), or None if the user may not see it."""
-    need = session.scalar(select(Need).where(Need.public_id == (public_id or "")[:16]))
+    if public_id is None or not PUBLIC_ID.fullmatch(public_id):
+        return None  # typed text is not an id; a NUL in it would make PostgreSQL fail (500)
+    need = session.scalar(select(Need).where(Need.public_id == public_id))
     return need if need is not None and can_see_need(user, need) else None
