@@ -92,6 +92,9 @@ def _operation(route: ApiRoute, schemas: dict[str, Any]) -> dict[str, Any]:
     if route.response is not None:
         ok["content"] = {"application/json": {"schema": _schema(route.response, schemas)}}
     op["responses"] = {str(route.status): ok, "400": PROBLEM, "404": PROBLEM}
+    if route.method != "GET":
+        # Writes can meet a concurrent change (version columns, unique submission tokens).
+        op["responses"]["409"] = PROBLEM
     if not route.public:
         op["security"] = [{"bearer": []}]
         op["responses"].update({"401": PROBLEM, "403": PROBLEM})
