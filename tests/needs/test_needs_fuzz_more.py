@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
@@ -102,6 +102,10 @@ def test_edit_form_fuzz(app, session, client):
         region=st.sampled_from([str(w.region.id), "", "-1", HUGE, "x"]),
         needed_by=st.sampled_from(["", "2024-02-30", "9999-12-31", "0001-01-01", "soon"]),
     )  # fmt: skip
+    # A valid edit on a stale version (409) is rare among generated inputs: always try one.
+    @example(ref="own", version="0", quantity="3", note=b"", town=b"", name=b"",
+             item=str(w.socks.id), kind="region", region=str(w.region.id),
+             needed_by="")  # fmt: skip
     def check(ref, version, quantity, note, town, name, item, kind, region, needed_by):
         need = s.need
         before = _snap(session, need.id)
@@ -260,7 +264,8 @@ def _problem(resp: Any) -> None:
 
 json_values = st.one_of(
     texts, st.sampled_from(["\ud800", "a\udfffb", None, True, [], {}, 3.5, -1, 0, 10**30]),
-    st.integers(-(10**20), 10**20), st.just(CURRENT),
+    st.integers(-(10**20), 10**20),
+    st.just(CURRENT), st.just(CURRENT),  # often right, so that accepted actions are common too
 )  # fmt: skip
 raw_bodies = st.sampled_from([b"", b"{", b"\xff\xfe{}", b'{"version": 1}\x00', b"[]", b"null",
                               b'"x"', b'{"version": "\xed\xa0\x80"}', b"1e999"])  # fmt: skip
@@ -292,7 +297,7 @@ def test_api_action_fuzz(app, session, client, action):
         ctype=st.sampled_from(["application/json", "application/json", "text/plain"]),
         good_text=st.text(max_size=30),
         line=st.sampled_from(["own", "own", "0", HUGE, "x", "-1", "foreign"]),
-        into=st.sampled_from(["keep", "keep", "self", "foreign", "0" * 16, "A" * 16]),
+        into=st.sampled_from(["keep"] * 4 + ["self", "foreign", "0" * 16, "A" * 16]),
     )  # fmt: skip
     def check(ref, values, extra, raw_body, ctype, good_text, line, into):
         s.fresh_if_closed()
