@@ -13,7 +13,7 @@ from coordination.accounts.models import ROLE_PARTY_KIND, ApiToken, Role, User, 
 from coordination.db import utcnow
 from coordination.errors import Conflict, DomainError, Forbidden, NotFound
 from coordination.ledger.services import append
-from coordination.parties.models import Party, Region
+from coordination.parties.models import Party, PartyKind, Region
 from coordination.parties.shared import N_, Invalid, has_nul
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
@@ -89,6 +89,14 @@ def create_user(
     return user
 
 
+# One whole sentence per kind, so each language can phrase it properly.
+PARTY_REQUIRED = {
+    PartyKind.HOUSEHOLD: N_("Choose the household this account acts for."),
+    PartyKind.UNIT: N_("Choose the unit this account acts for."),
+    PartyKind.GROUP: N_("Choose the volunteer group this account acts for."),
+}
+
+
 def require_admin(actor: User | None) -> None:
     if actor is not None and actor.role != Role.ADMIN:
         raise Forbidden(N_("Only an admin can manage accounts."))
@@ -102,11 +110,7 @@ def check_assignment(
     if needed is not None:
         party = session.get(Party, party_id) if party_id else None
         if party is None or party.kind != needed or not party.active:
-            raise Invalid(
-                N_("Choose the %(kind)s this account acts for."),
-                field="party_id",
-                kind=needed.value,
-            )
+            raise Invalid(PARTY_REQUIRED[needed], field="party_id")
     region = session.get(Region, region_id) if region_id else None
     if region_id and region is None:
         raise Invalid(N_("Choose a region from the list."), field="region_id")
