@@ -16,13 +16,16 @@ from coordination.catalog.forms import UNIT_LABELS, CategoryForm, ItemForm, cate
 from coordination.catalog.models import Category, Item, KitComponent, UnitOfMeasure
 from coordination.db import db
 from coordination.errors import Conflict, DomainError
-from coordination.parties.pages import actor, list_args, show_error
+from coordination.parties.pages import CodedNamePages, actor, list_args, show_error
 from coordination.parties.shared import clean_search, get_or_404, paged
 from coordination.ui import current_locale
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 
 Page = str | tuple[str, int] | BaseResponse
+CATEGORY_PAGES = CodedNamePages(
+    CategoryForm, "catalog/category_form.html", "catalog.categories", "category"
+)
 
 
 @bp.route("/")
@@ -167,54 +170,13 @@ def categories() -> str:
 @bp.route("/categories/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def new_category() -> Page:
-    form = CategoryForm()
-    if form.validate_on_submit():
-        try:
-            services.create_category(
-                db.session,
-                actor(),
-                form.code.data or "",
-                form.name_ru.data or "",
-                form.name_en.data or "",
-            )
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Category added."), "success")
-            return redirect(url_for("catalog.categories"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("catalog/category_form.html", form=form, category=None), status
+    return CATEGORY_PAGES.new(services.create_category, _("Category added."))
 
 
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_category(category_id: int) -> Page:
     cat = get_or_404(db.session, Category, category_id)
-    form = CategoryForm(obj=cat)
-    form.code.data = cat.code
-    if not form.is_submitted():
-        form.stamp.data = services.category_stamp(cat)
-    if form.validate_on_submit():
-        try:
-            services.update_category(
-                db.session,
-                actor(),
-                cat,
-                form.stamp.data or "",
-                form.name_ru.data or "",
-                form.name_en.data or "",
-            )
-        except Conflict as exc:
-            show_error(None, exc)
-            form = CategoryForm(formdata=None, obj=cat)
-            form.stamp.data = services.category_stamp(cat)
-            return render_template("catalog/category_form.html", form=form, category=cat), 409
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Category saved."), "success")
-            return redirect(url_for("catalog.categories"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("catalog/category_form.html", form=form, category=cat), status
+    return CATEGORY_PAGES.edit(
+        cat, services.update_category, services.category_stamp, _("Category saved.")
+    )

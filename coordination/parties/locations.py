@@ -22,12 +22,21 @@ from coordination.parties.forms import (
     region_choices,
 )
 from coordination.parties.models import Location, LocationKind, Region
-from coordination.parties.pages import actor, enum_arg, list_args, show_error
+from coordination.parties.pages import (
+    CodedNamePages,
+    actor,
+    enum_arg,
+    list_args,
+    show_error,
+)
 from coordination.parties.shared import get_or_404, paged
 from coordination.parties.views import bp
 from coordination.ui import current_locale
 
 Page = str | tuple[str, int] | BaseResponse
+REGION_PAGES = CodedNamePages(
+    RegionForm, "parties/region_form.html", "parties.list_regions", "region"
+)
 
 
 @bp.route("/locations")
@@ -152,54 +161,11 @@ def list_regions() -> str:
 @bp.route("/regions/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def new_region() -> Page:
-    form = RegionForm()
-    if form.validate_on_submit():
-        try:
-            places.create_region(
-                db.session,
-                actor(),
-                form.code.data or "",
-                form.name_ru.data or "",
-                form.name_en.data or "",
-            )
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Region added."), "success")
-            return redirect(url_for("parties.list_regions"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("parties/region_form.html", form=form, region=None), status
+    return REGION_PAGES.new(places.create_region, _("Region added."))
 
 
 @bp.route("/regions/<int:region_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_region(region_id: int) -> Page:
     region = get_or_404(db.session, Region, region_id)
-    form = RegionForm(obj=region)
-    form.code.data = region.code  # the code is what the ledger refers to; it never changes
-    if not form.is_submitted():
-        form.stamp.data = places.region_stamp(region)
-    if form.validate_on_submit():
-        try:
-            places.update_region(
-                db.session,
-                actor(),
-                region,
-                form.stamp.data or "",
-                form.name_ru.data or "",
-                form.name_en.data or "",
-            )
-        except Conflict as exc:
-            show_error(None, exc)
-            form = RegionForm(formdata=None, obj=region)
-            form.stamp.data = places.region_stamp(region)
-            return render_template("parties/region_form.html", form=form, region=region), 409
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            db.session.commit()
-            flash(_("Region saved."), "success")
-            return redirect(url_for("parties.list_regions"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("parties/region_form.html", form=form, region=region), status
+    return REGION_PAGES.edit(region, places.update_region, places.region_stamp, _("Region saved."))
