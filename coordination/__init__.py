@@ -96,12 +96,16 @@ def register_blueprints(app: Flask) -> None:
     from coordination.accounts.views import bp as accounts_bp
     from coordination.api import bp as api_bp
     from coordination.catalog.views import bp as catalog_bp
+    from coordination.donations.views import bp as donations_bp
     from coordination.ledger.views import bp as ledger_bp
     from coordination.main import bp as main_bp
     from coordination.needs.views import bp as needs_bp
     from coordination.parties.views import bp as parties_bp
+    from coordination.production.views import bp as production_bp
+    from coordination.stock.views import bp as stock_bp
 
-    for bp in (main_bp, accounts_bp, parties_bp, catalog_bp, api_bp, ledger_bp, needs_bp):
+    for bp in (main_bp, accounts_bp, parties_bp, catalog_bp, api_bp, ledger_bp, needs_bp,
+               production_bp, donations_bp, stock_bp):
         app.register_blueprint(bp)
 
 

@@ -89,6 +89,7 @@ def build_demo(session: Session, password: str | None = None) -> str:
     add_locations(session, world)
     add_accounts(session, world, chosen)
     _needs(session, world)
+    _origins(session, world)
     return report(world, custom_password=password is not None)
 
 
@@ -201,6 +202,13 @@ def _needs(session: Session, world: World) -> None:
     from coordination.needs.demo import add_needs
 
     add_needs(session, world)
+
+
+def _origins(session: Session, world: World) -> None:
+    """Batches from the three makers, donations in kind and stock at the Vladimir hub."""
+    from coordination.stock.demo import add_origins
+
+    add_origins(session, world)
 
 
 RECIPIENTS = ("unit-north", "hospital", "household-vla", "household-ce")

@@ -6,6 +6,9 @@ from __future__ import annotations
 def import_all() -> None:
     import coordination.accounts.models
     import coordination.catalog.models
+    import coordination.donations.models
     import coordination.ledger.models
     import coordination.needs.models
-    import coordination.parties.models  # noqa: F401
+    import coordination.parties.models
+    import coordination.production.models
+    import coordination.stock.models  # noqa: F401

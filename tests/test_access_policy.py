@@ -82,6 +82,13 @@ def triage_entry(ok: Outcome, why: str) -> dict[str, Any]:
         "also": [{"fill": REGION_NEED, "expect": only(*STAFF, ok=ok), "why": why}],
     }
 
+OTHERS_LOT = {
+    "expect": only("volunteer", *STAFF) | {"volunteer": 404, "coordinator": 404},
+    "why": "another group's lot, in another coordinator's region",
+    "also": [{"fill": {"lot_id": "own_lot_id"}, "expect": only("volunteer", *STAFF),
+              "why": "the volunteer's own group's lot, in the coordinator's region"}],
+}
+
 # One entry per endpoint. "expect" is required; "query" and "why" are optional.
 POLICY: dict[str, dict[str, Any]] = {
     # --- main ---
@@ -225,6 +232,13 @@ POLICY: dict[str, dict[str, Any]] = {
     "ledger.entries": {"expect": everyone(200), "query": {"start": 0, "end": 2}},
     "ledger.inclusion": {"expect": everyone(200), "query": {"index": 0, "size": 2}},
     "ledger.consistency": {"expect": everyone(200), "query": {"from": 1, "to": 2}},
+    # --- origins and stock: volunteers for their own group's places, coordinators for their
+    # region, admins everywhere; the outsider lot is another group's, in another region ---
+    "production.new_batch": {"expect": only("volunteer", *STAFF)},
+    "donations.new_in_kind": {"expect": only("volunteer", *STAFF)},
+    "stock.lots": {"expect": only("volunteer", *STAFF)},
+    "stock.view_lot": OTHERS_LOT,
+    "stock.transfer_lot": OTHERS_LOT,
 }
 
 
@@ -250,6 +264,10 @@ def build_world(session: Session) -> World:
     item = f.item(session)
     need = _need(session, household.id, household.region_id, item.id, "0001")
     own = _need(session, household.id, users["coordinator"].region_id, item.id, "0002")
+    lot = _lot(session, loc.id, item.id)
+    own_loc = f.location(session, party_id=users["volunteer"].party_id,
+                         region_id=users["coordinator"].region_id)
+    own_lot = _lot(session, own_loc.id, item.id)
     for n in range(2):  # so proofs have something to prove
         append(session, None, "test.access.policy", {"n": n})
     session.commit()
@@ -266,6 +284,8 @@ def build_world(session: Session) -> World:
         "line_id": need.lines[0].id,
         "region_need_id": own.id,
         "region_line_id": own.lines[0].id,
+        "lot_id": lot.id,
+        "own_lot_id": own_lot.id,
         "action": "deactivate",
         "code": "en",
     }
@@ -283,6 +303,16 @@ def _need(session: Session, household_id: int, region_id: int, item_id: int, n: 
     session.add(need)
     session.flush()
     return need
+
+
+def _lot(session: Session, location_id: int, item_id: int) -> Any:
+    from coordination.stock.models import Lot, OriginKind
+
+    lot = Lot(item_id=item_id, quantity=5, location_id=location_id,
+              origin_kind=OriginKind.IN_KIND, origin_id=1)  # fmt: skip
+    session.add(lot)
+    session.flush()
+    return lot
 
 
 def _category_id(session: Session) -> int:

@@ -22,6 +22,7 @@ from coordination.accounts.models import Role, User
 from coordination.catalog import services as catalog
 from coordination.catalog.models import UnitOfMeasure
 from coordination.demo import build_demo
+from coordination.donations import services as donations
 from coordination.ledger import services as ledger
 from coordination.ledger.models import LedgerEntry
 from coordination.needs import services as needs
@@ -29,6 +30,8 @@ from coordination.needs.checks import LineInput, NeedInput
 from coordination.parties import places
 from coordination.parties import services as parties
 from coordination.parties.models import LocationKind, PartyKind
+from coordination.production import services as production
+from coordination.stock import services as stock
 from tests import factories as f
 
 CANARIES = [
@@ -59,6 +62,9 @@ WRITERS = {
     ledger: {"append", "append_correction"},
     needs: {"submit_need", "update_need", "cancel_need", "approve_need", "reject_need",
             "mark_line_unavailable", "merge_need", "comment_need", "record_progress"},
+    production: {"log_production_batch"},
+    donations: {"record_in_kind_donation"},
+    stock: {"open_lot", "transfer_lot", "take_from_lot"},
 }
 NOT_WRITERS = {
     accounts: {"normalise_username", "username_error", "require_admin", "check_assignment",
@@ -71,6 +77,9 @@ NOT_WRITERS = {
               "category_stamp", "item_view", "search_items"},
     ledger: {"completed_nodes"},
     needs: {"ledger_view"},
+    production: {"group_location", "check_item", "check_date"},
+    donations: set(),
+    stock: {"require_stock_user", "check_quantity", "lot_view"},
 }
 
 
@@ -158,6 +167,7 @@ def _exercise_every_writer(session, admin: User) -> dict[str, object]:
     catalog.set_item_active(session, admin, item, False)
 
     _exercise_needs(session, admin, family, region.id)
+    _exercise_origins(session, admin)
 
     entry = ledger.append(session, admin, "test.note", {"party": household.public_id})
     ledger.append_correction(session, admin, entry.index, "test.note", {"party": unit.public_id})
@@ -195,6 +205,31 @@ def _exercise_needs(session, admin: User, family: User, region_id: int) -> None:
                           received=1)  # fmt: skip
     needs.merge_need(session, admin, third, third.version, first)
     needs.cancel_need(session, family, fourth, fourth.version)
+
+
+def _exercise_origins(session, admin: User) -> None:
+    from datetime import date
+
+    from coordination.catalog.models import Item
+    from coordination.donations.services import InKindInput, InKindLineInput
+    from coordination.production.services import BatchInput
+    from coordination.stock.models import Lot
+
+    socks = session.scalar(select(Item).where(Item.code == "WOOL-SOCKS"))
+    group = f.party(session, PartyKind.GROUP)
+    f.location(session, party_id=group.id, region_id=group.region_id)
+    hub = f.location(session, region_id=group.region_id)
+    donor = f.party(session, PartyKind.DONOR, name_public=False, region_id=group.region_id,
+                    private_name="Канарейкина Аглая Петровна", phone="+7 901 555-73-19")
+    batch = production.log_production_batch(session, admin, BatchInput(
+        group_id=group.id, item_id=socks.id, quantity=10, made_on=date(2026, 11, 1),
+        members="canary-volunteer-Zhukova, +7 902 444-18-66", members_public=True))
+    donations.record_in_kind_donation(session, admin, InKindInput(
+        location_id=hub.id, received_on=date(2026, 11, 2), donor_id=donor.id,
+        lines=[InKindLineInput(item_id=socks.id, quantity=5)]))
+    lot = session.scalar(select(Lot).where(Lot.origin_id == batch.id))
+    stock.transfer_lot(session, admin, lot, hub.id, 3)
+    stock.take_from_lot(session, admin, lot, 1)
 
 
 def _assert_clean(text: str, where: str) -> None:

@@ -1,0 +1,1 @@
+"""Donations: goods in kind and money (origins of goods and money)."""

@@ -1,0 +1,120 @@
+"""Donations in kind (goods) and in money, and purchases made with money donations."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordination.catalog.models import Item
+from coordination.db import Base, UTCDateTime, utcnow
+from coordination.parties.models import Location, Party, new_public_id
+
+MAX_QUANTITY = 100_000
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class InKindDonation(Base):
+    __tablename__ = "in_kind_donation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    # None: an anonymous donor.
+    donor_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), index=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    donor: Mapped[Party | None] = relationship()
+    location: Mapped[Location] = relationship()
+    lines: Mapped[list[InKindLine]] = relationship(
+        back_populates="donation", cascade="all, delete-orphan", order_by="InKindLine.id"
+    )
+
+
+class InKindLine(Base):
+    __tablename__ = "in_kind_line"
+    __table_args__ = (
+        CheckConstraint(f"quantity BETWEEN 1 AND {MAX_QUANTITY}", name="quantity_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donation_id: Mapped[int] = mapped_column(
+        ForeignKey("in_kind_donation.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    size: Mapped[str | None] = mapped_column(String(32))
+    quantity: Mapped[int] = mapped_column()
+
+    donation: Mapped[InKindDonation] = relationship(back_populates="lines")
+    item: Mapped[Item] = relationship()
+
+
+class MoneyStatus(enum.StrEnum):
+    PLEDGED = "pledged"
+    RECEIVED = "received"
+
+
+class MoneyDonation(Base):
+    """Money new to the system. Amounts are integer minor units (kopecks) in `currency`."""
+
+    __tablename__ = "money_donation"
+    __table_args__ = (
+        CheckConstraint("amount_minor > 0", name="amount_positive"),
+        CheckConstraint("length(currency) = 3", name="currency_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    # A donor, a campaign or an event; None: anonymous.
+    donor_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column()
+    currency: Mapped[str] = mapped_column(String(3), default="RUB")
+    received_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str | None] = mapped_column(String(40))
+    earmark: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[MoneyStatus] = mapped_column(_enum(MoneyStatus), default=MoneyStatus.PLEDGED)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    donor: Mapped[Party | None] = relationship()
+
+
+class Purchase(Base):
+    """Goods bought with money from one or more received donations."""
+
+    __tablename__ = "purchase"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
+    buyer_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    bought_on: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3), default="RUB")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    funding: Mapped[list[PurchaseFunding]] = relationship(
+        back_populates="purchase", cascade="all, delete-orphan"
+    )
+
+
+class PurchaseFunding(Base):
+    __tablename__ = "purchase_funding"
+    __table_args__ = (CheckConstraint("amount_minor > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purchase_id: Mapped[int] = mapped_column(
+        ForeignKey("purchase.id", ondelete="CASCADE"), index=True
+    )
+    donation_id: Mapped[int] = mapped_column(ForeignKey("money_donation.id"), index=True)
+    amount_minor: Mapped[int] = mapped_column()
+
+    purchase: Mapped[Purchase] = relationship(back_populates="funding")
+    donation: Mapped[MoneyDonation] = relationship()

@@ -1,0 +1,1 @@
+"""Production: batches that groups make (an origin of goods)."""

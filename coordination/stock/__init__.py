@@ -1,0 +1,1 @@
+"""Stock: lots by location, each with exactly one origin, and their movements."""

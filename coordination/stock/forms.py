@@ -1,0 +1,39 @@
+"""Stock forms, and the choice lists the origin forms share (items, locations)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from wtforms import IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange
+
+from coordination.accounts.models import User
+from coordination.catalog.models import Item
+from coordination.parties.forms import NONE, options
+from coordination.parties.models import Location
+from coordination.stock.access import location_clause
+from coordination.stock.services import MAX_QUANTITY
+
+
+def item_choices(session: Session, locale: str, blank: str) -> list[Any]:
+    items = session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code))
+    return options([(NONE, blank), *((i.id, i.name(locale)) for i in items)])
+
+
+def location_choices(session: Session, actor: User | None, blank: str, *,
+                     scoped: bool = True, exclude: int | None = None) -> list[Any]:  # fmt: skip
+    stmt = select(Location).where(Location.active.is_(True)).order_by(Location.name)
+    if scoped:
+        stmt = stmt.where(location_clause(actor))
+    places = [loc for loc in session.scalars(stmt) if loc.id != exclude]
+    return options([(NONE, blank), *((loc.id, loc.name) for loc in places)])
+
+
+class TransferForm(FlaskForm):
+    to_location_id = SelectField(_l("To location"), coerce=int, validators=[InputRequired()])
+    quantity = IntegerField(_l("Quantity"),
+                            validators=[InputRequired(), NumberRange(1, MAX_QUANTITY)])  # fmt: skip
