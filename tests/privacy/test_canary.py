@@ -22,6 +22,7 @@ from coordination.accounts.models import Role, User
 from coordination.catalog import services as catalog
 from coordination.catalog.models import UnitOfMeasure
 from coordination.demo import build_demo
+from coordination.donations import money
 from coordination.donations import services as donations
 from coordination.ledger import services as ledger
 from coordination.ledger.models import LedgerEntry
@@ -64,6 +65,7 @@ WRITERS = {
             "mark_line_unavailable", "merge_need", "comment_need", "record_progress"},
     production: {"log_production_batch"},
     donations: {"record_in_kind_donation"},
+    money: {"record_money_donation", "receive_money_donation"},
     stock: {"open_lot", "transfer_lot", "take_from_lot"},
 }
 NOT_WRITERS = {
@@ -79,6 +81,7 @@ NOT_WRITERS = {
     needs: {"ledger_view"},
     production: {"group_location", "check_item", "check_date"},
     donations: set(),
+    money: {"totals_by_currency"},
     stock: {"require_stock_user", "check_quantity", "lot_view"},
 }
 
@@ -230,6 +233,10 @@ def _exercise_origins(session, admin: User) -> None:
     lot = session.scalar(select(Lot).where(Lot.origin_id == batch.id))
     stock.transfer_lot(session, admin, lot, hub.id, 3)
     stock.take_from_lot(session, admin, lot, 1)
+    pledge = money.record_money_donation(session, admin, money.MoneyInput(
+        amount_minor=500_00, received_on=date(2026, 11, 3), donor_id=donor.id,
+        channel="card of Канарейкина +7 901 555-73-19", earmark="medical kits"))
+    money.receive_money_donation(session, admin, pledge)
 
 
 def _assert_clean(text: str, where: str) -> None:
