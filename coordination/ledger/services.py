@@ -81,10 +81,10 @@ def _append(
         cursor.insert_nodes(completed_nodes(cursor, index, leaf))
     finally:
         cursor.close()
-    # Written on the driver's cursor (store.py); the object joins the session as if loaded.
+    # Written on the driver's cursor (store.py). The returned object stays detached: adding
+    # it to the session would only make every commit expire and re-track it (~100 µs each).
     entry = LedgerEntry(index=index, kind=kind, body=body, leaf_hash=leaf, created_at=now)
     make_transient_to_detached(entry)
-    session.add(entry)
     session.flush()  # the caller's own pending rows, so "flushed" means the whole change
     return entry
 
