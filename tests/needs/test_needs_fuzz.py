@@ -20,8 +20,10 @@ from coordination.needs.models import Need
 from tests import factories as f
 from tests.needs.support import world
 
+# derandomize: the same 500 hostile inputs on every run, so CI cannot pass one day and fail
+# the next on a lucky draw; change the strategies to explore new ground.
 SETTINGS = settings(
-    max_examples=500, deadline=None, database=None,
+    max_examples=500, deadline=None, database=None, derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )  # fmt: skip
 NASTY = [
