@@ -92,21 +92,32 @@ def register_templating(app: Flask) -> None:
     init_templating(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from coordination.accounts.views import bp as accounts_bp
-    from coordination.api import bp as api_bp
-    from coordination.catalog.views import bp as catalog_bp
-    from coordination.donations.views import bp as donations_bp
-    from coordination.ledger.views import bp as ledger_bp
-    from coordination.main import bp as main_bp
-    from coordination.needs.views import bp as needs_bp
-    from coordination.parties.views import bp as parties_bp
-    from coordination.production.views import bp as production_bp
-    from coordination.stock.views import bp as stock_bp
+BLUEPRINTS = (
+    "coordination.main",
+    "coordination.accounts.views",
+    "coordination.parties.views",
+    "coordination.catalog.views",
+    "coordination.api",
+    "coordination.ledger.views",
+    "coordination.needs.views",
+    "coordination.production.views",
+    "coordination.donations.views",
+    "coordination.donations.money_views",
+    "coordination.stock.views",
+    "coordination.imports.views",
+    "coordination.deliveries.views",
+    "coordination.deliveries.evidence_views",
+    "coordination.manifests.views",
+    "coordination.reports.views",
+    "coordination.reports.dispute_views",
+)
 
-    for bp in (main_bp, accounts_bp, parties_bp, catalog_bp, api_bp, ledger_bp, needs_bp,
-               production_bp, donations_bp, stock_bp):
-        app.register_blueprint(bp)
+
+def register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(name).bp)
 
 
 def register_errors(app: Flask) -> None:

@@ -13,6 +13,7 @@ part of the world has its own function and lands in `World`, so later capabiliti
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import click
 from sqlalchemy import func, select
@@ -65,6 +66,8 @@ class World:
     locations: dict[str, Location] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     catalog: SeedReport = field(default_factory=SeedReport)
+    # Objects later builders hand on to each other by name (a delivery, a donation...).
+    things: dict[str, Any] = field(default_factory=dict)
 
 
 def build_demo(session: Session, password: str | None = None) -> str:
@@ -90,6 +93,9 @@ def build_demo(session: Session, password: str | None = None) -> str:
     add_accounts(session, world, chosen)
     _needs(session, world)
     _origins(session, world)
+    _money(session, world)
+    _deliveries(session, world)
+    _disputes(session, world)
     return report(world, custom_password=password is not None)
 
 
@@ -209,6 +215,27 @@ def _origins(session: Session, world: World) -> None:
     from coordination.stock.demo import add_origins
 
     add_origins(session, world)
+
+
+def _money(session: Session, world: World) -> None:
+    """The fair's money and other donations in money, and what they bought."""
+    from coordination.donations.demo import add_money
+
+    add_money(session, world)
+
+
+def _deliveries(session: Session, world: World) -> None:
+    """Deliveries along the custody chain, with evidence and receipts."""
+    from coordination.deliveries.demo import add_deliveries
+
+    add_deliveries(session, world)
+
+
+def _disputes(session: Session, world: World) -> None:
+    """The Vladimir case: the group challenges the official's claim."""
+    from coordination.reports.demo import add_disputes
+
+    add_disputes(session, world)
 
 
 RECIPIENTS = ("unit-north", "hospital", "household-vla", "household-ce")

@@ -6,9 +6,11 @@ from __future__ import annotations
 def import_all() -> None:
     import coordination.accounts.models
     import coordination.catalog.models
+    import coordination.deliveries.models
     import coordination.donations.models
     import coordination.ledger.models
     import coordination.needs.models
     import coordination.parties.models
     import coordination.production.models
+    import coordination.reports.models
     import coordination.stock.models  # noqa: F401

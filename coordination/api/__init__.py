@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
@@ -19,8 +21,7 @@ def openapi() -> ResponseReturnValue:
     return jsonify(build_document())
 
 
-from coordination.api import account as _account  # noqa: E402,F401  (registers endpoints)
-from coordination.api import catalog as _catalog  # noqa: E402,F401  (registers endpoints)
-from coordination.api import needs as _needs  # noqa: E402,F401  (registers endpoints)
-from coordination.api import parties as _parties  # noqa: E402,F401  (registers endpoints)
-from coordination.api import users as _users  # noqa: E402,F401  (registers endpoints)
+# Each module registers its endpoints on `bp` when imported.
+for _module in ("account", "catalog", "needs", "parties", "users", "money", "stock", "imports",
+                "deliveries", "evidence", "reports", "disputes"):
+    import_module(f"coordination.api.{_module}")

@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 
 from coordination.donations.models import InKindDonation, Purchase
 from coordination.production.models import ProductionBatch
-from coordination.stock.models import Lot, OriginKind
+from coordination.stock.models import KitAssembly, Lot, OriginKind
 
 MODELS: dict[OriginKind, Any] = {
     OriginKind.BATCH: ProductionBatch,
     OriginKind.IN_KIND: InKindDonation,
     OriginKind.PURCHASE: Purchase,
-    OriginKind.KIT: Lot,
+    OriginKind.KIT: KitAssembly,
 }
 
 

@@ -34,6 +34,7 @@ from coordination.parties.models import LocationKind, PartyKind
 from coordination.production import services as production
 from coordination.stock import services as stock
 from tests import factories as f
+from tests.privacy.parts import canary_parts
 
 CANARIES = [
     "Канарейкина",
@@ -84,6 +85,12 @@ NOT_WRITERS = {
     money: {"totals_by_currency"},
     stock: {"require_stock_user", "check_quantity", "lot_view"},
 }
+
+
+for _part in canary_parts():
+    for _module, (_writers, _readers) in _part.CLASSIFIED.items():
+        WRITERS[_module] = WRITERS.get(_module, set()) | _writers
+        NOT_WRITERS[_module] = NOT_WRITERS.get(_module, set()) | _readers
 
 
 def _public_functions(module: ModuleType) -> set[str]:
@@ -171,11 +178,15 @@ def _exercise_every_writer(session, admin: User) -> dict[str, object]:
 
     _exercise_needs(session, admin, family, region.id)
     _exercise_origins(session, admin)
+    made = {"family": family, "household": household, "unit": unit, "donor": donor,
+            "group": group, "volunteer": volunteer, "region": region}
+    for part in canary_parts():
+        part.exercise(session, admin, made)
 
     entry = ledger.append(session, admin, "test.note", {"party": household.public_id})
     ledger.append_correction(session, admin, entry.index, "test.note", {"party": unit.public_id})
     session.commit()
-    return {"family": family}
+    return made
 
 
 def _exercise_needs(session, admin: User, family: User, region_id: int) -> None:
@@ -288,6 +299,9 @@ def test_canaries_never_reach_ledger_public_answers_exports_or_logs(
     for index in range(0, size, 7):
         path = f"/ledger/proof/inclusion?index={index}&size={size}"
         answers[path] = public.get(path)
+    for part in canary_parts():
+        for path in getattr(part, "public_paths", lambda session, made: [])(session, made):
+            answers[path] = public.get(path)
     for path, resp in answers.items():
         assert resp.status_code == 200, path
         _assert_clean(resp.get_data(as_text=True), path)

@@ -1,0 +1,1 @@
+"""API: deliveries endpoints (filled in by that work)."""

@@ -1,0 +1,1 @@
+"""API: disputes endpoints (filled in by that work)."""

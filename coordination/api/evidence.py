@@ -1,0 +1,1 @@
+"""API: evidence endpoints (filled in by that work)."""

@@ -1,0 +1,1 @@
+"""API: imports endpoints (filled in by that work)."""

@@ -1,0 +1,1 @@
+"""API: money endpoints (filled in by that work)."""

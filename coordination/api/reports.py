@@ -1,0 +1,1 @@
+"""API: reports endpoints (filled in by that work)."""

@@ -1,0 +1,1 @@
+"""API: stock endpoints (filled in by that work)."""

@@ -1,0 +1,1 @@
+"""Deliveries: stock allocated to needs, shipped, handed over with evidence, received."""

@@ -1,0 +1,1 @@
+"""Bulk import of production logs, in-kind and money donations from CSV and XLSX."""

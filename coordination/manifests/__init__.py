@@ -1,0 +1,1 @@
+"""Documents that travel with goods: manifests, handover acts, receipts, certificates (PDF)."""

@@ -1,0 +1,1 @@
+"""Attribution, public verification, donor follow-up, disputes and exports for auditors."""

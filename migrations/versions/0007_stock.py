@@ -1,0 +1,18 @@
+"""stock (reserved slot: empty until the stock work needs a schema change)
+
+Revision ID: 0007
+Revises: 0006
+"""
+
+revision = '0007'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -1,0 +1,18 @@
+"""documents (reserved slot: empty until the documents work needs a schema change)
+
+Revision ID: 0011
+Revises: 0010
+"""
+
+revision = '0011'
+down_revision = '0010'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
