@@ -19,6 +19,9 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(catalog_cli)
     init_ledger_cli(app)
+    from coordination.ops.cli import init_ops_cli
+
+    init_ops_cli(app)
 
 
 @click.command("create-user")

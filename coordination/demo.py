@@ -95,6 +95,7 @@ def build_demo(session: Session, password: str | None = None) -> str:
     _origins(session, world)
     _money(session, world)
     _deliveries(session, world)
+    _evidence(session, world)
     _disputes(session, world)
     return report(world, custom_password=password is not None)
 
@@ -229,6 +230,13 @@ def _deliveries(session: Session, world: World) -> None:
     from coordination.deliveries.demo import add_deliveries
 
     add_deliveries(session, world)
+
+
+def _evidence(session: Session, world: World) -> None:
+    """Photos of the demo handovers (taken with GPS EXIF, which storage strips)."""
+    from coordination.deliveries.evidence_demo import add_photos
+
+    add_photos(session, world)
 
 
 def _disputes(session: Session, world: World) -> None:

@@ -8,6 +8,7 @@ def import_all() -> None:
     import coordination.catalog.models
     import coordination.deliveries.models
     import coordination.donations.models
+    import coordination.imports.models
     import coordination.ledger.models
     import coordination.needs.models
     import coordination.parties.models

@@ -1,0 +1,1 @@
+"""Import jobs (filled in by the import work)."""

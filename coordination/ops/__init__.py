@@ -1,0 +1,1 @@
+"""Operations: backup and restore, and other commands for people who run AidTrail."""
