@@ -1,7 +1,131 @@
-"""Dispute pages (filled in by the disputes work)."""
+"""Dispute pages: list, open (from a delivery's verification code), view, resolve, publish,
+and the public page of a published dispute."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
+
+from coordination.accounts.permissions import roles_required
+from coordination.db import db
+from coordination.errors import DomainError
+from coordination.ledger.models import LedgerCheckpoint
+from coordination.ledger.views import current_checkpoint
+from coordination.parties.forms import parse_version
+from coordination.parties.pages import actor, show_error
+from coordination.parties.shared import clean_search, paged, parse_page, search_clause
+from coordination.reports import disputes as services
+from coordination.reports.dispute_forms import (
+    ActionForm,
+    DisputeForm,
+    ResolveForm,
+    role_names,
+    status_names,
+)
+from coordination.reports.dispute_report import report_for
+from coordination.reports.models import Dispute, DisputeStatus
 
 bp = Blueprint("disputes", __name__, url_prefix="/disputes")
+Page = str | tuple[str, int] | BaseResponse
+
+
+@bp.route("/")
+@roles_required(*services.READERS)
+def list_disputes() -> str:
+    q = clean_search(request.args.get("q"))
+    status = request.args.get("status") or ""
+    stmt = select(Dispute).where(services.dispute_clause(actor())).order_by(Dispute.id.desc())
+    if status in {s.value for s in DisputeStatus}:
+        stmt = stmt.where(Dispute.status == DisputeStatus(status))
+    if q:
+        stmt = stmt.where(search_clause(q, Dispute.public_id))
+    rows, page, pages, total = paged(db.session, stmt, parse_page(request.args.get("page")),
+                                     int(current_app.config.get("PAGE_SIZE", 25)))  # fmt: skip
+    return render_template("disputes/list.html", disputes=rows, page=page, pages=pages,
+                           total=total, q=q, status=status,
+                           can_open=actor().role in services.OPENERS)  # fmt: skip
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*services.OPENERS)
+def new_dispute() -> Page:
+    form = DisputeForm()
+    if not form.is_submitted() and request.args.get("code"):
+        form.code.data = request.args.get("code", "")[:24]
+    form.offer_handovers(services.delivery_by_code(db.session, form.code.data))
+    if form.validate_on_submit():
+        try:
+            dispute = services.open_dispute(db.session, actor(), form.claim_input())
+        except DomainError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Dispute opened. A coordinator will review it."), "success")
+            return redirect(url_for("disputes.view_dispute", dispute_id=dispute.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("disputes/new.html", form=form), status
+
+
+@bp.route("/<int:dispute_id>")
+@roles_required(*services.READERS)
+def view_dispute(dispute_id: int) -> str:
+    services.visible_dispute(db.session, actor(), dispute_id)  # 404 before any signing
+    checkpoint = current_checkpoint()
+    dispute = services.visible_dispute(db.session, actor(), dispute_id)
+    form = ResolveForm(formdata=None, version=str(dispute.version))
+    return _render(dispute, form, checkpoint)
+
+
+def _render(dispute: Dispute, form: ResolveForm, checkpoint: LedgerCheckpoint | None) -> str:
+    return render_template(
+        "disputes/detail.html", dispute=dispute,
+        report=report_for(db.session, dispute, checkpoint),
+        form=form, action=ActionForm(), can_resolve=services.can_resolve(actor(), dispute),
+        can_share=services.can_share(actor(), dispute), role_names=role_names(),
+        can_read_text=services.can_read_text(actor(), dispute),
+        status_names=status_names(),
+    )  # fmt: skip
+
+
+@bp.route("/<int:dispute_id>/resolve", methods=["POST"])
+@roles_required(*services.RESOLVERS)
+def resolve(dispute_id: int) -> Page:
+    dispute = services.visible_dispute(db.session, actor(), dispute_id)
+    form = ResolveForm()
+    if form.validate_on_submit():
+        try:
+            services.resolve_dispute(db.session, actor(), dispute, parse_version(form.version.data),
+                                     form.outcome.data, form.note.data)  # fmt: skip
+        except DomainError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Outcome recorded."), "success")
+            return redirect(url_for("disputes.view_dispute", dispute_id=dispute.id))
+    dispute = services.visible_dispute(db.session, actor(), dispute_id)
+    return _render(dispute, form, None), 400
+
+
+@bp.route("/<int:dispute_id>/publish", methods=["POST"])
+@roles_required(*services.READERS)
+def publish(dispute_id: int) -> Page:
+    dispute = services.visible_dispute(db.session, actor(), dispute_id)
+    if ActionForm().validate_on_submit():
+        services.share_dispute(db.session, actor(), dispute)
+        db.session.commit()
+        flash(_("The public page is online. It shows no names and no free text."), "success")
+    return redirect(url_for("disputes.view_dispute", dispute_id=dispute.id))
+
+
+@bp.route("/public/<share_code>")
+def public_page(share_code: str) -> str:
+    services.public_dispute(db.session, share_code)  # 404 before any signing
+    checkpoint = current_checkpoint()
+    dispute = services.public_dispute(db.session, share_code)
+    return render_template("disputes/public.html", dispute=dispute,
+                           report=report_for(db.session, dispute, checkpoint),
+                           role_names=role_names(), status_names=status_names())  # fmt: skip
