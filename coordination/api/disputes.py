@@ -64,8 +64,8 @@ def dispute_out(d: Dispute) -> DisputeOut:
     )  # fmt: skip
 
 
-@endpoint(bp, "/disputes", "GET", "Disputes you may read",
-          query=DisputeQuery, response=Page[DisputeOut], roles=services.READERS, tag=TAG)  # fmt: skip
+@endpoint(bp, "/disputes", "GET", "Disputes you may read", query=DisputeQuery,
+          response=Page[DisputeOut], roles=services.READERS, tag=TAG)  # fmt: skip
 def list_disputes(query: DisputeQuery) -> Page[DisputeOut]:
     stmt = select(Dispute).where(services.dispute_clause(api_user())).order_by(Dispute.id.desc())
     if query.status:
