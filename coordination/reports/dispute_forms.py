@@ -20,7 +20,8 @@ class DisputeForm(FlaskForm):
         (ClaimKind.HANDOVER.value, _l("A handover recorded here")),
         (ClaimKind.EXTERNAL.value, _l("A claim made elsewhere (news, an official's report)")),
     ])  # fmt: skip
-    handover_id = SelectField(_l("Handover"), choices=[], validate_choice=False)
+    handover_id = SelectField(_l("Handover (required to challenge a handover)"), choices=[],
+                              validate_choice=False)  # fmt: skip
     claim_text = TextAreaField(
         _l("The claim, and why it is wrong"),
         validators=[InputRequired(), Length(max=TEXT_LIMIT), no_nul],

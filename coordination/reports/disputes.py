@@ -132,12 +132,12 @@ def open_dispute(session: Session, actor: User | None, data: ClaimInput) -> Disp
         kind = ClaimKind(data.claim_kind or "")
     except ValueError:
         raise Invalid(N_("Choose what is being challenged."), "claim_kind") from None
-    handover = None
-    if kind == ClaimKind.HANDOVER:
-        handover = next((h for h in delivery.handovers
-                         if h.public_id == (data.handover_id or "").strip()), None)  # fmt: skip
-        if handover is None:
-            raise Invalid(N_("Choose one of this delivery's handovers."), "handover_id")
+    # An outside claim may point at the handover it misreports (the ceremony); a challenge
+    # of a recorded handover must name it.
+    wanted = (data.handover_id or "").strip()
+    handover = next((h for h in delivery.handovers if h.public_id == wanted), None)
+    if (wanted or kind == ClaimKind.HANDOVER) and handover is None:
+        raise Invalid(N_("Choose one of this delivery's handovers."), "handover_id")
     dispute = Dispute(
         claim_kind=kind, delivery_id=delivery.id, handover_id=handover.id if handover else None,
         group_id=actor.party_id if actor is not None and actor.role == Role.VOLUNTEER else None,
