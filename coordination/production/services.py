@@ -22,7 +22,7 @@ from coordination.parties.models import Location, Party, PartyKind
 from coordination.parties.shared import N_, Invalid, has_nul
 from coordination.production.models import ProductionBatch
 from coordination.stock.models import OriginKind
-from coordination.stock.services import check_quantity, open_lot
+from coordination.stock.services import check_quantity, mark_created, open_lot
 
 MEMBERS_LIMIT = 500
 SIZE_LIMIT = 32
@@ -96,11 +96,12 @@ def log_production_batch(session: Session, actor: User | None, data: BatchInput)
     session.flush()
     lot = open_lot(session, actor, item=item, size=size, quantity=quantity, location=location,
                    origin_kind=OriginKind.BATCH, origin_id=batch.id)  # fmt: skip
-    append(session, actor, "origin.batch", {
+    entry = append(session, actor, "origin.batch", {
         "batch": batch.public_id, "group": group.public_id, "item": item.code, "size": size,
         "quantity": quantity, "made_on": made_on.isoformat(),
         "named_members": batch.made_by_members_public, "lot": lot.public_id,
         "location": location.public_id,
     })  # fmt: skip
+    mark_created([lot], entry)
     session.flush()
     return batch

@@ -33,6 +33,32 @@ def location_choices(session: Session, actor: User | None, blank: str, *,
     return options([(NONE, blank), *((loc.id, loc.name) for loc in places)])
 
 
+def kit_choices(session: Session, locale: str, blank: str) -> list[Any]:
+    items = [i for i in session.scalars(select(Item).where(Item.active.is_(True))
+                                        .order_by(Item.code)) if i.components]  # fmt: skip
+    return options([(NONE, blank), *((i.id, i.name(locale)) for i in items)])
+
+
+ADJUST_REASONS = [
+    ("lost", _l("Lost: this many are gone")),
+    ("damaged", _l("Damaged: this many cannot be given out")),
+    ("recount", _l("Recount: the number actually counted")),
+]
+
+
+class AdjustForm(FlaskForm):
+    reason = SelectField(_l("Reason"), choices=ADJUST_REASONS, validators=[InputRequired()])
+    quantity = IntegerField(_l("Quantity"),
+                            validators=[InputRequired(), NumberRange(0, MAX_QUANTITY)])  # fmt: skip
+
+
+class KitForm(FlaskForm):
+    kit_id = SelectField(_l("Kit"), coerce=int, validators=[InputRequired()])
+    quantity = IntegerField(_l("How many kits"),
+                            validators=[InputRequired(), NumberRange(1, MAX_QUANTITY)])  # fmt: skip
+    location_id = SelectField(_l("Location"), coerce=int, validators=[InputRequired()])
+
+
 class TransferForm(FlaskForm):
     to_location_id = SelectField(_l("To location"), coerce=int, validators=[InputRequired()])
     quantity = IntegerField(_l("Quantity"),

@@ -34,3 +34,16 @@ def origin_info(session: Session, lot: Lot) -> dict[str, Any]:
         "date": when,
         "public_id": getattr(record, "public_id", None),
     }
+
+
+MOVE_LABELS = {
+    "in": _l("Entered stock"),
+    "transfer_out": _l("Moved out"),
+    "transfer_in": _l("Moved in"),
+    "take": _l("Taken"),
+    "adjust": _l("Corrected"),
+    "kit_use": _l("Used in kits"),
+    "reserve": _l("Reserved for a delivery"),
+    "release": _l("Reservation released"),
+}
+REASON_LABELS = {"lost": _l("lost"), "damaged": _l("damaged"), "recount": _l("recount")}

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.catalog.models import Item
 from coordination.errors import Forbidden, NotFound
+from coordination.ledger.describe import register
+from coordination.ledger.models import LedgerEntry
 from coordination.ledger.services import append
 from coordination.parties.models import Location
 from coordination.parties.shared import N_, Invalid, get_or_404
@@ -24,6 +27,10 @@ from coordination.stock.models import Lot, MovementKind, OriginKind, StockMoveme
 from coordination.stock.origins import origin_public_id
 
 MAX_QUANTITY = 100_000
+
+register("stock.transfer", _l("%(quantity)s of %(item)s moved from lot %(lot)s to a new lot "
+                              "%(new_lot)s, keeping its origin."))  # fmt: skip
+register("stock.take", _l("%(quantity)s of %(item)s taken from lot %(lot)s."))
 
 
 def require_stock_user(actor: User | None) -> None:
@@ -71,11 +78,29 @@ def _locked(session: Session, lot: Lot) -> Lot:
 
 def _movement(
     session: Session, actor: User | None, lot: Lot, kind: MovementKind, delta: int,
-    other: Lot | None = None,
-) -> None:
-    session.add(StockMovement(lot_id=lot.id, kind=kind, delta=delta,
-                              other_lot_id=other.id if other else None,
-                              user_id=actor.id if actor else None))  # fmt: skip
+    other: Lot | None = None, *, reason: str | None = None, entry: int | None = None,
+) -> StockMovement:
+    move = StockMovement(lot_id=lot.id, kind=kind, delta=delta,
+                         other_lot_id=other.id if other else None,
+                         user_id=actor.id if actor else None, reason=reason,
+                         entry_index=entry)  # fmt: skip
+    session.add(move)
+    return move
+
+
+def check_available(lot: Lot, quantity: int, field: str = "quantity") -> None:
+    """Refuse taking more than the lot holds beyond what deliveries have reserved."""
+    if quantity > lot.quantity - lot.reserved:
+        if lot.reserved:
+            raise Invalid(N_("Only %(n)s available in this lot (%(r)s reserved for deliveries)."),
+                          field, n=lot.quantity - lot.reserved, r=lot.reserved)  # fmt: skip
+        raise Invalid(N_("Only %(n)s left in this lot."), field, n=lot.quantity)
+
+
+def mark_created(lots: list[Lot], entry: LedgerEntry) -> None:
+    """Remember the ledger entry that brought these lots into being (origins call this)."""
+    for lot in lots:
+        lot.entry_index = entry.index
 
 
 def transfer_lot(
@@ -95,20 +120,20 @@ def transfer_lot(
         raise Invalid(N_("The lot is already at that location."), "to_location_id")
     quantity = check_quantity(quantity)
     lot = _locked(session, lot)
-    if quantity > lot.quantity:
-        raise Invalid(N_("Only %(n)s left in this lot."), "quantity", n=lot.quantity)
+    check_available(lot, quantity)
     lot.quantity -= quantity
     new = Lot(item_id=lot.item_id, size=lot.size, quantity=quantity, location_id=dest.id,
               origin_kind=lot.origin_kind, origin_id=lot.origin_id,
               parent_lot_id=lot.id)  # fmt: skip
     session.add(new)
     session.flush()
-    _movement(session, actor, lot, MovementKind.TRANSFER_OUT, -quantity, new)
-    _movement(session, actor, new, MovementKind.TRANSFER_IN, quantity, lot)
-    append(session, actor, "stock.transfer", {
+    entry = append(session, actor, "stock.transfer", {
         **lot_view(session, lot), "new_lot": new.public_id, "to": dest.public_id,
         "quantity": quantity,
     })  # fmt: skip
+    new.entry_index = entry.index
+    _movement(session, actor, lot, MovementKind.TRANSFER_OUT, -quantity, new, entry=entry.index)
+    _movement(session, actor, new, MovementKind.TRANSFER_IN, quantity, lot, entry=entry.index)
     session.flush()
     return new
 
@@ -120,10 +145,9 @@ def take_from_lot(session: Session, actor: User | None, lot: Lot, quantity: Any)
         raise NotFound(N_("Not found."))
     quantity = check_quantity(quantity)
     lot = _locked(session, lot)
-    if quantity > lot.quantity:
-        raise Invalid(N_("Only %(n)s left in this lot."), "quantity", n=lot.quantity)
+    check_available(lot, quantity)
     lot.quantity -= quantity
-    _movement(session, actor, lot, MovementKind.TAKE, -quantity)
-    append(session, actor, "stock.take", {**lot_view(session, lot), "quantity": quantity})
+    entry = append(session, actor, "stock.take", {**lot_view(session, lot), "quantity": quantity})
+    _movement(session, actor, lot, MovementKind.TAKE, -quantity, entry=entry.index)
     session.flush()
     return lot

@@ -1,53 +1,86 @@
 """Stock pages: lots by location with their origin (a volunteer sees its group's places only),
-a lot's page, and moving part of a lot to another location."""
+a lot's page with its history, moving part of a lot to another location, and corrections."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.accounts.models import Role
 from coordination.accounts.permissions import roles_required
-from coordination.catalog.models import Item
 from coordination.db import db
-from coordination.parties.models import Location
+from coordination.parties.forms import NONE, options
 from coordination.parties.pages import actor, list_args, show_error
-from coordination.parties.shared import Invalid, paged, search_clause
-from coordination.stock import services
-from coordination.stock.access import STOCK_USERS, location_clause, visible_lot
-from coordination.stock.forms import TransferForm, location_choices
-from coordination.stock.models import Lot
-from coordination.stock.pages import origin_info
+from coordination.parties.shared import MAX_ID, Invalid, paged
+from coordination.stock import adjust, services
+from coordination.stock.access import STOCK_USERS, visible_lot
+from coordination.stock.forms import AdjustForm, TransferForm, location_choices
+from coordination.stock.kits import assembly_of
+from coordination.stock.pages import MOVE_LABELS, REASON_LABELS, origin_info
+from coordination.stock.queries import LotFilter, children, history, lots_stmt, stocked_items
+from coordination.ui import current_locale
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
 Page = str | tuple[str, int] | BaseResponse
+
+
+def _filter_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) <= 10 and 0 < int(raw) <= MAX_ID else None
 
 
 @bp.route("/")
 @roles_required(*STOCK_USERS)
 def lots() -> str:
     args = list_args()
-    stmt = (select(Lot).join(Location).join(Item)
-            .where(location_clause(actor()), Lot.quantity > 0)
-            .order_by(Location.name, Item.code, Lot.id))  # fmt: skip
-    if args.q:
-        stmt = stmt.where(search_clause(args.q, Item.code, Item.name_ru, Item.name_en,
-                                        Location.name, Lot.public_id))  # fmt: skip
-    rows, page, pages, total = paged(db.session, stmt, args.page, args.per_page)
+    flt = LotFilter(q=args.q, location_id=_filter_arg("location"), item_id=_filter_arg("item"))
+    rows, page, pages, total = paged(db.session, lots_stmt(actor(), flt), args.page,
+                                     args.per_page)  # fmt: skip
+    blank = _("all")
+    filters = {"q": flt.q, "location": flt.location_id, "item": flt.item_id}
     return render_template(
         "stock/lots.html", lots=rows,
         origins={lot.id: origin_info(db.session, lot) for lot in rows},
         page=page, pages=pages, total=total, q=args.q, ours=actor().role == Role.VOLUNTEER,
-    )
+        locations=location_choices(db.session, actor(), blank),
+        items=options([(NONE, blank), *((i.id, i.name(current_locale()))
+                                         for i in stocked_items(db.session, actor()))]),
+        flt=flt,
+        url_args={k: v for k, v in filters.items() if v},
+    )  # fmt: skip
 
 
 @bp.route("/lots/<int:lot_id>")
 @roles_required(*STOCK_USERS)
 def view_lot(lot_id: int) -> str:
     lot = visible_lot(db.session, actor(), lot_id)
-    return render_template("stock/lot.html", lot=lot, origin=origin_info(db.session, lot))
+    assembly = assembly_of(db.session, lot)
+    parts = [(use, origin_info(db.session, use.lot)) for use in assembly.components] \
+        if assembly else []  # fmt: skip
+    return render_template("stock/lot.html", lot=lot, origin=origin_info(db.session, lot),
+                           moves=history(db.session, lot), children=children(db.session, lot),
+                           assembly=assembly, parts=parts, move_labels=MOVE_LABELS,
+                           reason_labels=REASON_LABELS)  # fmt: skip
+
+
+@bp.route("/lots/<int:lot_id>/adjust", methods=["GET", "POST"])
+@roles_required(*STOCK_USERS)
+def adjust_lot(lot_id: int) -> Page:
+    lot = visible_lot(db.session, actor(), lot_id)
+    form = AdjustForm()
+    if form.validate_on_submit():
+        try:
+            adjust.adjust_lot(db.session, actor(), lot, form.reason.data, form.quantity.data)
+        except Invalid as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Corrected. The ledger records the correction."), "success")
+            return redirect(url_for("stock.view_lot", lot_id=lot.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("stock/adjust.html", form=form, lot=lot), status
 
 
 @bp.route("/lots/<int:lot_id>/transfer", methods=["GET", "POST"])
@@ -72,3 +105,7 @@ def transfer_lot(lot_id: int) -> Page:
             return redirect(url_for("stock.view_lot", lot_id=new.id))
     status = 400 if request.method == "POST" else 200
     return render_template("stock/transfer.html", form=form, lot=lot), status
+
+
+# Kit assembly pages register on this blueprint too (BLUEPRINTS names this module only).
+from coordination.stock import kit_views  # noqa: E402, F401
