@@ -115,6 +115,9 @@ class Purchase(Base):
     total_minor: Mapped[int] = mapped_column(default=0, server_default="0")
     # A shop or a company, never a person.
     supplier: Mapped[str | None] = mapped_column(String(120))
+    # What the money was for: an earmarked donation funds only a purchase with the same
+    # earmark; a donation without one funds anything.
+    earmark: Mapped[str | None] = mapped_column(String(120))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -178,6 +181,9 @@ class BatchFunding(Base):
     )
     donation_id: Mapped[int] = mapped_column(ForeignKey("money_donation.id"), index=True)
     amount_minor: Mapped[int] = mapped_column()
+    # What the materials were for (same rule as a purchase's earmark).
+    earmark: Mapped[str | None] = mapped_column(String(120))
+    funded_on: Mapped[date | None] = mapped_column(Date)
 
     batch: Mapped[ProductionBatch] = relationship()
     donation: Mapped[MoneyDonation] = relationship()

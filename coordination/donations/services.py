@@ -1,5 +1,6 @@
 """Donation services: goods brought by a donor become lots with origin = that donation.
 
+The donor gets a receipt code to follow its goods later (kept out of the ledger).
 The ledger gets the donation's and the donor's public ids (pseudonymous; None for an
 anonymous donor), the location's public id, item codes, sizes and quantities: no names.
 """
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.donations.models import InKindDonation, InKindLine
+from coordination.donations.money import new_receipt_code
 from coordination.errors import NotFound
 from coordination.ledger.services import append
 from coordination.parties.models import Location, Party, PartyKind
@@ -57,7 +59,7 @@ def record_in_kind_donation(
     if not 1 <= len(data.lines) <= MAX_LINES:
         raise Invalid(N_("Enter from 1 to %(n)s lines."), "lines", n=MAX_LINES)
     donation = InKindDonation(donor_id=donor.id if donor else None, location_id=location.id,
-                              received_on=received_on,
+                              received_on=received_on, receipt_code=new_receipt_code(),
                               created_by_id=actor.id if actor else None)  # fmt: skip
     for line in data.lines:
         item, size = check_item(session, line.item_id, line.size)
