@@ -1,0 +1,59 @@
+"""The demo's three deliveries: socks via the hub to a unit, a household's partial receipt,
+and the Vladimir case with the official recorded as presenter, never as a source."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from coordination.deliveries.models import DeliveryStatus, HandoverRole
+from coordination.demo import World, build_demo
+from coordination.ledger.models import LedgerEntry
+from coordination.needs.models import NeedStatus
+from coordination.stock.models import Lot
+
+
+def _world(session) -> World:  # build_demo returns a report; rebuild the things from the db
+    from coordination.deliveries import demo
+
+    captured: dict[str, World] = {}
+    original = demo.add_deliveries
+
+    def keep(session_, world):
+        original(session_, world)
+        captured["world"] = world
+
+    demo.add_deliveries = keep
+    try:
+        build_demo(session, None)
+    finally:
+        demo.add_deliveries = original
+    session.commit()
+    return captured["world"]
+
+
+def test_demo_deliveries(app, session):
+    world = _world(session)
+    socks = world.things["delivery-socks"]
+    assert socks.status == DeliveryStatus.CONFIRMED
+    assert socks.code and socks.dispatch_entry is not None
+    entry = session.get(LedgerEntry, socks.dispatch_entry)
+    assert entry.kind == "delivery.dispatched"
+    assert all(ln.lot.item.code == "WOOL-SOCKS" for ln in socks.lines)
+    assert {ln.need_line.need.status for ln in socks.lines} == {NeedStatus.FULFILLED}
+    household = world.things["delivery-household"]
+    assert household.status == DeliveryStatus.DISPUTED
+    assert household.to_party_id == world.parties["household-vla"].id
+    case = world.things["delivery-vladimir-case"]
+    assert case.status == DeliveryStatus.CONFIRMED
+    ceremony = world.things["handover-ceremony"]
+    assert ceremony.from_party_id == world.parties["official"].id
+    assert ceremony.from_role == HandoverRole.PRESENTER
+    official = world.parties["official"].id
+    for h in case.handovers:
+        assert not (h.from_party_id == official and h.from_role == HandoverRole.SOURCE)
+    move = world.things["delivery-hub-move"]
+    hub_lots = session.scalars(select(Lot).where(Lot.parent_lot_id.in_(
+        [ln.lot_id for ln in move.lines]))).all()  # fmt: skip
+    assert hub_lots and all(lot.location_id == world.locations["hub-vla"].id for lot in hub_lots)
+    for lot in hub_lots:
+        assert (lot.origin_kind, lot.origin_id) == (lot.parent.origin_kind, lot.parent.origin_id)
