@@ -45,8 +45,8 @@ lint: $(VENV)/.dev  ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: $(VENV)/.dev translations  ## Run every benchmark under bench/
-	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+bench: $(VENV)/.dev translations  ## Run every benchmark under bench/, one table + bench/out/results.json
+	$(BIN)/python bench/run_all.py $(BENCH)
 
 clean:  ## Remove the venv and caches (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,30 @@
+"""Helpers for the operations tests: a second, fresh database beside the test's own."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_DATABASE_URL, create_database, drop_database
+
+
+@pytest.fixture
+def fresh_url(backend: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes empty databases (no tables) on the test's backend, dropped afterwards."""
+    made: list[str] = []
+
+    def make() -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path / f'fresh-{uuid.uuid4().hex[:8]}.sqlite3'}"
+        assert TEST_DATABASE_URL
+        name = f"aidtrail_ops_{uuid.uuid4().hex[:10]}"
+        made.append(name)
+        return create_database(TEST_DATABASE_URL, name)
+
+    yield make
+    for name in made:
+        assert TEST_DATABASE_URL
+        drop_database(TEST_DATABASE_URL, name)
