@@ -5,13 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from coordination.donations.models import (
-    BatchFunding,
-    MoneyDonation,
-    Purchase,
-    PurchaseFunding,
-    PurchaseLine,
-)
+from coordination.donations.models import BatchFunding, MoneyDonation, Purchase, PurchaseLine
+from coordination.donations.purchases import purchase_shares
 from coordination.production.models import ProductionBatch
 from coordination.stock.models import Lot
 
@@ -31,13 +26,7 @@ def batch_funding(batch: ProductionBatch) -> list[tuple[MoneyDonation, int]]:
 
 def purchase_funding(purchase: Purchase) -> list[tuple[MoneyDonation, int]]:
     """(donation, amount) that paid for a purchase; a donation named twice is added up."""
-    stmt = (select(PurchaseFunding).where(PurchaseFunding.purchase_id == purchase.id)
-            .order_by(PurchaseFunding.id))  # fmt: skip
-    amounts: dict[int, tuple[MoneyDonation, int]] = {}
-    for row in _session(purchase).scalars(stmt):
-        donation, have = amounts.get(row.donation_id, (row.donation, 0))
-        amounts[row.donation_id] = (donation, have + row.amount_minor)
-    return list(amounts.values())
+    return purchase_shares(_session(purchase), purchase)
 
 
 def line_price(purchase: Purchase, lot: Lot) -> tuple[int, int]:
