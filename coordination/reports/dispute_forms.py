@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from coordination.deliveries.models import Delivery
-from coordination.parties.forms import no_nul
+from coordination.parties.forms import no_nul, options
 from coordination.reports.disputes import TEXT_LIMIT, URL_LIMIT, ClaimInput, handover_roles
 from coordination.reports.models import ClaimKind, DisputeStatus
 
@@ -16,10 +18,10 @@ from coordination.reports.models import ClaimKind, DisputeStatus
 class DisputeForm(FlaskForm):
     code = StringField(_l("Verification code of the delivery"),
                        validators=[InputRequired(), Length(max=24), no_nul])  # fmt: skip
-    claim_kind = SelectField(_l("What do you challenge?"), choices=[
-        (ClaimKind.HANDOVER.value, _l("A handover recorded here")),
-        (ClaimKind.EXTERNAL.value, _l("A claim made elsewhere (news, an official's report)")),
-    ])  # fmt: skip
+    claim_kind = SelectField(_l("What do you challenge?"), choices=options([
+        (ClaimKind.HANDOVER, _l("A handover recorded here")),
+        (ClaimKind.EXTERNAL, _l("A claim made elsewhere (news, an official's report)")),
+    ]))  # fmt: skip
     handover_id = SelectField(_l("Handover (required to challenge a handover)"), choices=[],
                               validate_choice=False)  # fmt: skip
     claim_text = TextAreaField(
@@ -30,12 +32,12 @@ class DisputeForm(FlaskForm):
                             validators=[Optional(), Length(max=URL_LIMIT), no_nul])  # fmt: skip
 
     def offer_handovers(self, delivery: Delivery | None) -> None:
-        choices = [("", _l("— not a handover claim —"))]
+        pairs: list[tuple[str, Any]] = [("", _l("— not a handover claim —"))]
         for h in delivery.handovers if delivery is not None else []:
             view = handover_roles(h)
-            choices.append((h.public_id, f"{view['day']}: {view['from']} → {view['to']} "
-                                         f"({view['to_role']})"))  # fmt: skip
-        self.handover_id.choices = choices
+            pairs.append((h.public_id, f"{view['day']}: {view['from']} → {view['to']} "
+                                       f"({view['to_role']})"))  # fmt: skip
+        self.handover_id.choices = options(pairs)
 
     def claim_input(self) -> ClaimInput:
         return ClaimInput(code=self.code.data, claim_kind=self.claim_kind.data,
@@ -45,10 +47,10 @@ class DisputeForm(FlaskForm):
 
 class ResolveForm(FlaskForm):
     version = HiddenField()
-    outcome = SelectField(_l("Outcome"), choices=[
-        (DisputeStatus.UPHELD.value, _l("Upheld: the challenged claim is wrong")),
-        (DisputeStatus.REJECTED.value, _l("Rejected: the claim stands")),
-    ])  # fmt: skip
+    outcome = SelectField(_l("Outcome"), choices=options([
+        (DisputeStatus.UPHELD, _l("Upheld: the challenged claim is wrong")),
+        (DisputeStatus.REJECTED, _l("Rejected: the claim stands")),
+    ]))  # fmt: skip
     note = TextAreaField(_l("Reasons"),
                          validators=[InputRequired(), Length(max=TEXT_LIMIT), no_nul])  # fmt: skip
 

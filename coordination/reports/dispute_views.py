@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.accounts.permissions import roles_required
 from coordination.db import db
-from coordination.errors import DomainError
+from coordination.errors import Conflict, DomainError
 from coordination.ledger.models import LedgerCheckpoint
 from coordination.ledger.views import current_checkpoint
 from coordination.parties.forms import parse_version
@@ -95,6 +95,7 @@ def _render(dispute: Dispute, form: ResolveForm, checkpoint: LedgerCheckpoint | 
 def resolve(dispute_id: int) -> Page:
     dispute = services.visible_dispute(db.session, actor(), dispute_id)
     form = ResolveForm()
+    status = 400
     if form.validate_on_submit():
         try:
             services.resolve_dispute(db.session, actor(), dispute, parse_version(form.version.data),
@@ -102,12 +103,13 @@ def resolve(dispute_id: int) -> Page:
         except DomainError as exc:
             db.session.rollback()
             show_error(form, exc)
+            status = 409 if isinstance(exc, Conflict) else 400
         else:
             db.session.commit()
             flash(_("Outcome recorded."), "success")
             return redirect(url_for("disputes.view_dispute", dispute_id=dispute.id))
     dispute = services.visible_dispute(db.session, actor(), dispute_id)
-    return _render(dispute, form, None), 400
+    return _render(dispute, form, None), status
 
 
 @bp.route("/<int:dispute_id>/publish", methods=["POST"])
