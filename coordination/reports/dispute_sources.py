@@ -1,4 +1,6 @@
-"""The true sources of a delivery line, as the dispute report prints them."""
+"""The true sources of a delivery line, as the dispute report prints them: the attribution
+walk (transfers, kits, purchases pro rata), with makers and donors by quantity and funders
+by money."""
 
 from __future__ import annotations
 
@@ -6,10 +8,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from coordination.stock.origins import origin_source
+from coordination.reports.attribution import line_credits
+from coordination.reports.credit import CreditKind, approx
 
 
 def sources_of_line(session: Session, line: Any) -> list[dict[str, Any]]:
-    """[{label, kind, quantity}] for the line: its lot's origin (walked back by attribution)."""
-    kind, label, _origin = origin_source(session, line.lot)
-    return [{"label": label or "anonymous donor", "kind": kind, "quantity": line.quantity}]
+    """[{label, kind, quantity, money, currency}] for the line, public labels only."""
+    out = []
+    for credit in line_credits(session, line):
+        out.append({
+            "label": credit.label, "kind": credit.kind.value,
+            "quantity": approx(credit.quantity),
+            "money": approx(credit.money_minor / 100) if credit.kind == CreditKind.FUNDER else None,
+            "currency": credit.currency,
+        })  # fmt: skip
+    return out
