@@ -75,7 +75,7 @@ def image_end(fmt: str, data: bytes) -> int:
 
 def _jpeg_end(data: bytes) -> int | None:
     pos, n = 2, len(data)
-    while pos + 4 <= n:
+    while pos + 2 <= n:
         if data[pos] != 0xFF:
             return None
         marker = data[pos + 1]
@@ -87,6 +87,8 @@ def _jpeg_end(data: bytes) -> int | None:
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # standalone markers
             pos += 2
             continue
+        if pos + 4 > n:
+            return None
         (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
         pos += 2 + length
         if marker == 0xDA:  # start of scan: skip entropy-coded data to the next real marker
@@ -197,8 +199,9 @@ def _target_mode(img: Image.Image, fmt: str) -> str:
 
 def reencode(img: Image.Image, fmt: str) -> CleanImage:
     """Pixels only, into a fresh image, saved without any metadata."""
-    img = _to_srgb(img)
+    # Orientation first: the colour conversion below returns an image without EXIF.
     img = ImageOps.exif_transpose(img) or img
+    img = _to_srgb(img)
     mode = _target_mode(img, fmt)
     pixels = img.convert(mode) if img.mode != mode else img
     # A new image from raw bytes: no info dict, no exif, no palette side data carried over.
