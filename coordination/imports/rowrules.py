@@ -1,0 +1,141 @@
+"""One rule per import kind: read a row's cells through `get` and resolve its references.
+
+`get(name)` parses a cell (cells.py) and records a refused cell itself, answering a marker
+so the rule can skip checks that depend on it; a CellError raised here names the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from coordination.accounts.models import Role, User
+from coordination.donations.models import MoneyStatus
+from coordination.imports.cells import CellError
+from coordination.imports.lookups import Directory, ItemRef, Ref
+from coordination.parties.shared import N_
+
+Get = Callable[[str], Any]
+Rule = Callable[[Get], dict[str, Any]]
+STATUSES = {"": MoneyStatus.RECEIVED, "received": MoneyStatus.RECEIVED,
+            "получено": MoneyStatus.RECEIVED, "pledged": MoneyStatus.PLEDGED,
+            "обещано": MoneyStatus.PLEDGED}  # fmt: skip
+
+
+def _ok(*values: Any) -> bool:
+    from coordination.imports.checks import _BAD
+
+    return all(v is not _BAD for v in values)
+
+
+def _item(get: Get, catalog: dict[str, ItemRef]) -> tuple[ItemRef | None, str | None]:
+    from coordination.imports.checks import public_size
+
+    code, size = get("item"), get("size")
+    if not _ok(code):
+        return None, None
+    if code is None:
+        raise _missing("item")
+    item = catalog.get(code.casefold())
+    if item is None:
+        raise CellError(N_("Unknown item code “%(code)s”: use a code from the catalog."),
+                        "item", code=code[:32])  # fmt: skip
+    if not _ok(size):
+        return None, None
+    if size is not None and item.sizes and size not in item.sizes:
+        raise CellError(N_("Choose one of this item's sizes: %(sizes)s."), "size",
+                        sizes=", ".join(sorted(item.sizes)))  # fmt: skip
+    if size is not None and not item.sizes:
+        public_size(size)
+    return item, size
+
+
+def _missing(column: str) -> CellError:
+    return CellError(N_("The “%(name)s” cell is empty."), column, name=column)
+
+
+def _find(directory: Directory, value: str | None, column: str, unknown: str) -> Ref | None:
+    if value is None:
+        return None
+    try:
+        return directory.find(value, unknown)
+    except CellError as exc:
+        raise CellError(exc.message, column, **exc.params) from None
+
+
+def batch_rule(catalog: dict[str, ItemRef], groups: Directory, actor: User | None) -> Rule:
+    own = None
+    if actor is not None and actor.role == Role.VOLUNTEER:
+        own = next(iter(groups.by_id.values()), None)
+
+    def rule(get: Get) -> dict[str, Any]:
+        name, quantity, made_on = get("group"), get("quantity"), get("made_on")
+        members, public = get("members"), get("members_public")
+        item, size = _item(get, catalog)
+        group = own if name is None and own is not None else None
+        if group is None and _ok(name):
+            if name is None:
+                raise _missing("group")
+            group = _find(groups, name, "group", N_("Unknown group: use a group you log "
+                                                    "batches for, by name or public id."))
+        if group is not None and group.place is None:
+            raise CellError(N_("This group has no location to keep its stock yet: "
+                               "ask a coordinator to add one."), "group")  # fmt: skip
+        if quantity is None or made_on is None:
+            raise _missing("quantity" if quantity is None else "made_on")
+        return {"group": group, "item": item, "size": size, "quantity": quantity,
+                "made_on": made_on, "members": members,
+                "members_public": bool(_ok(public) and public and members)}  # fmt: skip
+
+    return rule
+
+
+def in_kind_rule(catalog: dict[str, ItemRef], places: Directory, donors: Directory) -> Rule:
+    def rule(get: Get) -> dict[str, Any]:
+        place_name, donor_name = get("location"), get("donor")
+        quantity, received_on = get("quantity"), get("received_on")
+        item, size = _item(get, catalog)
+        place = _find(places, place_name, "location",
+                      N_("Unknown location: use a place you keep stock at."))  # fmt: skip
+        if place_name is None:
+            raise _missing("location")
+        donor = _find(donors, donor_name, "donor",
+                      N_("Unknown donor: use a donor's name or public id, or leave it empty."))
+        if quantity is None or received_on is None:
+            raise _missing("quantity" if quantity is None else "received_on")
+        return {"location": place, "donor": donor, "item": item, "size": size,
+                "quantity": quantity, "received_on": received_on}  # fmt: skip
+
+    return rule
+
+
+def money_rule(donors: Directory, campaigns: Directory, holders: Directory) -> Rule:
+    from coordination.imports import cells
+
+    def rule(get: Get) -> dict[str, Any]:
+        code, raw_amount, received_on = get("currency"), get("amount"), get("received_on")
+        status, channel, earmark = get("status"), get("channel"), get("earmark")
+        amount = None
+        if _ok(code, raw_amount):
+            if raw_amount is None:
+                raise _missing("amount")
+            try:
+                amount = cells.amount(raw_amount, code or "RUB")
+            except CellError as exc:
+                raise CellError(exc.message, "amount", **exc.params) from None
+        state = STATUSES.get((status or "").casefold()) if _ok(status) else MoneyStatus.RECEIVED
+        if state is None:
+            raise CellError(N_("Enter the status as received or pledged."), "status")
+        donor = _find(donors, get("donor"), "donor",
+                      N_("Unknown donor: use a donor's name or public id, or leave it empty."))
+        campaign = _find(campaigns, get("campaign"), "campaign",
+                         N_("Unknown campaign: use its name or public id."))  # fmt: skip
+        holder = _find(holders, get("holder"), "holder",
+                       N_("Unknown group: use the holding group's name or public id."))
+        if received_on is None:
+            raise _missing("received_on")
+        return {"donor": donor, "amount": amount, "currency": code or "RUB",
+                "received_on": received_on, "status": state, "campaign": campaign,
+                "holder": holder, "channel": channel, "earmark": earmark}  # fmt: skip
+
+    return rule

@@ -1,0 +1,99 @@
+"""Running a confirmed import. Unlike a service, this owns its transactions (three commits):
+
+1. claim: the job moves checked/failed → importing in one UPDATE ... WHERE status, so a
+   double click or a second worker cannot start the same import twice; committed, so the
+   poller sees "importing";
+2. the import: the file is checked again against the current catalog and parties (they
+   may have changed since the dry run; if the count of good rows differs, nothing is
+   written and the job shows the new check), then every good row is written in ONE
+   transaction (writing.py) with the job marked done; all of it commits or none does;
+3. on failure: roll back, then mark the job failed with a message, so the owner may retry.
+
+It runs inside the request for now. Progress goes to a file (storage.py), because on
+SQLite the import's transaction holds the only write lock: a second connection could not
+record progress in the database until the import had finished.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from coordination.accounts.models import User
+from coordination.db import utcnow
+from coordination.errors import Conflict, DomainError
+from coordination.imports import storage
+from coordination.imports.checks import check_sheet
+from coordination.imports.models import ImportJob, ImportStatus
+from coordination.imports.reading import open_sheet
+from coordination.imports.services import record_check, require_importer
+from coordination.imports.writing import write_rows
+from coordination.ledger.privacy import PersonalDataError
+from coordination.parties.shared import N_
+
+log = logging.getLogger("aidtrail")
+STALE_AFTER = timedelta(hours=1)  # an "importing" job older than this died with its worker
+FAILED = N_("The import failed and nothing was written. Try again; if it fails again, "
+            "check the file against the template.")  # fmt: skip
+CHANGED = N_("Records changed since the check: nothing was written. Review the new "
+             "results and confirm again.")  # fmt: skip
+GONE = N_("The uploaded file is no longer available; upload it again.")
+
+
+def confirm_import(session: Session, actor: User, job: ImportJob) -> ImportJob:
+    require_importer(actor, job.kind)
+    _claim(session, job)
+    try:
+        data = storage.load(job.stored_name or "")
+        if data is None:
+            raise Conflict(GONE)
+        checked = check_sheet(session, actor, job.kind, open_sheet(".csv", data)
+                              if not data.startswith(b"PK") else open_sheet(".xlsx", data))
+        if len(checked.good) != job.good_rows:
+            record_check(session, job, checked)
+            job.status = ImportStatus.CHECKED
+            session.commit()
+            raise Conflict(CHANGED)
+        name, total = job.stored_name or "", len(checked.good)
+        storage.write_progress(name, 0, total)
+        write_rows(session, actor, job, checked.good,
+                   lambda done: storage.write_progress(name, done, total))
+        job.status, job.done_rows, job.finished_at = ImportStatus.DONE, total, utcnow()
+        job.stored_name, job.failure = None, None
+        session.commit()
+    except Conflict as exc:
+        _fail(session, job, exc.message)
+        raise
+    except (DomainError, SQLAlchemyError, PersonalDataError, OSError) as exc:
+        log.error("import %s failed: %s", job.public_id, type(exc).__name__)
+        _fail(session, job, FAILED)
+        return job
+    storage.remove(name)
+    return job
+
+
+def _claim(session: Session, job: ImportJob) -> None:
+    stale = utcnow() - STALE_AFTER
+    claimable = ((ImportJob.status.in_([ImportStatus.CHECKED, ImportStatus.FAILED]))
+                 | ((ImportJob.status == ImportStatus.IMPORTING) & (ImportJob.started_at < stale)))
+    result = session.execute(
+        update(ImportJob).where(ImportJob.id == job.id, claimable)
+        .values(status=ImportStatus.IMPORTING, started_at=utcnow(), failure=None)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
+    claimed = getattr(result, "rowcount", 0) == 1
+    session.commit()
+    if not claimed:
+        raise Conflict(N_("This import is already running or done."))
+
+
+def _fail(session: Session, job: ImportJob, message: str | None) -> None:
+    session.rollback()
+    job = session.get(ImportJob, job.id, populate_existing=True) or job
+    if job.status == ImportStatus.IMPORTING:
+        job.status, job.failure = ImportStatus.FAILED, message or FAILED
+    session.commit()
