@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from coordination.accounts.models import User
 from coordination.accounts.permissions import can_see_personal_data
 from coordination.deliveries.models import Delivery
-from coordination.ledger.models import LedgerEntry
-from coordination.manifests.sources import lot_source, party_label
+from coordination.manifests.sources import LineSources, party_label
 from coordination.parties.models import Location, Party
 
 
@@ -39,6 +38,17 @@ class DocLine:
     box: int | None
     weight_grams: int | None
     source: str
+    condition: str = ""  # the recipient's word on it: ok, short, damaged
+
+
+@dataclass
+class HandoverRow:
+    at: datetime
+    giver: str
+    giver_role: str
+    taker: str
+    taker_role: str
+    place: str
 
 
 @dataclass
@@ -67,6 +77,7 @@ class DeliveryDoc:
     comments: str
     printed_at: datetime
     lines: list[DocLine] = field(default_factory=list)
+    handovers: list[HandoverRow] = field(default_factory=list)
     proof: Proof | None = None
 
     @property
@@ -120,7 +131,9 @@ def delivery_doc(session: Session, viewer: User, delivery: Delivery, locale: str
     origin = delivery.from_location
     consignor = party_block(viewer, origin.party, origin, locale)
     consignee = party_block(viewer, delivery.to_party, delivery.to_location, locale)
-    cache: dict[tuple[str, int], str] = {}
+    sources = LineSources(session)
+    conditions = {rl.delivery_line_id: rl.condition.value
+                  for receipt in delivery.receipts for rl in receipt.lines}  # fmt: skip
     needs: dict[str, None] = {}
     lines = []
     for line in delivery.lines:
@@ -131,8 +144,13 @@ def delivery_doc(session: Session, viewer: User, delivery: Delivery, locale: str
             code=lot.item.code, description=lot.item.name(locale), size=lot.size or "",
             unit=lot.item.unit.value, sent=line.quantity, received=line.quantity_received,
             box=line.box_number, weight_grams=line.weight_grams,
-            source=lot_source(session, lot, cache),
+            source=sources.text(line), condition=conditions.get(line.id, ""),
         ))  # fmt: skip
+    handovers = [HandoverRow(
+        at=h.at, giver=party_block(viewer, h.from_party, None, locale).name,
+        giver_role=h.from_role.value, taker=party_block(viewer, h.to_party, None, locale).name,
+        taker_role=h.to_role.value, place=h.place,
+    ) for h in delivery.handovers]  # fmt: skip
     return DeliveryDoc(
         number=manifest_number(delivery), code=delivery.code, status=delivery.status.value,
         consignor=consignor, consignee=consignee, needs=list(needs),
@@ -141,10 +159,5 @@ def delivery_doc(session: Session, viewer: User, delivery: Delivery, locale: str
         carrier=party_label(delivery.carrier) if delivery.carrier else "",
         vehicle=delivery.vehicle or "", driver=delivery.driver or "",
         packages=delivery.packages, comments=delivery.comments or "",
-        printed_at=printed_at, lines=lines, proof=proof,
+        printed_at=printed_at, lines=lines, handovers=handovers, proof=proof,
     )  # fmt: skip
-
-
-def entry_body(session: Session, index: int) -> str | None:
-    entry = session.get(LedgerEntry, index)
-    return entry.body if entry is not None else None

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from coordination.catalog.forms import UNIT_LABELS
 from coordination.catalog.models import UnitOfMeasure
-from coordination.deliveries.models import DeliveryStatus
+from coordination.deliveries.models import DeliveryStatus, HandoverRole, LineCondition
 
 STATUS_LABELS = {
     DeliveryStatus.DRAFT: _l("draft"),
@@ -19,6 +19,33 @@ STATUS_LABELS = {
     DeliveryStatus.DISPUTED: _l("disputed"),
     DeliveryStatus.CANCELLED: _l("cancelled"),
 }
+
+ROLE_LABELS = {
+    HandoverRole.SOURCE: _l("source"),
+    HandoverRole.COLLECTOR: _l("collector"),
+    HandoverRole.CARRIER: _l("carrier"),
+    HandoverRole.PRESENTER: _l("presenter"),
+    HandoverRole.RECIPIENT: _l("recipient"),
+}
+CONDITION_LABELS = {
+    LineCondition.OK: _l("in good order"),
+    LineCondition.SHORT: _l("short"),
+    LineCondition.DAMAGED: _l("damaged"),
+}
+
+
+def role_label(value: str) -> str:
+    try:
+        return str(ROLE_LABELS[HandoverRole(value)])
+    except ValueError:
+        return value
+
+
+def condition_label(value: str) -> str:
+    try:
+        return str(CONDITION_LABELS[LineCondition(value)])
+    except ValueError:
+        return value
 
 
 def status_label(value: str) -> str:

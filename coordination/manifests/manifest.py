@@ -8,15 +8,19 @@ into the canonical JSON, so a reader can check paper alone: proofcheck.py does t
 
 from __future__ import annotations
 
+import hashlib
+
 from flask_babel import gettext as _
 
-from coordination.manifests.data import DeliveryDoc
+from coordination.manifests.data import DeliveryDoc, Proof
 from coordination.manifests.labels import day, kilograms, number, status_label, unit_label
 from coordination.manifests.pdfkit import MARGIN, Column, Sheet, chunk_text
+from coordination.manifests.proofcheck import ENTRY_BEGIN, ENTRY_END
 
-ENTRY_BEGIN = "BEGIN LEDGER ENTRY"
-ENTRY_END = "END LEDGER ENTRY"
-ENTRY_WIDTH = 150  # characters per printed line of the entry (6 pt mono, landscape A4)
+# Longer entries (deliveries of hundreds of lines) would fill pages: the leaf hash is
+# printed instead, and the entry is read from /ledger/entries.
+MAX_PRINTED_ENTRY = 12_000
+ENTRY_WIDTH = 140  # characters per printed line of the entry (6 pt mono fits portrait A4)
 QR_SIDE = 170.0
 # Stages of custody, each signed by the person who did it.
 STAGES = ("loaded", "transported", "handed over", "received")
@@ -132,10 +136,20 @@ def render_manifest(doc: DeliveryDoc) -> bytes:
     sheet.gap(8)
     sheet.grid(signature_columns(), signature_rows())
     if doc.proof is not None:
-        sheet.gap(10)
-        sheet.line(_("Ledger entry %(index)s, proven by the QR code (c2sp.org/tlog-proof@v1):",
-                     index=doc.proof.index), size=8, bold=True)  # fmt: skip
-        sheet.mono([f"{ENTRY_BEGIN} {doc.proof.index}"])
-        sheet.mono(chunk_text(doc.proof.entry_body, ENTRY_WIDTH))
-        sheet.mono([ENTRY_END])
+        print_entry(sheet, doc.proof)
     return sheet.finish()
+
+
+def print_entry(sheet: Sheet, proof: Proof) -> None:
+    sheet.gap(10)
+    sheet.line(_("Ledger entry %(index)s, proven by the QR code (c2sp.org/tlog-proof@v1):",
+                 index=proof.index), size=8, bold=True)  # fmt: skip
+    body = proof.entry_body
+    if len(body) > MAX_PRINTED_ENTRY:
+        leaf = hashlib.sha256(b"\x00" + body.encode("utf-8")).hexdigest()
+        sheet.line(_("The entry is too long to print; its leaf hash is %(hash)s.", hash=leaf),
+                   size=7)  # fmt: skip
+        return
+    sheet.mono([f"{ENTRY_BEGIN} {proof.index}"])
+    sheet.mono(chunk_text(body, ENTRY_WIDTH))
+    sheet.mono([ENTRY_END])

@@ -1,21 +1,20 @@
 """The true source of a delivery line, in words a document can print.
 
-A lot's origin is a group's batch, a donor's goods, a purchase paid by donations, or a kit
-assembled from other lots. Only public labels are printed: a donor who did not agree to be
-named reads "anonymous donor". Purchases name the donors whose money paid for them.
+Credits come from the attribution walk (coordination/reports/credit.py): a group's batch, a
+donor's goods, the donors whose money bought them, a kit's components. Only public labels
+are printed: a donor who did not agree to be named reads "anonymous donor".
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from coordination.donations.models import MoneyDonation, Purchase
+from coordination.deliveries.models import DeliveryLine
 from coordination.parties.models import Party, PartyKind
-from coordination.stock.models import KitAssembly, Lot
-from coordination.stock.origins import origin_source
-
-MAX_DEPTH = 4  # kits of kits of kits: deep enough for real kits, bounded for bad data
+from coordination.reports.credit import ANONYMOUS, UNKNOWN, Credit, CreditKind, Walker, merge
 
 
 def party_label(party: Party | None) -> str:
@@ -26,34 +25,39 @@ def party_label(party: Party | None) -> str:
     return party.display_name
 
 
-def donation_label(donation: MoneyDonation) -> str:
-    return party_label(donation.donor or donation.campaign)
+def credit_label(credit: Credit) -> str:
+    if credit.label == ANONYMOUS:
+        return _("anonymous donor")
+    if credit.label == UNKNOWN or credit.kind == CreditKind.UNKNOWN:
+        return _("unknown origin")
+    return credit.label
 
 
-def _unique(labels: list[str]) -> str:
-    return ", ".join(dict.fromkeys(labels))
+def credit_role(credit: Credit) -> str:
+    return {
+        CreditKind.MAKER: _("made by"), CreditKind.DONOR: _("donated by"),
+        CreditKind.FUNDER: _("paid for by"), CreditKind.UNKNOWN: _("unknown origin"),
+    }[credit.kind]  # fmt: skip
 
 
-def lot_source(session: Session, lot: Lot, cache: dict[tuple[str, int], str],
-               depth: int = 0) -> str:  # fmt: skip
-    """One line of text naming who made or paid for the goods of `lot`."""
-    key = (lot.origin_kind.value, lot.origin_id)
-    if key in cache:
-        return cache[key]
-    kind, label, origin = origin_source(session, lot)
-    if origin is None:
-        text = _("unknown")
-    elif isinstance(origin, Purchase):
-        funders = _unique([donation_label(f.donation) for f in origin.funding])
-        text = (_("bought with donations from %(donors)s", donors=funders) if funders
-                else _("bought"))  # fmt: skip
-    elif isinstance(origin, KitAssembly):
-        parts = ([lot_source(session, use.lot, cache, depth + 1) for use in origin.components]
-                 if depth < MAX_DEPTH else [])  # fmt: skip
-        text = _("kit assembled from goods of %(sources)s", sources=_unique(parts) or "?")
-    elif kind == "in_kind":
-        text = party_label(origin.donor)
-    else:
-        text = label or _("anonymous donor")
-    cache[key] = text
-    return text
+def sources_text(credits: Iterable[Credit]) -> str:
+    """Who made or gave the pieces (funders of materials are named on the certificate)."""
+    labels = [credit_label(c) for c in credits if c.quantity > 0]
+    return ", ".join(dict.fromkeys(labels)) or _("unknown origin")
+
+
+class LineSources:
+    """Credits of delivery lines for the quantity sent, one walk shared by all lines."""
+
+    def __init__(self, session: Session) -> None:
+        self.walker = Walker(session)
+        self._cache: dict[tuple[int, int], list[Credit]] = {}
+
+    def credits(self, line: DeliveryLine) -> list[Credit]:
+        key = (line.lot_id, line.quantity)
+        if key not in self._cache:
+            self._cache[key] = merge(self.walker.lot(line.lot, line.quantity))
+        return self._cache[key]
+
+    def text(self, line: DeliveryLine) -> str:
+        return sources_text(self.credits(line))

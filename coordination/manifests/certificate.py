@@ -1,0 +1,119 @@
+"""The attribution certificate of a delivery: who made or paid for each line, from the record.
+
+Credits come from coordination/reports/attribution.py (exact fractions, rounded here to
+whole pieces by largest remainder so each line's shares add up to the line). The custody
+chain is listed with each party's origin credit: a carrier or a presenter gets zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from fractions import Fraction
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from coordination.deliveries.models import Delivery
+from coordination.donations.amounts import format_amount
+from coordination.manifests.data import Proof, manifest_number
+from coordination.manifests.labels import day, role_label
+from coordination.manifests.manifest import print_entry
+from coordination.manifests.pdfkit import MARGIN, Column, Sheet, esc
+from coordination.manifests.sources import credit_label, credit_role
+from coordination.reports.attribution import delivery_attribution, recipient_region
+from coordination.reports.credit import apportion
+
+QR = 130.0
+
+
+@dataclass
+class CertificateDoc:
+    number: str
+    code: str | None
+    recipient: str  # coarse: "a unit, Belgorod region"
+    sent: datetime | None
+    printed_at: datetime
+    rows: list[list[str]] = field(default_factory=list)  # code, item, qty, source, role, share
+    totals: list[list[str]] = field(default_factory=list)  # source, role, pieces, money
+    custody: list[list[str]] = field(default_factory=list)  # party, roles, credit
+    proof: Proof | None = None
+
+
+def _money(amount: Fraction, currency: str | None) -> str:
+    if not amount or currency is None:
+        return ""
+    return format_amount(round(amount), currency)
+
+
+def certificate_doc(session: Session, delivery: Delivery, locale: str, printed_at: datetime,
+                    proof: Proof | None = None) -> CertificateDoc:  # fmt: skip
+    report = delivery_attribution(session, delivery)
+    region = recipient_region(delivery)
+    kind = delivery.to_party.kind.value if delivery.to_party else "hub"
+    who = {"unit": _("a unit"), "household": _("a household")}.get(kind, _("a hub or group"))
+    doc = CertificateDoc(
+        number=manifest_number(delivery), code=delivery.code,
+        recipient=f"{who}, {region.name(locale)}" if region else who,
+        sent=delivery.dispatched_at, printed_at=printed_at, proof=proof,
+    )  # fmt: skip
+    totals: dict[tuple[str, str, str | None], list[Fraction]] = {}
+    for line in report.lines:
+        item = line.line.lot.item
+        credits = line.credits
+        shares = apportion(line.quantity, [c.quantity for c in credits])
+        for credit, share in zip(credits, shares, strict=True):
+            label, role = credit_label(credit), credit_role(credit)
+            doc.rows.append([item.code, item.name(locale), str(line.quantity), label, role,
+                             str(share), _money(credit.money_minor, credit.currency)])  # fmt: skip
+            total = totals.setdefault((label, role, credit.currency), [Fraction(0), Fraction(0)])
+            total[0] += share
+            total[1] += credit.money_minor
+    doc.totals = [[label, role, str(int(q)), _money(m, cur)]
+                  for (label, role, cur), (q, m) in totals.items()]  # fmt: skip
+    doc.custody = [[p.label if p.party else _(p.label), ", ".join(role_label(r) for r in p.roles),
+                    str(round(p.credit))] for p in report.custody]  # fmt: skip
+    return doc
+
+
+def render_certificate(doc: CertificateDoc) -> bytes:
+    title = _("Attribution certificate for delivery %(number)s", number=doc.number)
+
+    def running_header(sheet: Sheet) -> None:
+        sheet.line(title, size=12, bold=True)
+        sheet.gap(4)
+
+    sheet = Sheet(
+        title=title, header=running_header, page_label=_("Page %(page)s of %(pages)s"),
+        footer_left=_("Printed on %(when)s", when=day(doc.printed_at)) + " \u00b7 " + doc.number,
+    )  # fmt: skip
+    top = sheet.y
+    if doc.proof is not None:
+        sheet.qr(doc.proof.tlog_proof, sheet.size[0] - MARGIN - QR, top, QR)
+    width = sheet.width - QR - 10
+    sheet.pairs([(_("Verification code"), doc.code or "\u2014"), (_("Sent"), day(doc.sent)),
+                 (_("Recipient"), doc.recipient)], 120, width - 120)  # fmt: skip
+    sheet.para(esc(_("Credit is computed from the ledger, never typed in: goods are walked "
+                     "back to the group that made them, the donor who gave them, or the "
+                     "donations that paid for them.")), width=width)  # fmt: skip
+    if doc.proof is not None:
+        sheet.y = min(sheet.y, top - QR - 6)
+        sheet.line(doc.proof.verify_url, size=7)
+    sheet.gap(6)
+    sheet.table([Column(_("Item code"), 60), Column(_("Description"), 110),
+                 Column(_("Quantity"), 45, right=True), Column(_("Source"), 140),
+                 Column(_("Role"), 60), Column(_("Share"), 40, right=True),
+                 Column(_("Money"), 84, right=True)], doc.rows)  # fmt: skip
+    sheet.gap(8)
+    sheet.line(_("Totals by source"), size=9, bold=True)
+    sheet.table([Column(_("Source"), 240), Column(_("Role"), 100),
+                 Column(_("Pieces"), 80, right=True), Column(_("Money"), 119, right=True)],
+                doc.totals)  # fmt: skip
+    if doc.custody:
+        sheet.gap(8)
+        sheet.line(_("Custody chain (origin credit)"), size=9, bold=True)
+        sheet.table([Column(_("Party"), 240), Column(_("Roles"), 200),
+                     Column(_("Credit"), 99, right=True)], doc.custody)  # fmt: skip
+    if doc.proof is not None:
+        print_entry(sheet, doc.proof)
+    return sheet.finish()

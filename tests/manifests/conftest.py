@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pypdfium2
+import pytest
+import zxingcpp
+from flask import Flask
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from coordination.accounts.models import User
+from coordination.deliveries.models import Delivery
+from coordination.demo import build_demo
+from tests.isolation import IsolatedClient, isolated_client
+
+
+@pytest.fixture
+def client(app: Flask) -> IsolatedClient:
+    return isolated_client(app)
+
+
+@pytest.fixture
+def demo(session: Any) -> dict[str, Any]:
+    """The demo world: its users by name and its dispatched deliveries."""
+    build_demo(session, None)
+    session.commit()
+    users = {u.username: u for u in session.scalars(select(User))}
+    deliveries = list(session.scalars(
+        select(Delivery).where(Delivery.dispatch_entry.is_not(None)).order_by(Delivery.id)))
+    return {"users": users, "deliveries": deliveries}
+
+
+def login(client: IsolatedClient, username: str, lang: str = "en") -> None:
+    from coordination.demo import DEFAULT_PASSWORD
+
+    resp = client.post("/login", data={"username": username, "password": DEFAULT_PASSWORD})
+    assert resp.status_code == 302, resp.status_code
+    with client.session_transaction() as s:
+        s["lang"] = lang
+
+
+def pages_text(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def qr_texts(data: bytes, page: int = 0) -> list[str]:
+    """Render a page like a scanner sees paper and decode its QR codes with zxing-cpp."""
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        image = pdf[page].render(scale=4).to_pil()
+    finally:
+        pdf.close()
+    return [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
