@@ -52,3 +52,32 @@ def entries(session: Session, kind: str) -> list[dict[str, Any]]:
         select(LedgerEntry.body).where(LedgerEntry.kind == kind).order_by(LedgerEntry.index)
     )
     return [json.loads(body) for body in rows]
+
+
+def kit_item(session: Session, parts: list[tuple[Item, int]], code: str | None = None) -> Item:
+    """A kit made of `parts` (component item, how many per kit)."""
+    from coordination.catalog.models import KitComponent
+
+    kit = f.item(session, **({"code": code} if code else {}))
+    for part, per_kit in parts:
+        session.add(KitComponent(kit_id=kit.id, component_id=part.id, quantity=per_kit))
+    session.flush()
+    session.refresh(kit)
+    return kit
+
+
+def lot_at(session: Session, location: Location, item: Item, quantity: int,
+           reserved: int = 0) -> Any:  # fmt: skip
+    """A lot opened by a real origin (an in-kind donation), so it has its creating entry."""
+    from coordination.donations.services import InKindInput, InKindLineInput
+    from coordination.donations.services import record_in_kind_donation
+    from coordination.stock.models import Lot
+
+    donation = record_in_kind_donation(session, None, InKindInput(
+        location_id=location.id, received_on=date(2026, 11, 2),
+        lines=[InKindLineInput(item.id, quantity)]))  # fmt: skip
+    lot = session.scalars(select(Lot).where(Lot.origin_id == donation.id,
+                                            Lot.item_id == item.id)).one()  # fmt: skip
+    lot.reserved = reserved
+    session.flush()
+    return lot
