@@ -55,6 +55,14 @@ def visible_donation(session: Session, actor: User | None, ident: int | None) ->
     return donation
 
 
+def totals_scope(actor: User | None) -> ColumnElement[bool] | None:
+    """Auditors check the whole network's totals (aggregates, no personal data); others get
+    the totals of the money they may see."""
+    if actor is not None and actor.role == Role.AUDITOR:
+        return None
+    return donation_clause(actor)
+
+
 def purchase_clause(actor: User | None) -> ColumnElement[bool]:
     """A purchase is visible to whoever may see one of the donations that paid for it."""
     if actor is None or actor.role == Role.ADMIN:

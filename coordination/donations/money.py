@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.donations.access import RECORDERS, can_see_donation
-from coordination.donations.amounts import check_amount, check_currency, clean_text, format_amount
+from coordination.donations.amounts import (
+    CURRENCY,
+    MAX_AMOUNT_MINOR,
+    TEXT_LIMIT,
+    check_amount,
+    check_currency,
+    clean_text,
+    format_amount,
+)
 from coordination.donations.balance import balance, lock_donations
 from coordination.donations.models import MoneyDonation, MoneyStatus
 from coordination.errors import Conflict, Forbidden, NotFound
@@ -29,6 +37,8 @@ from coordination.parties.shared import MAX_ID, N_, Invalid
 from coordination.production.services import check_date
 
 MONEY_KINDS = (PartyKind.DONOR, PartyKind.CAMPAIGN, PartyKind.GROUP)
+# Other modules (imports) apply the same rules to many rows at once.
+__all__ = ["CURRENCY", "MAX_AMOUNT_MINOR", "MONEY_KINDS", "RECORDERS", "TEXT_LIMIT"]
 
 register("origin.money", _l("A donation of %(amount_minor)s minor units of %(currency)s was "
                             "recorded (%(status)s)."))  # fmt: skip
