@@ -10,7 +10,8 @@ Who attaches: the coordinators of the delivery's region and admins (any kind), a
 recipient's own users for their own delivery (a photo or a receipt scan). Who sees: whoever
 may see the delivery (deliveries/access.py), and anyone for a photo its uploader or staff
 made public. Receipt scans carry signatures and names: they can never be made public.
-Evidence with no handover (for a dispute) is staff-only and linked from the dispute.
+Evidence with no handover (for a dispute) is filed by staff, volunteers or auditors, seen by
+its uploader and staff here, and linked from the dispute (whose pages decide who else sees it).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from coordination.ledger.services import append
 from coordination.parties.shared import N_, Invalid
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
+# Who may file evidence with no handover: those who open or answer disputes.
+STANDALONE = (*STAFF, Role.VOLUNTEER, Role.AUDITOR)
 RECIPIENT_KINDS = (EvidenceKind.PHOTO, EvidenceKind.RECEIPT_SCAN)
 PUBLIC_KINDS = (EvidenceKind.PHOTO, EvidenceKind.REPORT)
 
@@ -53,7 +56,7 @@ def check_kind(value: object) -> EvidenceKind:
 
 def can_attach(actor: User | None, handover: Handover | None) -> bool:
     if handover is None:
-        return _staff(actor)
+        return actor is None or actor.role in STANDALONE
     delivery = handover.delivery
     return can_manage(actor, delivery) or is_recipient(actor, delivery)
 

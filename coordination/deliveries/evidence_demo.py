@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_app_context
 from PIL import Image, ImageDraw
+from PIL.PngImagePlugin import PngInfo
 from sqlalchemy.orm import Session
 
 from coordination.deliveries import evidence_store
 from coordination.deliveries.access import is_recipient
 from coordination.deliveries.evidence import store_evidence
+from coordination.deliveries.evidence_image import quiet_pillow
 from coordination.deliveries.models import Evidence, EvidenceKind, Handover
 
 if TYPE_CHECKING:
@@ -52,6 +54,7 @@ def gps_exif() -> Image.Exif:
 
 def demo_picture(kind: EvidenceKind, fmt: str, size: tuple[int, int] = (640, 480)) -> bytes:
     """A drawn picture (boxes on a table, or a receipt form) carrying GPS EXIF and more."""
+    quiet_pillow()  # Pillow logs EXIF values at DEBUG while writing them
     receipt = kind == EvidenceKind.RECEIPT_SCAN
     img = Image.new("RGB", size, (250, 250, 245) if receipt else (190, 210, 235))
     draw = ImageDraw.Draw(img)
@@ -69,6 +72,10 @@ def demo_picture(kind: EvidenceKind, fmt: str, size: tuple[int, int] = (640, 480
         draw.text((w // 10, h // 12), "AidTrail demo", fill=(20, 20, 60))
     out = io.BytesIO()
     extra: dict[str, Any] = {"exif": gps_exif().tobytes(), "xmp": XMP}
+    if fmt == "PNG":  # PNG keeps XMP in an iTXt chunk
+        info = PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", XMP.decode())
+        extra = {"exif": extra["exif"], "pnginfo": info}
     if fmt == "JPEG":
         extra["comment"] = COMMENT
         extra["quality"] = 90

@@ -18,6 +18,7 @@ EXIF, GPS, XMP, an ICC profile or a JPEG comment.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import struct
 import warnings
@@ -154,8 +155,19 @@ def _open(data: bytes, fmt: str) -> Image.Image:
     return img
 
 
+def quiet_pillow() -> None:
+    """Keep Pillow's DEBUG lines out of the log: they echo EXIF values (Artist, GPS, ...).
+
+    Set on use, not at import (no import-time side effects); idempotent and cheap.
+    """
+    logger = logging.getLogger("PIL")
+    if logger.level < logging.INFO:
+        logger.setLevel(logging.INFO)
+
+
 def decode(data: bytes, fmt: str) -> Image.Image:
     """Verify, then fully load the pixels. Every decoder failure becomes a clear refusal."""
+    quiet_pillow()
     try:
         with warnings.catch_warnings():
             # Pillow's own bomb threshold only warns below twice its limit; ours is stricter.

@@ -13,6 +13,7 @@ from PIL.PngImagePlugin import PngInfo
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import Role, User
+from coordination.deliveries.evidence_image import quiet_pillow
 from coordination.deliveries.evidence_store import evidence_dir
 from coordination.deliveries.models import Delivery, Handover, HandoverRole
 from coordination.parties.models import Party, PartyKind
@@ -35,6 +36,7 @@ def exif_with(**tags: Any) -> Image.Exif:
 
 def picture(fmt: str = "JPEG", size: tuple[int, int] = (320, 240), **tags: Any) -> bytes:
     """Left half red, right half blue, with GPS EXIF, XMP, an ICC profile (and a comment)."""
+    quiet_pillow()  # writing EXIF logs its values at DEBUG, as reading does
     img = Image.new("RGB", size, (220, 30, 30))
     ImageDraw.Draw(img).rectangle((size[0] // 2, 0, size[0], size[1]), fill=(30, 30, 220))
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
