@@ -39,7 +39,8 @@ S, C, CA, P, R = (HandoverRole.SOURCE, HandoverRole.COLLECTOR, HandoverRole.CARR
 def add_deliveries(session: Session, world: World) -> None:
     coordinator = world.users["demo-coordinator"]
     _hub_move(session, world, coordinator)
-    socks = _unit_delivery(session, world, coordinator, _open_lines(session, world, "unit-north", 0))
+    lines = _open_lines(session, world, "unit-north", 0)
+    socks = _unit_delivery(session, world, coordinator, lines)
     world.things["delivery-socks"] = socks
     world.things["handover-socks-unit"] = _handover(
         session, coordinator, socks, world.parties["courier-vla"], CA,
