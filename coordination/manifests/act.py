@@ -7,6 +7,7 @@ both parties' signatures. It carries the same ledger proof as the manifest.
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from coordination.manifests.data import DeliveryDoc
 from coordination.manifests.labels import condition_label, day, number, role_label, unit_label
@@ -19,7 +20,8 @@ ACT_QR = 130.0
 def act_columns() -> list[Column]:
     return [
         Column(_("No."), 24, right=True), Column(_("Item code"), 60),
-        Column(_("Description"), 150), Column(_("Unit"), 40), Column(_("Sent"), 40, right=True),
+        Column(_("Description"), 150), Column(pgettext("unit of measure", "Unit"), 40),
+        Column(_("Sent"), 40, right=True),
         Column(_("Received"), 48, right=True), Column(_("Condition"), 77),
         Column(_("Source"), 100),
     ]  # fmt: skip
@@ -79,7 +81,8 @@ def render_act(doc: DeliveryDoc) -> bytes:
     sheet.gap(6)
     sheet.para(esc(_("Remarks on quantity and condition:")) + " " + "_" * 60)
     sheet.gap(10)
-    sheet.grid([Column(_("Party"), 110), Column(_("Function"), 100), Column(_("Name"), 130),
+    sheet.grid([Column(_("Party"), 110), Column(_("Function"), 100),
+                Column(pgettext("a person's", "Name"), 130),
                 Column(_("Signature"), 110), Column(_("Date"), 89)],
                [[_("Handed over"), "", "", "", ""], [_("Received"), "", "", "", ""]],
                row_height=30)  # fmt: skip

@@ -22,7 +22,7 @@ from coordination.manifests.manifest import print_entry
 from coordination.manifests.pdfkit import MARGIN, Column, Sheet, esc
 from coordination.manifests.sources import credit_label, credit_role
 from coordination.reports.attribution import delivery_attribution, recipient_region
-from coordination.reports.credit import apportion
+from coordination.reports.credit import Credit, CreditKind, apportion
 
 QR = 130.0
 
@@ -44,6 +44,12 @@ def _money(amount: Fraction, currency: str | None) -> str:
     if not amount or currency is None:
         return ""
     return format_amount(round(amount), currency)
+
+
+def _coarse(label: str) -> str:
+    """Parties without a public id print as their kind: a unit, a household, a donor."""
+    return {"unit": _("a unit"), "household": _("a household")}.get(label) or (
+        credit_label(Credit(None, label, CreditKind.DONOR, "", None, Fraction(0))))
 
 
 def certificate_doc(session: Session, delivery: Delivery, locale: str, printed_at: datetime,
@@ -71,8 +77,9 @@ def certificate_doc(session: Session, delivery: Delivery, locale: str, printed_a
             total[1] += credit.money_minor
     doc.totals = [[label, role, str(int(q)), _money(m, cur)]
                   for (label, role, cur), (q, m) in totals.items()]  # fmt: skip
-    doc.custody = [[p.label if p.party else _(p.label), ", ".join(role_label(r) for r in p.roles),
-                    str(round(p.credit))] for p in report.custody]  # fmt: skip
+    doc.custody = [[p.label if p.party else _coarse(p.label),
+                    ", ".join(role_label(r) for r in p.roles), str(round(p.credit))]
+                   for p in report.custody]  # fmt: skip
     return doc
 
 

@@ -155,7 +155,7 @@ def delivery_doc(session: Session, viewer: User, delivery: Delivery, locale: str
         number=manifest_number(delivery), code=delivery.code, status=delivery.status.value,
         consignor=consignor, consignee=consignee, needs=list(needs),
         sent=delivery.dispatched_at, expected=delivery.expected_on,
-        received=delivery.delivered_at,
+        received=delivery.delivered_at or max((r.at for r in delivery.receipts), default=None),
         carrier=party_label(delivery.carrier) if delivery.carrier else "",
         vehicle=delivery.vehicle or "", driver=delivery.driver or "",
         packages=delivery.packages, comments=delivery.comments or "",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from coordination.manifests.data import DeliveryDoc, Proof
 from coordination.manifests.labels import day, kilograms, number, status_label, unit_label
@@ -33,7 +34,7 @@ def stage_labels() -> list[str]:
 def line_columns() -> list[Column]:
     return [
         Column(_("Item code"), 70), Column(_("Description"), 165), Column(_("Size"), 40),
-        Column(_("Unit"), 40), Column(_("Sent"), 45, right=True),
+        Column(pgettext("unit of measure", "Unit"), 40), Column(_("Sent"), 45, right=True),
         Column(_("Received"), 50, right=True), Column(_("Box"), 35, right=True),
         Column(_("Weight, g"), 50, right=True), Column(_("Source"), 291),
     ]  # fmt: skip
@@ -96,7 +97,8 @@ def signature_rows() -> list[list[str]]:
 def signature_columns() -> list[Column]:
     return [
         Column(_("Stage"), 100), Column(_("Date"), 80), Column(_("Function"), 120),
-        Column(_("Name"), 150), Column(_("Signature"), 110), Column(_("Place"), 110),
+        Column(pgettext("a person's", "Name"), 150), Column(_("Signature"), 110),
+        Column(_("Place"), 110),
         Column(_("Condition"), 116),
     ]  # fmt: skip
 

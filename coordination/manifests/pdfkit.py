@@ -217,7 +217,11 @@ class Sheet:
         canvas.setFont(BOLD, size)
         x = MARGIN + 2
         for column in columns:
-            canvas.drawString(x, self.y + 2.5, fit(column.title, column.width - 4, BOLD, size))
+            title = fit(column.title, column.width - 4, BOLD, size)
+            if column.right:
+                canvas.drawRightString(x + column.width - 4, self.y + 2.5, title)
+            else:
+                canvas.drawString(x, self.y + 2.5, title)
             x += column.width
 
     def grid(self, columns: Sequence[Column], rows: Sequence[Sequence[str]],

@@ -32,6 +32,15 @@ def demo(session: Any) -> dict[str, Any]:
     return {"users": users, "deliveries": deliveries}
 
 
+def by_kind(demo: dict[str, Any], kind: str) -> Delivery:
+    """The demo delivery to a unit, to a household, or the hub move ("hub")."""
+    for delivery in demo["deliveries"]:
+        to = delivery.to_party.kind.value if delivery.to_party else "hub"
+        if to == kind:
+            return delivery
+    raise AssertionError(f"no demo delivery to a {kind}")
+
+
 def login(client: IsolatedClient, username: str, lang: str = "en") -> None:
     from coordination.demo import DEFAULT_PASSWORD
 
@@ -52,4 +61,5 @@ def qr_texts(data: bytes, page: int = 0) -> list[str]:
         image = pdf[page].render(scale=4).to_pil()
     finally:
         pdf.close()
-    return [r.text for r in zxingcpp.read_barcodes(image) if r.format == zxingcpp.BarcodeFormat.QRCode]
+    found = zxingcpp.read_barcodes(image)
+    return [r.text for r in found if r.format == zxingcpp.BarcodeFormat.QRCode]

@@ -1,24 +1,50 @@
 """Every demo delivery prints a manifest that a reader can check: fields and totals parsed
 back from the PDF (pypdf), the QR decoded from a rendered page (pypdfium2 + zxing-cpp), and
-the decoded proof verified offline against the printed entry and the log's verifier key."""
+the decoded proof verified offline against the printed entry and the log's verifier key,
+failing once any printed line of the entry is altered."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from pypdf import PdfReader
 
 from coordination.ledger import note
 from coordination.ledger.keys import verifier_key
 from coordination.manifests import proofcheck
 from coordination.manifests.data import manifest_number
+from coordination.manifests.proofcheck import ENTRY_BEGIN, ENTRY_END
 from tests.manifests.conftest import login, pages_text, qr_texts
 
 
-def _page_numbers(texts: list[str]) -> None:
+def page_numbers_ok(texts: list[str], word: str = "Page", of: str = "of") -> bool:
     total = len(texts)
-    for n, text in enumerate(texts, start=1):
-        assert f"Page {n} of {total}" in text or f"Страница {n} из {total}" in text
+    return all(f"{word} {n} {of} {total}" in text for n, text in enumerate(texts, start=1))
+
+
+def entry_lines(whole: str) -> list[str]:
+    lines = [line.strip() for line in whole.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith(ENTRY_BEGIN))
+    return lines[start + 1 : lines.index(ENTRY_END, start)]
+
+
+def assert_proof_holds(whole: str, qr: str, key: str, index: int) -> None:
+    assert note.parse_tlog_proof(qr).index == index
+    assert proofcheck.check(qr, whole, key).size > index
+    printed = entry_lines(whole)
+    assert printed
+    for line in printed:
+        # Change one character of one printed line: the proof must no longer hold.
+        pos = len(line) // 2
+        altered = line[:pos] + ("7" if line[pos] != "7" else "8") + line[pos + 1 :]
+        tampered = whole.replace(line, altered, 1)
+        assert tampered != whole
+        with pytest.raises(ValueError):
+            proofcheck.check(qr, tampered, key)
+    with pytest.raises(ValueError):  # the right entry, another log's key
+        proofcheck.check(qr, whole, note.generate_signer("elsewhere.example/log")[1])
 
 
 def test_every_demo_manifest_reads_and_verifies(app, session, client, demo):
@@ -32,22 +58,49 @@ def test_every_demo_manifest_reads_and_verifies(app, session, client, demo):
         assert resp.headers["Cache-Control"] == "no-store"
         texts = pages_text(resp.data)
         whole = "\n".join(texts)
-        _page_numbers(texts)
+        assert page_numbers_ok(texts)
         assert manifest_number(delivery) in whole and delivery.code in whole
         for line in delivery.lines:
             assert line.lot.item.code in whole
+            assert line.lot.item.name_en in whole
         sent = sum(line.quantity for line in delivery.lines)
-        assert re.search(rf"Totals: {len(delivery.lines)} lines, sent {sent},", whole)
-        for label in ("Loaded", "Transported", "Handed over", "Received", "Signature"):
-            assert label in whole
+        received = sum(line.quantity_received or 0 for line in delivery.lines)
+        assert re.search(rf"Totals: {len(delivery.lines)} lines, sent {sent}, "
+                         rf"received {received}, weight [0-9.]+ kg, packages \d+/", whole)
+        for label in ("Consignor", "Consignee", "Carrier", "Vehicle", "Driver", "Linked needs",
+                      "Loaded", "Transported", "Handed over", "Signature", "Condition",
+                      "Printed on"):  # fmt: skip
+            assert label in whole, label
         [qr] = qr_texts(resp.data)
-        proof = note.parse_tlog_proof(qr)
-        assert proof.index == delivery.dispatch_entry
         assert proofcheck.verify_address(qr) == f"http://localhost/verify/{delivery.code}"
-        checkpoint = proofcheck.check(qr, whole, key)
-        assert checkpoint.size > delivery.dispatch_entry
-        # Any printed line of the entry altered, and the proof no longer holds.
-        index, body = proofcheck.printed_entry(whole)
-        tampered = whole.replace(body[:40], body[:39] + ("1" if body[39] != "1" else "2"), 1)
-        with pytest.raises(ValueError):
-            proofcheck.check(qr, tampered, key)
+        assert_proof_holds(whole, qr, key, delivery.dispatch_entry)
+
+
+def test_manifest_in_russian_carries_cyrillic_and_still_verifies(app, session, client, demo):
+    login(client, "demo-admin", lang="ru")
+    delivery = demo["deliveries"][0]
+    resp = client.get(f"/deliveries/{delivery.id}/manifest.pdf")
+    texts = pages_text(resp.data)
+    whole = "\n".join(texts)
+    for line in delivery.lines:
+        assert line.lot.item.name_ru in whole  # Cyrillic extracted: the font is embedded
+    assert delivery.from_location.region.name_ru in whole
+    assert page_numbers_ok(texts, "Страница", "из")
+    [qr] = qr_texts(resp.data)
+    assert_proof_holds(whole, qr, verifier_key(app), delivery.dispatch_entry)
+
+
+def test_fonts_are_embedded(client, session, demo):
+    login(client, "demo-admin")
+    data = client.get(f"/deliveries/{demo['deliveries'][0].id}/manifest.pdf").data
+    fonts = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = (font["/DescendantFonts"][0].get_object()
+                          if "/DescendantFonts" in font else font)  # fmt: skip
+            descriptor = descendant.get("/FontDescriptor")
+            if descriptor is not None and "/FontFile2" in descriptor.get_object():
+                fonts.add(str(font["/BaseFont"]))
+    assert {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"} <= {
+        name.split("+")[-1] for name in fonts}, fonts  # subsets embedded, not just named
