@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess  # nosec B404 - runs our own bench scripts with a fixed argv
+import subprocess  # nosec B404 # runs our own bench scripts, fixed argv
 import sys
 import time
 from datetime import UTC, datetime
@@ -31,7 +31,7 @@ def run(script: Path) -> dict[str, Any]:
     print(f"== {script.relative_to(ROOT)}", flush=True)
     start = time.perf_counter()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(  # nosec B603 - fixed argv: this interpreter and a bench file
+    proc = subprocess.Popen(  # noqa: S603 # nosec B603 # this interpreter and a bench file
         [sys.executable, str(script)],
         cwd=ROOT,
         env=env,

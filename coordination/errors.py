@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 
+import psycopg
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
@@ -118,15 +120,30 @@ def init_errors(app: Flask) -> None:
         return _page(exc.status, exc.message)
 
     @app.errorhandler(OperationalError)
+    # Hot paths (the ledger append) run statements straight on the driver, whose errors
+    # arrive unwrapped by SQLAlchemy.
+    @app.errorhandler(sqlite3.OperationalError)
+    @app.errorhandler(psycopg.OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(DisconnectionError)
     @app.errorhandler(PoolTimeout)
     def _db_down(exc: Exception) -> Response | tuple[str, int]:
-        # Database unreachable, locked or full: say so plainly; nothing was half-written
-        # because the transaction rolls back with the request.
-        log.error("database unavailable: %s", type(exc).__name__)
+        # Database unreachable, restarting, locked or full: say so plainly; nothing was
+        # half-written because the transaction rolls back with the request. The next
+        # request gets a fresh connection (pool_pre_ping on servers), so service resumes
+        # by itself once the database is back.
+        full = is_disk_full(exc)
+        log.error("database unavailable: %s%s", type(exc).__name__, " (full)" if full else "")
         _rollback()
         # The menu and language of the page would load the user from the database again.
         _forget_user()
-        message = _("The database is unavailable; try again shortly.")
+        if full:
+            message = _(
+                "The database has no room left, so nothing was saved. "
+                "The administrators need to free disk space; try again later."
+            )
+        else:
+            message = _("The database is unavailable; try again shortly.")
         if wants_problem_json():
             resp = problem(503, TITLES[503], message)
         else:
@@ -144,8 +161,18 @@ def init_errors(app: Flask) -> None:
         return _page(500)
 
 
+def is_disk_full(exc: BaseException) -> bool:
+    """SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100): only the code is read, never
+    the message text, which may quote the statement's personal data."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlite_errorname", None) == "SQLITE_FULL":
+        return True
+    return getattr(orig, "sqlstate", None) == "53100"
+
+
 def _rollback() -> None:
     from coordination.db import db
 
     with contextlib.suppress(Exception):  # the connection may be the thing that failed
         db.session.rollback()
+

@@ -11,7 +11,7 @@ import glob
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - pg_dump/pg_restore with fixed argv, never a shell
+import subprocess  # nosec B404 # pg_dump/pg_restore, fixed argv, never a shell
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,7 +45,7 @@ def sqlite_path(url: str) -> Path:
 def _revision(conn: Connection) -> str | None:
     try:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except Exception:  # nosec B110 - a database never migrated has no revision to report
+    except Exception:  # a database never migrated has no revision
         conn.rollback()
         return None
 
@@ -144,7 +144,7 @@ def _backup_postgres(url: str, fh: Any, key: bytes, header: dict[str, Any]) -> d
                 )
                 cmd = [pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
                        f"--snapshot={snapshot}", *args]
-                proc = subprocess.Popen(  # noqa: S603  # nosec B603 - fixed argv, no shell
+                proc = subprocess.Popen(  # noqa: S603 # nosec B603 # fixed argv, no shell
                     cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
                 )
                 assert proc.stdout is not None and proc.stderr is not None
@@ -192,7 +192,7 @@ def restore_postgres(url: str, plain: Path) -> None:
     args, env = pg_args(make_url(url))
     cmd = [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
            "--single-transaction", "--exit-on-error", *args, str(plain)]
-    run = subprocess.run(  # noqa: S603  # nosec B603 - fixed argv, no shell
+    run = subprocess.run(  # noqa: S603 # nosec B603 # fixed argv, no shell
         cmd, capture_output=True, env=env, check=False
     )
     if run.returncode:
