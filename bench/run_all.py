@@ -31,7 +31,7 @@ def run(script: Path) -> dict[str, Any]:
     print(f"== {script.relative_to(ROOT)}", flush=True)
     start = time.perf_counter()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(  # noqa: S603 # nosec B603 # this interpreter and a bench file
+    proc = subprocess.Popen(  # nosec B603 # this interpreter and a bench file
         [sys.executable, str(script)],
         cwd=ROOT,
         env=env,

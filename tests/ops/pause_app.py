@@ -1,9 +1,9 @@
 """A test-only WSGI entry point: AidTrail with a pause inside the write transaction.
 
 gunicorn loads `tests.ops.pause_app:app`. When AIDTRAIL_TEST_PAUSE names a file that does
-not exist yet, the first commit of a POST to AIDTRAIL_TEST_PAUSE_PATH flushes its rows, writes its process id to that file and
-sleeps before committing, so a test can SIGKILL the worker with a half-done transaction
-open. The app code itself has no such hook.
+not exist yet, the first commit of a POST to AIDTRAIL_TEST_PAUSE_PATH flushes its rows,
+writes its process id to that file and sleeps before committing, so a test can SIGKILL
+the worker with a half-done transaction open. The app code itself has no such hook.
 """
 
 from __future__ import annotations

@@ -119,14 +119,12 @@ def test_full_sqlite_database_answers_503_and_resumes(
     pages = int(db.session.execute(db.text("PRAGMA page_count")).scalar_one())
     db.session.rollback()
     page_limit["pages"] = pages + 1
-    saved = 0
     for _ in range(300):
         before = counts()
         resp = client.post("/production/batches/new", data=batch_form(w),
                            headers={"Accept-Language": "en"})  # fmt: skip
         if resp.status_code != 302:
             break
-        saved += 1
     assert resp.status_code == 503, resp.get_data(as_text=True)[:3000]
     page = resp.get_data(as_text=True)
     assert FULL in page and "Анна" not in page
