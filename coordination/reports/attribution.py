@@ -67,6 +67,7 @@ class PartyRole:
     kind: str
     roles: list[str] = field(default_factory=list)
     credit: Fraction = Fraction(0)
+    ref: int | None = None  # the party's row id, for lookups; never exported
 
 
 @dataclass
@@ -135,7 +136,7 @@ def _roles(handovers: Iterable[Handover], credits: list[Credit]) -> list[PartyRo
             if entry is None:
                 public, label = _role_party(party)
                 entry = found[party.id] = PartyRole(
-                    public, label, party.kind.value, credit=_credit_of(party, credits)
+                    public, label, party.kind.value, credit=_credit_of(party, credits), ref=party.id
                 )
             if role.value not in entry.roles:
                 entry.roles.append(role.value)

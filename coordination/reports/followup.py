@@ -1,0 +1,79 @@
+"""Donor follow-up: with the receipt code it was given, a donor sees where its gift went.
+
+By the recipient's region and the month the goods left, by item: small counts are fine here
+(it is the donor's own gift) but never which unit or household received them. The donor's
+own name is not shown either: whoever holds the code sees the page.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coordination.catalog.models import Item
+from coordination.donations.models import InKindDonation, MoneyDonation
+from coordination.parties.models import Region
+from coordination.reports.attribution import (
+    Placement,
+    apportion,
+    approx,
+    donation_attribution,
+    fraction_text,
+)
+from coordination.reports.public import CODE
+
+Donation = InKindDonation | MoneyDonation
+
+
+def donation_by_receipt(session: Session, code: str) -> Donation | None:
+    if not CODE.fullmatch(code or ""):
+        return None
+    gift = session.scalar(select(InKindDonation).where(InKindDonation.receipt_code == code))
+    if gift is not None:
+        return gift
+    return session.scalar(select(MoneyDonation).where(MoneyDonation.receipt_code == code))
+
+
+def _names(
+    session: Session, placements: list[Placement], locale: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    codes = {p.item for p in placements}
+    regions = {p.region for p in placements if p.region}
+    items = {
+        i.code: i.name(locale) for i in session.scalars(select(Item).where(Item.code.in_(codes)))
+    }
+    places = {
+        r.code: r.name(locale)
+        for r in session.scalars(select(Region).where(Region.code.in_(regions)))
+    }
+    return items, places  # fmt: skip
+
+
+def follow_up(session: Session, donation: Donation, locale: str) -> dict[str, Any]:
+    """JSON-ready: what was given, and where it went by region, month and item."""
+    placements = donation_attribution(session, donation)
+    items, places = _names(session, placements, locale)
+    # Whole minor units for the page, rounded so that the rows add up to the exact total.
+    spent = sum((p.money_minor for p in placements), Fraction(0))
+    whole = apportion(round(spent), [p.money_minor for p in placements])
+    rows = [{"region": p.region, "region_name": places.get(p.region or "", None),
+             "month": p.month, "item": p.item, "item_name": items.get(p.item, p.item),
+             "quantity": fraction_text(p.quantity), "quantity_approx": approx(p.quantity),
+             "money_minor": w, "currency": p.currency}
+            for p, w in zip(placements, whole, strict=True)]  # fmt: skip
+    given: dict[str, Any]
+    if isinstance(donation, InKindDonation):
+        given = {"kind": "in_kind", "received_on": donation.received_on.isoformat(),
+                 "lines": [{"item": ln.item.code, "item_name": ln.item.name(locale),
+                            "size": ln.size, "quantity": ln.quantity}
+                           for ln in donation.lines]}  # fmt: skip
+    else:
+        given = {"kind": "money", "received_on": donation.received_on.isoformat(),
+                 "amount_minor": donation.amount_minor, "currency": donation.currency,
+                 "status": donation.status.value}  # fmt: skip
+    return {"donation": donation.public_id, "given": given, "went": rows,
+            "delivered_quantity": approx(sum((p.quantity for p in placements), Fraction(0))),
+            "spent_minor": round(spent)}  # fmt: skip
