@@ -41,9 +41,11 @@ run: $(VENV)/.runtime translations  ## Create the venv, migrate, seed the demo, 
 test: $(VENV)/.dev translations  ## Install dev dependencies and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev  ## ruff and mypy
+lint: $(VENV)/.dev  ## ruff, mypy, bandit (no medium/high), pip-audit --strict
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/bandit -q -c pyproject.toml -r coordination app.py migrations -ll
+	$(BIN)/python -m coordination.ops.audit
 
 bench: $(VENV)/.dev translations  ## Run every benchmark under bench/, one table + bench/out/results.json
 	$(BIN)/python bench/run_all.py $(BENCH)
