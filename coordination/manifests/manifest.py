@@ -147,11 +147,15 @@ def print_entry(sheet: Sheet, proof: Proof) -> None:
     sheet.line(_("Ledger entry %(index)s, proven by the QR code (c2sp.org/tlog-proof@v1):",
                  index=proof.index), size=8, bold=True)  # fmt: skip
     body = proof.entry_body
-    if len(body) > MAX_PRINTED_ENTRY:
+    try:
+        lines = chunk_text(body, ENTRY_WIDTH) if len(body) <= MAX_PRINTED_ENTRY else None
+    except ValueError:
+        lines = None
+    if lines is None:
         leaf = hashlib.sha256(b"\x00" + body.encode("utf-8")).hexdigest()
-        sheet.line(_("The entry is too long to print; its leaf hash is %(hash)s.", hash=leaf),
+        sheet.line(_("The entry cannot be printed here; its leaf hash is %(hash)s.", hash=leaf),
                    size=7)  # fmt: skip
         return
     sheet.mono([f"{ENTRY_BEGIN} {proof.index}"])
-    sheet.mono(chunk_text(body, ENTRY_WIDTH))
+    sheet.mono(lines)
     sheet.mono([ENTRY_END])

@@ -293,13 +293,22 @@ def draw_qr(canvas: Canvas, payload: str, x: float, y: float, side: float) -> No
 
 def chunk_text(text: str, width: int) -> list[str]:
     """Cut text into lines of at most `width` characters that neither start nor end with a
-    space (text extraction drops those), so the lines joined with "" give the text back."""
+    space (text extraction drops those), so the lines joined with "" give the text back.
+
+    Each cut is sought between width/2 and width; ValueError if a stretch has none (only
+    strings like "a b c d" of single letters and spaces): print a hash instead.
+    """
     lines: list[str] = []
     rest = text
-    while rest:
-        cut = min(width, len(rest))
-        while 1 < cut < len(rest) and (rest[cut - 1] == " " or rest[cut] == " "):
-            cut -= 1
+    while len(rest) > width:
+        cut = next((c for c in range(width, max(width // 2, 1) - 1, -1)
+                    if rest[c - 1] != " " and rest[c] != " "), None)  # fmt: skip
+        if cut is None:
+            raise ValueError("no safe place to cut the text")
         lines.append(rest[:cut])
         rest = rest[cut:]
+    if rest:
+        lines.append(rest)
+    if lines and (lines[0].startswith(" ") or lines[-1].endswith(" ")):
+        raise ValueError("the text starts or ends with a space")
     return lines

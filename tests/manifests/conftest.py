@@ -44,6 +44,7 @@ def by_kind(demo: dict[str, Any], kind: str) -> Delivery:
 def login(client: IsolatedClient, username: str, lang: str = "en") -> None:
     from coordination.demo import DEFAULT_PASSWORD
 
+    client.post("/logout")  # whoever was signed in before
     resp = client.post("/login", data={"username": username, "password": DEFAULT_PASSWORD})
     assert resp.status_code == 302, resp.status_code
     with client.session_transaction() as s:
