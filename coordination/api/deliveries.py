@@ -26,10 +26,10 @@ from coordination.deliveries.schemas import (
     DeliveryQuery,
     HandoverIn,
     HandoverOut,
-    Id,
     LineIn,
     LineOut,
     ProposalOut,
+    ProposalsOut,
     ReceiptIn,
     ReceiptOut,
     VersionIn,
@@ -117,22 +117,24 @@ def create_delivery(body: DeliveryIn) -> tuple[DeliveryOut, int]:
 
 
 class ProposalQuery(PageQuery):
-    need_line: Id | None = Field(None, description="Only lots that fit this need line")
+    need_line: int | None = Field(None, ge=1, le=2**31 - 1,
+                                  description="Only lots that fit this need line")
 
 
 @endpoint(bp, "/deliveries/{delivery_id}/proposals", "GET",
           "Lots to allocate, nearest first, then oldest, each with its source",
-          query=ProposalQuery, response=list[ProposalOut], roles=DELIVERY_STAFF,
+          query=ProposalQuery, response=ProposalsOut, roles=DELIVERY_STAFF,
           tag=TAG)  # fmt: skip
-def proposals(delivery_id: int, query: ProposalQuery) -> list[ProposalOut]:
+def proposals(delivery_id: int, query: ProposalQuery) -> ProposalsOut:
     delivery = managed_delivery(db.session, api_user(), delivery_id)
     need_line = db.session.get(NeedLine, query.need_line) if query.need_line else None
     if query.need_line and (need_line is None or need_line.need.party_id != delivery.to_party_id):
         raise Invalid(N_("Choose a need line of this delivery's recipient."), "need_line")
-    return [ProposalOut(lot=p.lot.public_id, item=p.lot.item.code, size=p.lot.size,
-                        location=p.lot.location.public_id, available=p.available,
-                        source_kind=p.source_kind, source=p.source_label)
-            for p in allocation.candidate_lots(db.session, delivery, need_line)]  # fmt: skip
+    return ProposalsOut(items=[
+        ProposalOut(lot=p.lot.public_id, item=p.lot.item.code, size=p.lot.size,
+                    location=p.lot.location.public_id, available=p.available,
+                    source_kind=p.source_kind, source=p.source_label)
+            for p in allocation.candidate_lots(db.session, delivery, need_line)])  # fmt: skip
 
 
 @endpoint(bp, "/deliveries/{delivery_id}/lines", "POST",

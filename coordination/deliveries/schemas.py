@@ -138,3 +138,7 @@ class ProposalOut(BaseModel):
     available: int
     source_kind: str
     source: str | None
+
+
+class ProposalsOut(BaseModel):
+    items: list[ProposalOut]

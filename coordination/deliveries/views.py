@@ -129,7 +129,8 @@ def _done(delivery: Delivery, message: str) -> BaseResponse:
     return redirect(url_for("deliveries.view_delivery", delivery_id=delivery.id))
 
 
-@bp.route("/<int:delivery_id>/<action>", methods=["POST"])
+@bp.route("/<int:delivery_id>/<any(pack, unpack, dispatch, deliver, cancel):action>",
+          methods=["POST"])
 @roles_required(*DELIVERY_STAFF)
 def step(delivery_id: int, action: str) -> Page:
     if action not in STEPS:

@@ -146,3 +146,17 @@ def test_api_access(app, session, client):
     assert listed["total"] == 0
     listed = client.get("/api/v1/deliveries", headers=bearer(session, w.volunteer)).get_json()
     assert [x["id"] for x in listed["items"]] == [d["id"]]
+
+
+def test_api_proposals_nearest_then_oldest(app, session, client):
+    w = world(session)
+    staff = bearer(session, w.coordinator)
+    d = _post(client, "/api/v1/deliveries", staff, from_location=w.hub.public_id,
+              to_party=w.unit.public_id).get_json()
+    resp = client.get(f"/api/v1/deliveries/{d['id']}/proposals",
+                      query_string={"need_line": w.need.lines[0].id}, headers=staff)
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    items = resp.get_json()["items"]
+    assert items[0]["lot"] == w.lot.public_id and items[0]["source"] == "Knitting circle"
+    assert client.get(f"/api/v1/deliveries/{d['id']}/proposals",
+                      query_string={"need_line": 2**30}, headers=staff).status_code == 400

@@ -102,7 +102,7 @@ def test_pages_access_and_bad_input(app, session, client):
     assert resp.status_code == 302
     assert session.get(Lot, w.lot.id, populate_existing=True).reserved == 30
     resp = client.post(f"/deliveries/{d.id}/nonsense", data={"csrf_token": _csrf(page)})
-    assert resp.status_code == 404
+    assert resp.status_code in (404, 405)
     client.post("/logout")
     for user, code in ((w.other_coordinator, 404), (w.family, 404), (w.volunteer, 200),
                        (w.unit_rep, 200), (w.admin, 200), (w.auditor, 403)):
