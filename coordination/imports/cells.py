@@ -11,23 +11,25 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
 
+from coordination.donations.amounts import MAX_AMOUNT_MINOR, check_currency, digits
 from coordination.imports.reading import FORMULA_START, MAX_CELL, Cell
-from coordination.parties.shared import N_
+from coordination.parties.shared import N_, Invalid
 from coordination.stock.services import MAX_QUANTITY
 
-# ISO 4217 minor-unit exponents of the currencies donations arrive in.
-EXPONENTS = {
-    "RUB": 2, "BYN": 2, "KZT": 2, "UAH": 2, "USD": 2, "EUR": 2, "GBP": 2, "CHF": 2,
-    "CNY": 2, "TRY": 2, "AMD": 2, "GEL": 2, "UZS": 2, "KGS": 2, "AZN": 2, "ILS": 2,
-    "CAD": 2, "AUD": 2, "SEK": 2, "NOK": 2, "PLN": 2, "CZK": 2, "AED": 2, "JPY": 0,
-    "KRW": 0, "VND": 0,
-}  # fmt: skip
-MAX_AMOUNT_MINOR = 10**13
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009']")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _YES = {"yes", "y", "true", "1", "да", "д", "+"}
 _NO = {"no", "n", "false", "0", "нет", "н", "-", ""}
+
+
+class Bad:
+    """A cell already refused: later checks of the row skip it."""
+
+
+BAD: Any = Bad()
 
 
 class CellError(Exception):
@@ -90,10 +92,10 @@ def quantity(value: Cell) -> int:
 
 
 def currency(value: Cell) -> str:
-    code = (text(value, 3) or "RUB").upper()
-    if code not in EXPONENTS:
-        raise CellError(N_("Enter a three-letter currency code such as RUB."))
-    return code
+    try:
+        return check_currency(text(value, 3) or "RUB")
+    except Invalid as exc:
+        raise CellError(exc.template) from None
 
 
 def amount(value: Cell, code: str) -> int:
@@ -104,7 +106,7 @@ def amount(value: Cell, code: str) -> int:
     raw = raw.replace(",", ".")
     if not _NUMBER.fullmatch(raw):
         raise CellError(N_("Enter a positive amount such as 59000 or 59 000,50."))
-    places = EXPONENTS.get(code, 2)
+    places = digits(code)
     if "." in raw and len(raw.split(".")[1].rstrip("0")) > places:
         raise CellError(N_("%(currency)s amounts have at most %(n)s decimal places."),
                         currency=code, n=places)  # fmt: skip
@@ -125,12 +127,20 @@ def day(value: Cell) -> date:
     raw = text(value, 20)
     if raw is None:
         raise CellError(N_("Enter a date."))
+    found = _day(raw)
+    if found is None:
+        raise CellError(N_("Enter a date as YYYY-MM-DD or DD.MM.YYYY."))
+    return found
+
+
+@lru_cache(maxsize=4096)  # a log repeats the same few hundred dates; strptime is slow
+def _day(raw: str) -> date | None:
     for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y"):
         try:
             return datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
-    raise CellError(N_("Enter a date as YYYY-MM-DD or DD.MM.YYYY."))
+    return None
 
 
 def flag(value: Cell) -> bool:

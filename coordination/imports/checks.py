@@ -19,10 +19,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import Role, User
-from coordination.donations.money import MONEY_KINDS, TEXT_LIMIT
+from coordination.donations.models import MoneyDonation
 from coordination.donations.services import DONOR_KINDS
 from coordination.imports import cells, lookups
-from coordination.imports.cells import CellError
+from coordination.imports.cells import BAD, CellError
 from coordination.imports.models import ImportKind
 from coordination.imports.reading import Cell, Sheet, limited
 from coordination.ledger.privacy import PersonalDataError, check_public
@@ -42,6 +42,7 @@ REQUIRED: dict[ImportKind, tuple[str, ...]] = {
     ImportKind.IN_KIND: ("location", "item", "quantity", "received_on"),
     ImportKind.MONEY: ("amount", "received_on"),
 }
+MONEY_KINDS = (PartyKind.DONOR, PartyKind.CAMPAIGN, PartyKind.GROUP)  # as donations.money
 # Columns whose values are personal and are never shown back in a problem list.
 SECRET_COLUMNS = frozenset({"members", "channel"})
 SHOWN = 80
@@ -75,49 +76,39 @@ class Row:
     values: dict[str, Any]
 
 
-Checker = Callable[[Callable[[str], Any]], dict[str, Any]]
+Checker = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def check_sheet(session: Session, actor: User | None, kind: ImportKind, sheet: Sheet) -> Checked:
     index = _columns(kind, sheet.columns, actor)
-    checker = _checker(session, actor, kind)
+    plan = [(name, position, _PARSERS[name]) for name, position in index.items()]
+    rule = _checker(session, actor, kind)
     result = Checked()
-    for number, cells_ in limited(sheet):
+    for number, row in limited(sheet):
         result.total += 1
-        row_problems: list[Problem] = []
-
-        def get(name: str, _cells: list[Cell] = cells_, _row: list[Problem] = row_problems,
-                _n: int = number) -> Any:  # fmt: skip
-            spec = _PARSERS.get(name)
-            position = index.get(name)
-            raw = _cells[position] if position is not None and position < len(_cells) else None
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                return None
+        found: list[Problem] = []
+        values: dict[str, Any] = {}
+        for name, position, parse in plan:
+            raw = row[position] if position < len(row) else None
+            if raw is None or (raw.__class__ is str and not raw.strip()):
+                continue  # blank: absent, which the rule tells apart from refused
             try:
-                return spec(raw) if spec is not None else raw
+                values[name] = parse(raw)
             except CellError as exc:
-                _row.append(Problem(_n, name, exc.message, exc.params, _shown(name, raw)))
-                return _BAD
-
+                found.append(Problem(number, name, exc.message, exc.params, _shown(name, raw)))
+                values[name] = BAD
         try:
-            values = checker(get)
+            values = rule(values)
         except CellError as exc:
             where = index.get(exc.column or "")
-            raw = cells_[where] if where is not None and where < len(cells_) else None
-            row_problems.append(Problem(number, exc.column, exc.message, exc.params,
-                                        _shown(exc.column or "", raw)))  # fmt: skip
-        if row_problems:
-            result.problems.extend(row_problems)
+            raw = row[where] if where is not None and where < len(row) else None
+            found.append(Problem(number, exc.column, exc.message, exc.params,
+                                 _shown(exc.column or "", raw)))  # fmt: skip
+        if found:
+            result.problems.extend(found)
         else:
             result.good.append(Row(number, values))
     return result
-
-
-class _Bad:
-    """A cell already refused: later checks of the row skip it."""
-
-
-_BAD: Any = _Bad()
 
 
 def _shown(name: str, raw: Cell) -> str | None:
@@ -142,6 +133,10 @@ def _columns(kind: ImportKind, header: list[str], actor: User | None) -> dict[st
     return {name: header.index(name) for name in known if name in header}
 
 
+def _width(model: Any, column: str) -> int:
+    return int(model.__table__.c[column].type.length)
+
+
 def _plain(limit: int) -> Callable[[Cell], str | None]:
     return lambda raw: cells.text(raw, limit)
 
@@ -159,8 +154,9 @@ _PARSERS: dict[str, Callable[[Cell], Any]] = {
     "campaign": _plain(200), "holder": _plain(200), "item": _plain(32),
     "size": _plain(SIZE_LIMIT), "quantity": cells.quantity, "made_on": _date,
     "received_on": _date, "members": _plain(MEMBERS_LIMIT), "members_public": cells.flag,
-    "currency": cells.currency, "status": _plain(16), "channel": _plain(TEXT_LIMIT),
-    "earmark": _plain(TEXT_LIMIT),
+    "currency": cells.currency, "status": _plain(16), "amount": lambda raw: raw,
+    "channel": _plain(_width(MoneyDonation, "channel")),
+    "earmark": _plain(_width(MoneyDonation, "earmark")),
 }  # fmt: skip
 
 
@@ -172,9 +168,10 @@ def _checker(session: Session, actor: User | None, kind: ImportKind) -> Checker:
     if kind == ImportKind.IN_KIND:
         return rowrules.in_kind_rule(lookups.items(session), lookups.places(session, actor),
                                      lookups.parties(session, DONOR_KINDS))  # fmt: skip
+    own_region = actor.region_id if actor is not None and actor.role == Role.COORDINATOR else None
     return rowrules.money_rule(lookups.parties(session, MONEY_KINDS),
                                lookups.parties(session, [PartyKind.CAMPAIGN]),
-                               lookups.parties(session, [PartyKind.GROUP]))  # fmt: skip
+                               lookups.parties(session, [PartyKind.GROUP], own_region))  # fmt: skip
 
 
 def public_size(size: str) -> None:

@@ -69,10 +69,14 @@ def items(session: Session) -> dict[str, ItemRef]:
             for id_, code, sizes in rows}  # fmt: skip
 
 
-def parties(session: Session, kinds: Iterable[PartyKind]) -> Directory:
+def parties(session: Session, kinds: Iterable[PartyKind],
+            region_id: int | None = None) -> Directory:  # fmt: skip
+    """Active parties of `kinds` (only those of region `region_id` when it is given)."""
     directory = Directory()
     stmt = (select(Party.id, Party.public_id, Party.display_name)
             .where(Party.kind.in_(list(kinds)), Party.active.is_(True)))  # fmt: skip
+    if region_id is not None:
+        stmt = stmt.where(Party.region_id == region_id)
     for id_, public_id, name in session.execute(stmt):
         directory.add(Ref(id_, public_id), name)
     return directory

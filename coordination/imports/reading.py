@@ -50,8 +50,8 @@ def file_kind(name: str, head: bytes) -> str:
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise Invalid(N_("Old .xls files cannot be read: save the sheet as XLSX or CSV."), "file")
-    if lowered.endswith((".csv", ".txt")) and b"\x00" not in head:
-        return "csv"
+    if lowered.endswith((".csv", ".txt")):
+        return "csv"  # a binary file will not decode as UTF-8, and is refused there
     raise Invalid(N_("Upload a CSV (UTF-8) or XLSX file; this file is neither."), "file")
 
 

@@ -1,7 +1,8 @@
-"""One rule per import kind: read a row's cells through `get` and resolve its references.
+"""One rule per import kind: take a row's parsed cells and resolve its references.
 
-`get(name)` parses a cell (cells.py) and records a refused cell itself, answering a marker
-so the rule can skip checks that depend on it; a CellError raised here names the row.
+`cells` holds the row's parsed cells by column name (absent when blank, BAD when the
+cell was refused already, so checks that depend on it are skipped); a CellError raised
+here names its column.
 """
 
 from __future__ import annotations
@@ -11,27 +12,25 @@ from typing import Any
 
 from coordination.accounts.models import Role, User
 from coordination.donations.models import MoneyStatus
-from coordination.imports.cells import CellError
+from coordination.imports.cells import BAD, CellError
 from coordination.imports.lookups import Directory, ItemRef, Ref
 from coordination.parties.shared import N_
 
-Get = Callable[[str], Any]
-Rule = Callable[[Get], dict[str, Any]]
+Cells = dict[str, Any]
+Rule = Callable[[Cells], dict[str, Any]]
 STATUSES = {"": MoneyStatus.RECEIVED, "received": MoneyStatus.RECEIVED,
             "получено": MoneyStatus.RECEIVED, "pledged": MoneyStatus.PLEDGED,
             "обещано": MoneyStatus.PLEDGED}  # fmt: skip
 
 
 def _ok(*values: Any) -> bool:
-    from coordination.imports.checks import _BAD
-
-    return all(v is not _BAD for v in values)
+    return BAD not in values
 
 
-def _item(get: Get, catalog: dict[str, ItemRef]) -> tuple[ItemRef | None, str | None]:
+def _item(c: Cells, catalog: dict[str, ItemRef]) -> tuple[ItemRef | None, str | None]:
     from coordination.imports.checks import public_size
 
-    code, size = get("item"), get("size")
+    code, size = c.get("item"), c.get("size")
     if not _ok(code):
         return None, None
     if code is None:
@@ -68,10 +67,10 @@ def batch_rule(catalog: dict[str, ItemRef], groups: Directory, actor: User | Non
     if actor is not None and actor.role == Role.VOLUNTEER:
         own = next(iter(groups.by_id.values()), None)
 
-    def rule(get: Get) -> dict[str, Any]:
-        name, quantity, made_on = get("group"), get("quantity"), get("made_on")
-        members, public = get("members"), get("members_public")
-        item, size = _item(get, catalog)
+    def rule(c: Cells) -> dict[str, Any]:
+        name, quantity, made_on = c.get("group"), c.get("quantity"), c.get("made_on")
+        members, public = c.get("members"), c.get("members_public")
+        item, size = _item(c, catalog)
         group = own if name is None and own is not None else None
         if group is None and _ok(name):
             if name is None:
@@ -91,10 +90,10 @@ def batch_rule(catalog: dict[str, ItemRef], groups: Directory, actor: User | Non
 
 
 def in_kind_rule(catalog: dict[str, ItemRef], places: Directory, donors: Directory) -> Rule:
-    def rule(get: Get) -> dict[str, Any]:
-        place_name, donor_name = get("location"), get("donor")
-        quantity, received_on = get("quantity"), get("received_on")
-        item, size = _item(get, catalog)
+    def rule(c: Cells) -> dict[str, Any]:
+        place_name, donor_name = c.get("location"), c.get("donor")
+        quantity, received_on = c.get("quantity"), c.get("received_on")
+        item, size = _item(c, catalog)
         place = _find(places, place_name, "location",
                       N_("Unknown location: use a place you keep stock at."))  # fmt: skip
         if place_name is None:
@@ -112,9 +111,9 @@ def in_kind_rule(catalog: dict[str, ItemRef], places: Directory, donors: Directo
 def money_rule(donors: Directory, campaigns: Directory, holders: Directory) -> Rule:
     from coordination.imports import cells
 
-    def rule(get: Get) -> dict[str, Any]:
-        code, raw_amount, received_on = get("currency"), get("amount"), get("received_on")
-        status, channel, earmark = get("status"), get("channel"), get("earmark")
+    def rule(c: Cells) -> dict[str, Any]:
+        code, raw_amount, received_on = c.get("currency"), c.get("amount"), c.get("received_on")
+        status, channel, earmark = c.get("status"), c.get("channel"), c.get("earmark")
         amount = None
         if _ok(code, raw_amount):
             if raw_amount is None:
@@ -126,11 +125,11 @@ def money_rule(donors: Directory, campaigns: Directory, holders: Directory) -> R
         state = STATUSES.get((status or "").casefold()) if _ok(status) else MoneyStatus.RECEIVED
         if state is None:
             raise CellError(N_("Enter the status as received or pledged."), "status")
-        donor = _find(donors, get("donor"), "donor",
+        donor = _find(donors, c.get("donor"), "donor",
                       N_("Unknown donor: use a donor's name or public id, or leave it empty."))
-        campaign = _find(campaigns, get("campaign"), "campaign",
+        campaign = _find(campaigns, c.get("campaign"), "campaign",
                          N_("Unknown campaign: use its name or public id."))  # fmt: skip
-        holder = _find(holders, get("holder"), "holder",
+        holder = _find(holders, c.get("holder"), "holder",
                        N_("Unknown group: use the holding group's name or public id."))
         if received_on is None:
             raise _missing("received_on")

@@ -1,27 +1,31 @@
 """The bulk writer: checked rows into batches/donations, lots, movements and the ledger.
 
 Why not call log_production_batch() per row: each call appends its own ledger entry and
-flushes ORM objects one by one, which tops out near 2,000 rows/s. Here every table gets
-SQLAlchemy Core executemany inserts per chunk of CHUNK rows (RETURNING ids in parameter
-order, so lots can point at their origins), and the ledger gets one entry per chunk,
+flushes ORM objects one by one, which tops out near 2,000 rows/s. Here every table gets one
+executemany per chunk of CHUNK rows on the driver's cursor (values through their column
+types' bind processors; ids read back by public id so lots can point at their origins),
+and the ledger gets one entry per chunk,
 listing each row's public ids, item code, size, quantity and date (columns + rows, to keep
-the entry compact), then one summary entry for the import. No names: members and the
-free-text channel/earmark stay in their encrypted or private columns. Everything runs in
-the caller's transaction; a failure anywhere rolls all of it back.
+the entry compact), then one summary entry for the import. No names: members (encrypted)
+and the free-text channel stay out; the earmark goes in as origin.money has it (it says
+what the money is for, and purchases are matched on it), checked like any entry data.
+Everything runs in the caller's transaction; a failure anywhere rolls all of it back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.db import utcnow
 from coordination.donations.models import InKindDonation, InKindLine, MoneyDonation
+from coordination.donations.money import new_receipt_code
 from coordination.imports.checks import Row
 from coordination.imports.models import ImportJob, ImportKind
 from coordination.ledger.describe import register
@@ -37,7 +41,7 @@ BATCH_COLUMNS = ["batch", "lot", "group", "location", "item", "size", "quantity"
 IN_KIND_COLUMNS = ["donation", "lot", "donor", "location", "item", "size", "quantity",
                    "received_on"]  # fmt: skip
 MONEY_COLUMNS = ["donation", "donor", "amount_minor", "currency", "status", "date", "campaign",
-                 "holder"]  # fmt: skip
+                 "holder", "earmark"]  # fmt: skip
 
 _B: Any = ProductionBatch.__table__
 _L: Any = Lot.__table__
@@ -51,25 +55,68 @@ def _pub(ref: Any) -> str | None:
     return ref.public_id if ref is not None else None
 
 
-def _ids(session: Session, table: Any, params: list[dict[str, Any]]) -> Sequence[int]:
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return session.connection().execute(stmt, params).scalars().all()
+def _id(ref: Any) -> int | None:
+    return ref.id if ref is not None else None
+
+
+def _insert(session: Session, table: Any, columns: Sequence[str],
+            rows: Iterable[Sequence[Any]], **same: Any) -> None:  # fmt: skip
+    """executemany on the driver's cursor, in the session's transaction.
+
+    Each value goes through its column type's own bind processor (dates, enums, UTC
+    timestamps, encryption of members' names), so rows read back exactly like ORM rows;
+    `same` holds columns with one value for every row, converted once. Skipping
+    SQLAlchemy's per-row statement machinery is what makes 10,000 rows/s.
+    """
+    connection = session.connection()
+    dialect = connection.dialect
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+
+    def bound(name: str, value: Any) -> Any:
+        process = table.c[name].type.bind_processor(dialect)
+        return value if process is None or value is None else process(value)
+
+    tail = tuple(bound(name, value) for name, value in same.items())
+    every = [*columns, *same]
+    procs = [table.c[name].type.bind_processor(dialect) for name in columns]
+    names = ", ".join(quote(c) for c in every)  # from the models, never from input
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([mark] * len(every))})"  # noqa: S608
+    if any(procs):
+        rows = (tuple(v if p is None or v is None else p(v)
+                      for p, v in zip(procs, row, strict=True)) for row in rows)  # fmt: skip
+    cursor = connection.connection.cursor()
+    base = dialect.loaded_dbapi.Error
+    try:
+        cursor.executemany(sql, [(*row, *tail) for row in rows])
+    except base as exc:  # the driver's own error, wrapped as SQLAlchemy would have
+        raise DBAPIError.instance(sql, None, exc, base) from exc
+    finally:
+        cursor.close()
+
+
+def _ids(session: Session, table: Any, public_ids: list[str]) -> list[int]:
+    """The ids of rows just inserted, in the order of their public ids.
+
+    Not INSERT ... RETURNING: on SQLite, rows can only come back in parameter order one
+    statement per row, 20 times slower; one indexed query per chunk costs little.
+    """
+    stmt = select(table.c.public_id, table.c.id).where(table.c.public_id.in_(public_ids))
+    found = {public_id: id_ for public_id, id_ in session.connection().execute(stmt)}
+    return [found[public_id] for public_id in public_ids]
 
 
 def _lots(session: Session, actor: User | None, chunk: list[dict[str, Any]], lot_ids: list[str],
           kind: OriginKind, origin_ids: Sequence[int], place_key: str, entry: int) -> None:
     now, user = utcnow(), actor.id if actor else None
-    ids = _ids(session, _L, [
-        {"public_id": lot_ids[i], "item_id": v["item"].id, "size": v["size"],
-         "quantity": v["quantity"], "reserved": 0, "location_id": v[place_key].id,
-         "origin_kind": kind, "origin_id": origin_ids[i], "entry_index": entry, "created_at": now}
-        for i, v in enumerate(chunk)
-    ])  # fmt: skip
-    session.connection().execute(insert(_M), [
-        {"lot_id": ids[i], "kind": MovementKind.IN, "delta": v["quantity"], "user_id": user,
-         "entry_index": entry, "at": now}
-        for i, v in enumerate(chunk)
-    ])  # fmt: skip
+    _insert(session, _L, ("public_id", "item_id", "size", "quantity", "location_id", "origin_id"),
+            [(lot_ids[i], v["item"].id, v["size"], v["quantity"], v[place_key].id, origin_ids[i])
+             for i, v in enumerate(chunk)],
+            reserved=0, origin_kind=kind, entry_index=entry, created_at=now)  # fmt: skip
+    ids = _ids(session, _L, lot_ids)
+    _insert(session, _M, ("lot_id", "delta"),
+            [(ids[i], v["quantity"]) for i, v in enumerate(chunk)],
+            kind=MovementKind.IN, user_id=user, entry_index=entry, at=now)  # fmt: skip
 
 
 def write_rows(session: Session, actor: User | None, job: ImportJob, rows: list[Row],
@@ -101,13 +148,12 @@ def _batches(session: Session, actor: User | None, job: ImportJob, n: int,
                   v["item"].code, v["size"], v["quantity"], v["made_on"].isoformat(),
                   v["members_public"]] for i, v in enumerate(chunk)],
     }).index  # fmt: skip
-    origin_ids = _ids(session, _B, [
-        {"public_id": batch_ids[i], "group_id": v["group"].id, "item_id": v["item"].id,
-         "size": v["size"], "quantity": v["quantity"], "made_on": v["made_on"],
-         "members": v["members"], "made_by_members_public": v["members_public"],
-         "created_by_id": user, "created_at": now}
-        for i, v in enumerate(chunk)
-    ])  # fmt: skip
+    _insert(session, _B, ("public_id", "group_id", "item_id", "size", "quantity", "made_on",
+                          "members", "made_by_members_public"),
+            [(batch_ids[i], v["group"].id, v["item"].id, v["size"], v["quantity"], v["made_on"],
+              v["members"], v["members_public"]) for i, v in enumerate(chunk)],
+            created_by_id=user, created_at=now)  # fmt: skip
+    origin_ids = _ids(session, _B, batch_ids)
     _lots(session, actor, chunk, lot_ids, OriginKind.BATCH, origin_ids, "place", entry)
 
 
@@ -122,17 +168,14 @@ def _in_kind(session: Session, actor: User | None, job: ImportJob, n: int,
                   v["item"].code, v["size"], v["quantity"], v["received_on"].isoformat()]
                  for i, v in enumerate(chunk)],
     }).index  # fmt: skip
-    origin_ids = _ids(session, _D, [
-        {"public_id": donation_ids[i], "donor_id": v["donor"].id if v["donor"] else None,
-         "location_id": v["location"].id, "received_on": v["received_on"],
-         "created_by_id": user, "created_at": now}
-        for i, v in enumerate(chunk)
-    ])  # fmt: skip
-    session.connection().execute(insert(_DL), [
-        {"donation_id": origin_ids[i], "item_id": v["item"].id, "size": v["size"],
-         "quantity": v["quantity"]}
-        for i, v in enumerate(chunk)
-    ])  # fmt: skip
+    _insert(session, _D, ("public_id", "donor_id", "location_id", "received_on", "receipt_code"),
+            [(donation_ids[i], _id(v["donor"]), v["location"].id, v["received_on"],
+              new_receipt_code()) for i, v in enumerate(chunk)],
+            created_by_id=user, created_at=now)  # fmt: skip
+    origin_ids = _ids(session, _D, donation_ids)
+    _insert(session, _DL, ("donation_id", "item_id", "size", "quantity"),
+            [(origin_ids[i], v["item"].id, v["size"], v["quantity"])
+             for i, v in enumerate(chunk)])  # fmt: skip
     _lots(session, actor, chunk, lot_ids, OriginKind.IN_KIND, origin_ids, "location", entry)
 
 
@@ -144,17 +187,15 @@ def _money(session: Session, actor: User | None, job: ImportJob, n: int,
         "job": job.public_id, "chunk": n, "columns": MONEY_COLUMNS,
         "rows": [[donation_ids[i], _pub(v["donor"]), v["amount"], v["currency"],
                   v["status"].value, v["received_on"].isoformat(), _pub(v["campaign"]),
-                  _pub(v["holder"])] for i, v in enumerate(chunk)],
+                  _pub(v["holder"]), v["earmark"]] for i, v in enumerate(chunk)],
     })  # fmt: skip
-    session.connection().execute(insert(_MD), [
-        {"public_id": donation_ids[i], "donor_id": v["donor"].id if v["donor"] else None,
-         "campaign_id": v["campaign"].id if v["campaign"] else None,
-         "holder_id": v["holder"].id if v["holder"] else None, "amount_minor": v["amount"],
-         "currency": v["currency"], "received_on": v["received_on"], "channel": v["channel"],
-         "earmark": v["earmark"], "status": v["status"], "created_by_id": user,
-         "created_at": now}
-        for i, v in enumerate(chunk)
-    ])  # fmt: skip
+    _insert(session, _MD, ("public_id", "donor_id", "campaign_id", "holder_id", "amount_minor",
+                           "currency", "received_on", "channel", "earmark", "status",
+                           "receipt_code"),
+            [(donation_ids[i], _id(v["donor"]), _id(v["campaign"]), _id(v["holder"]),
+              v["amount"], v["currency"], v["received_on"], v["channel"], v["earmark"],
+              v["status"], new_receipt_code()) for i, v in enumerate(chunk)],
+            created_by_id=user, created_at=now)  # fmt: skip
 
 
 register("import.batches", _l("Imported production batches, part %(chunk)s of import %(job)s."))
