@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -53,6 +54,10 @@ class ResolveForm(FlaskForm):
     ]))  # fmt: skip
     note = TextAreaField(_l("Reasons"),
                          validators=[InputRequired(), Length(max=TEXT_LIMIT), no_nul])  # fmt: skip
+
+
+class ReportPhotoForm(FlaskForm):
+    file = FileField(_l("Photo of the claim (JPEG, PNG or WebP, up to 10 MB)"))
 
 
 class ActionForm(FlaskForm):

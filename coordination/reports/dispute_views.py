@@ -10,16 +10,21 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.accounts.permissions import roles_required
 from coordination.db import db
+from coordination.deliveries import evidence_store
+from coordination.deliveries.evidence import store_evidence
+from coordination.deliveries.evidence_image import MAX_BYTES
+from coordination.deliveries.models import EvidenceKind
 from coordination.errors import Conflict, DomainError
 from coordination.ledger.models import LedgerCheckpoint
 from coordination.ledger.views import current_checkpoint
 from coordination.parties.forms import parse_version
 from coordination.parties.pages import actor, show_error
-from coordination.parties.shared import clean_search, paged, parse_page, search_clause
+from coordination.parties.shared import N_, Invalid, clean_search, paged, parse_page, search_clause
 from coordination.reports import disputes as services
 from coordination.reports.dispute_forms import (
     ActionForm,
     DisputeForm,
+    ReportPhotoForm,
     ResolveForm,
     role_names,
     status_names,
@@ -121,6 +126,39 @@ def publish(dispute_id: int) -> Page:
         db.session.commit()
         flash(_("The public page is online. It shows no names and no free text."), "success")
     return redirect(url_for("disputes.view_dispute", dispute_id=dispute.id))
+
+
+@bp.route("/<int:dispute_id>/evidence", methods=["GET", "POST"])
+@roles_required(*services.OPENERS, *services.RESOLVERS)
+def add_evidence(dispute_id: int) -> Page:
+    """A photo of the outside claim (a news report, an official's report), cleaned of its
+    metadata like every piece of evidence, linked to the dispute; its hashes go to the ledger."""
+    dispute = services.visible_dispute(db.session, actor(), dispute_id)
+    form = ReportPhotoForm()
+    if form.validate_on_submit():
+        directory = evidence_store.evidence_dir(current_app)
+        upload = form.file.data
+        data = upload.stream.read(MAX_BYTES + 1) if upload and upload.filename else b""
+        try:
+            if not data:
+                raise Invalid(N_("Choose a file to upload."), field="file")
+            evidence = store_evidence(db.session, actor(), directory, data=data,
+                                      kind=EvidenceKind.REPORT)  # fmt: skip
+            services.attach_evidence(db.session, actor(), dispute, evidence)
+        except DomainError as exc:
+            db.session.rollback()
+            show_error(form, exc)
+        else:
+            try:
+                db.session.commit()
+            except BaseException:
+                db.session.rollback()
+                evidence_store.discard(directory, evidence.stored_name)
+                raise
+            flash(_("The picture was cleaned of its metadata and added."), "success")
+            return redirect(url_for("disputes.view_dispute", dispute_id=dispute.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("disputes/evidence.html", form=form, dispute=dispute), status
 
 
 @bp.route("/public/<share_code>")

@@ -162,3 +162,39 @@ def test_api_round_trip_and_bad_input(app, session, world):
     assert resolved.status_code == 200 and resolved.get_json()["status"] == "upheld"
     published = client.post(f"/api/v1/disputes/{out['id']}/publish", headers=vol)
     assert published.get_json()["public_url"].startswith("/disputes/public/")
+
+
+def test_photo_of_the_claim_is_cleaned_hashed_and_linked(app, session, world):
+    import hashlib
+    import io
+
+    from PIL import Image
+
+    case, volunteer, _ = world
+    vol = app.test_client()
+    f.login(vol, volunteer)
+    _open(vol, case)
+    dispute = session.scalars(select(Dispute)).one()
+    exif = Image.Exif()
+    exif[0x013B] = "Канарейкина"  # Artist
+    exif.get_ifd(0x8825)[2] = (55.0, 45.0, 0.0)  # GPS latitude
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(buf, "JPEG", exif=exif)
+    original = buf.getvalue()
+    url = f"/disputes/{dispute.id}/evidence"
+    refused = vol.post(url, data={"file": (io.BytesIO(b"<svg/>"), "report.jpg")},
+                       content_type="multipart/form-data")  # fmt: skip
+    assert refused.status_code == 400 and 'id="file-err"' in refused.get_data(as_text=True)
+    resp = vol.post(url, data={"file": (io.BytesIO(original), "Kanareikina report.jpg")},
+                    content_type="multipart/form-data")  # fmt: skip
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    session.expire_all()
+    (link,) = dispute.evidence
+    assert link.evidence.original_sha256 == hashlib.sha256(original).hexdigest()
+    stored = vol.get(f"/evidence/{link.evidence.id}")
+    assert stored.status_code == 200
+    cleaned = Image.open(io.BytesIO(stored.data))
+    assert not cleaned.getexif() and b"Canary" not in stored.data
+    entry = session.scalars(select(LedgerEntry.body).where(
+        LedgerEntry.kind == "dispute.evidence_added")).one()  # fmt: skip
+    assert link.evidence.original_sha256 in entry and "Kanareikina" not in entry

@@ -27,6 +27,7 @@ POLICY: dict[str, dict[str, Any]] = {
         "expect": only(*READERS, ok=404) | {"admin": REDIRECT},
         "why": "only the dispute's group or staff of its region may publish it",
     },
+    "disputes.add_evidence": {"expect": only(*READERS) | OTHERS},
     "disputes.public_page": {"expect": everyone(200), "why": "a published dispute"},
     "api.disputes_list_disputes": {"expect": api_only(*READERS)},
     "api.disputes_get_dispute": {"expect": api_only(*READERS) | OTHERS},
