@@ -15,6 +15,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import login_required
 from markupsafe import Markup
 
+from coordination.accounts.permissions import STAFF, roles_required
 from coordination.db import db, utcnow
 from coordination.deliveries.access import visible_delivery
 from coordination.deliveries.models import Delivery
@@ -131,13 +132,13 @@ def _receipt(kind: str, donation_id: int) -> Any:
 
 
 @bp.route("/documents/donations/<kind>/<int:donation_id>/receipt.pdf")
-@login_required
+@roles_required(*STAFF)
 def receipt_pdf(kind: str, donation_id: int) -> Response:
     doc = _receipt(kind, donation_id)
     return _pdf(render_receipt(doc), f"receipt-{doc.number}.pdf")
 
 
 @bp.route("/documents/donations/<kind>/<int:donation_id>/receipt")
-@login_required
+@roles_required(*STAFF)
 def receipt_html(kind: str, donation_id: int) -> Response:
     return _html("manifests/receipt.html", doc=_receipt(kind, donation_id))

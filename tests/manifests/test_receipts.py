@@ -54,6 +54,6 @@ def test_receipts_are_for_staff_only(client, session, demo):
              f"/documents/donations/other/{gift.id}/receipt.pdf"]  # fmt: skip
     for who in ("demo-volunteer", "demo-family", "demo-auditor", "demo-unit"):
         login(client, who)
-        assert {client.get(p).status_code for p in paths} == {404}, who
+        assert {client.get(p).status_code for p in paths} == {403}, who
     login(client, "demo-admin")
     assert [client.get(p).status_code for p in paths] == [200, 200, 404]
