@@ -56,6 +56,16 @@ def report_for(session: Session, dispute: Dispute,
     return report
 
 
+def latest_entry(session: Session, dispute: Dispute) -> int | None:
+    """The index of the dispute's newest ledger entry: the one a printed report proves."""
+    marker = f'"dispute":"{dispute.public_id}"'
+    return session.scalar(
+        select(LedgerEntry.index)
+        .where(LedgerEntry.kind.in_(DISPUTE_KINDS), LedgerEntry.body.contains(marker))
+        .order_by(LedgerEntry.index.desc()).limit(1)
+    )  # fmt: skip
+
+
 def _line(session: Session, line: Any) -> dict[str, Any]:
     from coordination.reports.dispute_sources import sources_of_line
 

@@ -3,20 +3,34 @@ and the public page of a published dispute."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.accounts.permissions import roles_required
-from coordination.db import db
+from coordination.db import db, utcnow
 from coordination.deliveries import evidence_store
 from coordination.deliveries.evidence import store_evidence
 from coordination.deliveries.evidence_image import MAX_BYTES
 from coordination.deliveries.models import EvidenceKind
 from coordination.errors import Conflict, DomainError
+from coordination.ledger.checkpoints import latest_checkpoint
+from coordination.ledger.keys import ledger_signer
 from coordination.ledger.models import LedgerCheckpoint
 from coordination.ledger.views import current_checkpoint
+from coordination.manifests.proofs import entry_proof
 from coordination.parties.forms import parse_version
 from coordination.parties.pages import actor, show_error
 from coordination.parties.shared import N_, Invalid, clean_search, paged, parse_page, search_clause
@@ -29,7 +43,8 @@ from coordination.reports.dispute_forms import (
     role_names,
     status_names,
 )
-from coordination.reports.dispute_report import report_for
+from coordination.reports.dispute_pdf import render_dispute
+from coordination.reports.dispute_report import latest_entry, report_for
 from coordination.reports.models import Dispute, DisputeStatus
 
 bp = Blueprint("disputes", __name__, url_prefix="/disputes")
@@ -159,6 +174,40 @@ def add_evidence(dispute_id: int) -> Page:
             return redirect(url_for("disputes.view_dispute", dispute_id=dispute.id))
     status = 400 if request.method == "POST" else 200
     return render_template("disputes/evidence.html", form=form, dispute=dispute), status
+
+
+@bp.route("/<int:dispute_id>/report.pdf")
+@roles_required(*services.READERS)
+def report_pdf(dispute_id: int) -> Response:
+    services.visible_dispute(db.session, actor(), dispute_id)
+    return _pdf(lambda: services.visible_dispute(db.session, actor(), dispute_id))
+
+
+@bp.route("/public/<share_code>/report.pdf")
+def public_report_pdf(share_code: str) -> Response:
+    services.public_dispute(db.session, share_code)
+    return _pdf(lambda: services.public_dispute(db.session, share_code))
+
+
+def _pdf(load: Callable[[], Dispute]) -> Response:
+    """Proving may sign a checkpoint: a fresh transaction takes SQLite's write lock first."""
+    index = latest_entry(db.session, load())
+    proof = None
+    db.session.rollback()
+    dispute = load()
+    if index is not None:
+        target = (url_for("disputes.public_page", share_code=dispute.share_code, _external=True)
+                  if dispute.public and dispute.share_code else request.url_root)  # fmt: skip
+        proof = entry_proof(db.session, ledger_signer(), index, target)
+    db.session.commit()
+    checkpoint = latest_checkpoint(db.session)
+    dispute = load()
+    data = render_dispute(dispute, report_for(db.session, dispute, checkpoint), status_names(),
+                          proof, utcnow())  # fmt: skip
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="dispute-{dispute.public_id}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/public/<share_code>")

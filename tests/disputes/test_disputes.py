@@ -198,3 +198,42 @@ def test_photo_of_the_claim_is_cleaned_hashed_and_linked(app, session, world):
     entry = session.scalars(select(LedgerEntry.body).where(
         LedgerEntry.kind == "dispute.evidence_added")).one()  # fmt: skip
     assert link.evidence.original_sha256 in entry and "Kanareikina" not in entry
+
+
+def test_printed_report_proves_the_latest_step_offline(app, session, world):
+    import io
+
+    import pypdfium2
+    import zxingcpp
+    from pypdf import PdfReader
+
+    from coordination.ledger import note
+    from coordination.ledger.keys import verifier_key
+    from coordination.ledger.notekeys import Verifier
+
+    case, volunteer, coordinator = world
+    vol = app.test_client()
+    f.login(vol, volunteer)
+    _open(vol, case)
+    dispute = session.scalars(select(Dispute)).one()
+    staff = app.test_client()
+    f.login(staff, coordinator)
+    staff.post(f"/disputes/{dispute.id}/resolve",
+               data={"version": 1, "outcome": "upheld", "note": "Ledger."})
+    vol.post(f"/disputes/{dispute.id}/publish")
+    session.expire_all()
+    resp = app.test_client().get(f"/disputes/public/{dispute.share_code}/report.pdf")
+    assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(resp.data)).pages)
+    assert case.group.display_name in text and "Канарейкина" not in text
+    image = pypdfium2.PdfDocument(resp.data)[0].render(scale=3).to_pil()
+    (qr,) = zxingcpp.read_barcodes(image)
+    proof = note.parse_tlog_proof(qr.text)
+    body = session.get(LedgerEntry, proof.index).body
+    assert '"kind":"dispute.shared"' in body and body.replace(" ", "") in text.replace("\n", "")
+    verifier = Verifier.from_key(verifier_key(app))
+    note.verify_tlog_proof(qr.text, body.encode(), [verifier])  # passes: raises otherwise
+    altered = body.replace("dispute.shared", "dispute.sharez").encode()
+    with pytest.raises(ValueError):
+        note.verify_tlog_proof(qr.text, altered, [verifier])
+    assert app.test_client().get("/disputes/public/nope/report.pdf").status_code == 404

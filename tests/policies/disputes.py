@@ -28,6 +28,8 @@ POLICY: dict[str, dict[str, Any]] = {
         "why": "only the dispute's group or staff of its region may publish it",
     },
     "disputes.add_evidence": {"expect": only(*READERS) | OTHERS},
+    "disputes.report_pdf": {"expect": only(*READERS) | OTHERS},
+    "disputes.public_report_pdf": {"expect": everyone(200)},
     "disputes.public_page": {"expect": everyone(200), "why": "a published dispute"},
     "api.disputes_list_disputes": {"expect": api_only(*READERS)},
     "api.disputes_get_dispute": {"expect": api_only(*READERS) | OTHERS},
