@@ -1,24 +1,23 @@
 """Build supply chains for attribution tests: origins, transfers and takes go through the real
-services; purchases, kit assemblies and deliveries are written as rows (with the ledger entry
-a dispatch appends) because their services are being built beside this code."""
+services and so do deliveries (draft, allocate, pack, dispatch, handovers); purchases and kit
+assemblies are written as rows, so that random chains can fund and combine anything (the
+purchase and kit services refuse overspending and kits without a bill of materials)."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coordination.catalog.models import Item
-from coordination.deliveries.models import (
-    Delivery,
-    DeliveryLine,
-    DeliveryStatus,
-    Handover,
-    HandoverRole,
-)
+from coordination.deliveries.allocation import add_line
+from coordination.deliveries.handovers import HandoverInput, record_handover
+from coordination.deliveries.models import Delivery, HandoverRole
+from coordination.deliveries.services import DraftInput, create_draft
+from coordination.deliveries.status import dispatch, pack
 from coordination.donations import money
 from coordination.donations.models import (
     BatchFunding,
@@ -29,7 +28,6 @@ from coordination.donations.models import (
     PurchaseLine,
 )
 from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
-from coordination.ledger.services import append
 from coordination.parties.models import Location, LocationKind, Party, PartyKind, Region
 from coordination.production.models import ProductionBatch
 from coordination.production.services import BatchInput, log_production_batch
@@ -38,7 +36,6 @@ from coordination.stock.services import open_lot, take_from_lot, transfer_lot
 from tests import factories as f
 
 DAY = date(2026, 11, 2)
-WHEN = datetime(2026, 11, 12, 9, 30, tzinfo=UTC)
 
 
 @dataclass
@@ -132,34 +129,21 @@ class Chain:
     # --- deliveries ------------------------------------------------------------------------
     def deliver(self, to_party: Party, lines: list[tuple[Lot, int]],
                 handovers: list[tuple[Party, HandoverRole, Party, HandoverRole]] = (),  # type: ignore[assignment]
-                code: str | None = None) -> Delivery:  # fmt: skip
-        """A dispatched delivery: goods taken from the lots, a delivery.dispatched entry."""
-        delivery = Delivery(code=code or secrets.token_urlsafe(12), region_id=self.region.id,
-                            from_location_id=self.hub.id, to_party_id=to_party.id,
-                            status=DeliveryStatus.DISPATCHED, dispatched_at=WHEN)  # fmt: skip
-        delivery.lines = [DeliveryLine(lot_id=lot.id, quantity=q) for lot, q in lines]
-        self.session.add(delivery)
-        self.session.flush()
+                ) -> Delivery:  # fmt: skip
+        """Draft, allocate, pack and dispatch through the delivery services, then record the
+        handovers: the ledger gets every entry the real flow writes."""
+        from_location = lines[0][0].location if lines else self.hub
+        delivery = create_draft(self.session, None, DraftInput(
+            from_location_id=from_location.id, to_party_id=to_party.id))  # fmt: skip
         for lot, q in lines:
-            take_from_lot(self.session, None, lot, q)
-        entry = append(self.session, None, "delivery.dispatched", {
-            "delivery": delivery.public_id,
-            "lines": [{"lot": lot.public_id, "quantity": q} for lot, q in lines],
-        })  # fmt: skip
-        delivery.dispatch_entry = entry.index
-        for n, (src, src_role, dst, dst_role) in enumerate(handovers):
-            h = Handover(delivery_id=delivery.id, from_party_id=src.id, from_role=src_role,
-                         to_party_id=dst.id, to_role=dst_role, place="Vladimir",
-                         region_id=self.dest_region.id, at=WHEN.replace(day=13 + n))  # fmt: skip
-            self.session.add(h)
-            self.session.flush()
-            h.entry_index = append(self.session, None, "handover.recorded", {
-                "handover": h.public_id, "delivery": delivery.public_id,
-                "from": src.public_id, "to": dst.public_id,
-                "from_role": src_role.value, "to_role": dst_role.value,
-            }).index  # fmt: skip
+            add_line(self.session, None, delivery, delivery.version, lot.id, q)
+        pack(self.session, None, delivery, delivery.version)
+        dispatch(self.session, None, delivery, delivery.version)
+        for src, src_role, dst, dst_role in handovers:
+            record_handover(self.session, None, delivery, delivery.version, HandoverInput(
+                from_party_id=src.id, from_role=src_role.value, to_party_id=dst.id,
+                to_role=dst_role.value, place="Vladimir", region_id=self.dest_region.id))
         self.session.flush()
-        self.session.refresh(delivery)
         return delivery
 
 
