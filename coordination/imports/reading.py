@@ -87,6 +87,7 @@ def _csv(data: bytes) -> Sheet:
     except (StopIteration, csv.Error):
         raise Invalid(N_("The file is empty."), "file") from None
     columns = _header(list(header))
+    width = len(columns)  # cells right of the last named column are not read
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         number = 1
@@ -94,7 +95,8 @@ def _csv(data: bytes) -> Sheet:
             for record in reader:
                 number += 1
                 if any(cell.strip() for cell in record):
-                    yield number, list(record[:MAX_COLUMNS])
+                    cells: list[Cell] = list(record[:width])
+                    yield number, cells
         except csv.Error:
             raise Invalid(N_("Row %(row)s is not valid CSV (a quote is not closed)."),
                           "file", row=number + 1) from None  # fmt: skip
@@ -116,10 +118,11 @@ def _xlsx(data: bytes) -> Sheet:
     if header is None:
         raise Invalid(N_("The file is empty."), "file")
     columns = _header(list(header))
+    width = len(columns)
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         for number, record in enumerate(values, 2):
-            cells = [_xlsx_cell(v) for v in record]
+            cells = [_xlsx_cell(v) for v in record[:width]]
             if any(c is not None and c != "" for c in cells):
                 yield number, cells
         book.close()

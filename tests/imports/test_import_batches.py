@@ -114,8 +114,8 @@ def test_a_failure_mid_way_leaves_nothing(session, monkeypatch) -> None:
 
 
 def test_a_volunteer_imports_for_its_own_group_only(session) -> None:
-    from tests import factories as f
     from coordination.parties.models import PartyKind
+    from tests import factories as f
 
     w = world(session)
     other = f.party(session, PartyKind.GROUP, region_id=w.group.region_id)
