@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
@@ -100,3 +102,38 @@ def _configure_sqlite(engine: Engine) -> None:
         # Straight on the driver: SQLAlchemy's statement machinery costs ~50 µs per begin,
         # a quarter of a ledger append's non-fsync time.
         conn.connection.dbapi_connection.execute("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+class ForeignKeyViolation(RuntimeError):
+    """A migration left rows pointing at nothing; its transaction is already committed."""
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """Run migrations on SQLite without foreign-key enforcement, checking keys afterwards.
+
+    batch_alter_table changes a SQLite table by copying it, DROPping the old one and renaming
+    the copy; with enforcement on (every app connection turns it on) that DROP cascades
+    ON DELETE CASCADE into child tables and silently empties them. SQLite ignores the pragma
+    inside a transaction, so it is set on the driver before the migration's transaction.
+    Use: `with connectable.connect() as conn, sqlite_foreign_keys_off(conn): ...`.
+    Other backends: nothing changes.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    if connection.in_transaction():
+        raise RuntimeError("turn foreign keys off before the migration's transaction begins")
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        if connection.in_transaction():
+            connection.commit()
+        bad = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if bad:
+            tables = sorted({str(row[0]) for row in bad})
+            raise ForeignKeyViolation("rows without their parent in " + ", ".join(tables))
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")

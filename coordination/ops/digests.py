@@ -27,12 +27,17 @@ def _norm(value: Any) -> str:
     return type(value).__name__ + ":" + str(value)
 
 
-def table_digests(conn: Connection) -> dict[str, dict[str, Any]]:
+def table_digests(
+    conn: Connection, only: dict[str, list[str]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """`only` limits each named table to those columns (those a schema change kept)."""
     insp = inspect(conn)
     prep = conn.dialect.identifier_preparer
     out: dict[str, dict[str, Any]] = {}
     for table in sorted(insp.get_table_names()):
         columns = [c["name"] for c in insp.get_columns(table)]
+        if only is not None and table in only:
+            columns = [c for c in columns if c in only[table]]
         order = insp.get_pk_constraint(table).get("constrained_columns") or columns
         quoted = ", ".join(prep.quote(c) for c in columns)
         by = ", ".join(prep.quote(c) for c in order)
@@ -42,7 +47,7 @@ def table_digests(conn: Connection) -> dict[str, dict[str, Any]]:
         for row in conn.execute(text(sql)):
             digest.update(("\x1f".join(_norm(v) for v in row) + "\x1e").encode())
             rows += 1
-        out[table] = {"rows": rows, "sha256": digest.hexdigest()}
+        out[table] = {"rows": rows, "sha256": digest.hexdigest(), "columns": columns}
     return out
 
 

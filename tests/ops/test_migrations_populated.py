@@ -1,0 +1,116 @@
+"""Every migration runs down and up again on a database the demo populated, losing nothing.
+
+Starting at head, each step is downgraded then upgraded again: tables that survive the
+downgrade keep every row (and the very bytes when their columns did not change), and the
+upgrade gives them back intact. Then the walk continues one step lower, down to the first
+migration, and finally all the way up again with the ledger verifying.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+
+from coordination import create_app
+from coordination.db import db
+from coordination.demo import build_demo
+from coordination.ops.digests import table_digests
+from tests.conftest import ROOT, base_config
+
+SQLITE_CASCADE = (
+    "SQLite: batch_alter_table recreates a table (copy, DROP, rename) while the app's "
+    "connections enforce foreign keys, so the DROP cascades into child tables "
+    "(downgrading 0006 empties purchase_funding; an upgrade that recreates a parent table "
+    "would do the same); migrations/env.py "
+    "must run inside coordination.db.sqlite_foreign_keys_off(connection)"
+)
+
+
+def digests(only: dict[str, list[str]] | None = None) -> dict[str, dict[str, Any]]:
+    db.session.remove()
+    with db.engine.connect() as conn:
+        out = table_digests(conn, only)
+    out.pop("alembic_version", None)
+    return out
+
+
+def kept(lower: dict[str, Any]) -> dict[str, list[str]]:
+    return {t: d["columns"] for t, d in lower.items()}
+
+
+def same_where_surviving(before: dict[str, Any], after: dict[str, Any], step: str) -> None:
+    """Tables in both keep every row; compared over the columns both have, byte for byte.
+
+    A downgrade that drops a column loses that column's values by its nature; every other
+    value must survive.
+    """
+    for table, now in after.items():
+        if table not in before:
+            continue  # created by this step: nothing to keep
+        was = before[table]
+        assert now["rows"] == was["rows"], f"{step}: {table} lost rows"
+        if now["columns"] == was["columns"]:
+            assert now["sha256"] == was["sha256"], f"{step}: {table} changed"
+
+
+def xfail_sqlite(backend: str, request: pytest.FixtureRequest) -> None:
+    # Strict: the test still runs, and passes loudly (XPASS fails) once env.py is fixed.
+    if backend == "sqlite":
+        request.node.add_marker(pytest.mark.xfail(reason=SQLITE_CASCADE, strict=True))
+
+
+def test_each_step_down_and_up_keeps_the_demo_data(
+    backend: str, fresh_url: Callable[[], str], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    xfail_sqlite(backend, request)
+    app = create_app(base_config(tmp_path, fresh_url()))
+    script = ScriptDirectory(str(ROOT / "migrations"))
+    steps = list(script.walk_revisions())  # head first
+    with app.app_context():
+        upgrade()
+        build_demo(db.session)
+        db.session.commit()
+        start = digests()
+        assert sum(t["rows"] for t in start.values()) > 100
+        for rev in steps:
+            down = rev.down_revision or "base"
+            assert isinstance(down, str)  # a linear history
+            here = digests()
+            downgrade(revision=down)
+            lower = digests()
+            same_where_surviving(here, lower, f"{rev.revision} down")
+            upgrade(revision=rev.revision)
+            same_where_surviving(lower, digests(kept(lower)), f"{rev.revision} up")
+            downgrade(revision=down)  # continue one step lower
+        assert digests().keys() <= {"ledger_head"} or not digests()
+        upgrade()
+        db.engine.dispose()
+
+
+def test_down_to_the_supply_chain_and_back_keeps_everything(
+    backend: str, fresh_url: Callable[[], str], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """Head down to 0005 (the supply-chain schema) and back: every row survives, every value
+    in a column both ends have comes back byte for byte, and the ledger verifies."""
+    xfail_sqlite(backend, request)
+    app = create_app(base_config(tmp_path, fresh_url()))
+    script = ScriptDirectory(str(ROOT / "migrations"))
+    head = script.get_current_head()
+    with app.app_context():
+        upgrade()
+        build_demo(db.session)
+        db.session.commit()
+        start = digests()
+        downgrade(revision="0005")
+        lower = digests()
+        same_where_surviving(start, lower, "head -> 0005")
+        upgrade(revision=head)
+        same_where_surviving(lower, digests(kept(lower)), "0005 -> head")
+        result = app.test_cli_runner().invoke(args=["ledger", "verify"])
+        assert result.exit_code == 0, result.output
+        db.engine.dispose()
