@@ -15,6 +15,8 @@ from coordination.catalog.models import Item
 from coordination.db import utcnow
 from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
 from coordination.production.services import BatchInput, log_production_batch
+from coordination.stock.adjust import adjust_lot
+from coordination.stock.kits import assemble_kits, propose_components
 from coordination.stock.models import Lot, OriginKind
 from coordination.stock.services import transfer_lot
 
@@ -30,6 +32,9 @@ BATCHES = [  # group, item, size, quantity, days ago
 ]
 # (from group's batch index, quantity) moved to the Vladimir hub
 TO_HUB = [(0, 50), (2, 100), (3, 30), (4, 20)]
+# Medical kits put together at the Chechen workshop from donated components (kept out of
+# the Vladimir region, where the demo deliveries draw their stock).
+KITS_AT_WORKSHOP = 5
 
 
 def add_origins(session: Session, world: World) -> None:
@@ -54,3 +59,20 @@ def add_origins(session: Session, world: World) -> None:
         donor_id=world.parties["anonymous"].id,
         lines=[InKindLineInput(items["TRENCH-CANDLE"].id, 40),
                InKindLineInput(items["THERMAL-UW"].id, 12, "L")]))  # fmt: skip
+    _kits_and_corrections(session, world, lots[2])
+
+
+def _kits_and_corrections(session: Session, world: World, balaclavas: Lot) -> None:
+    """Five medical kits from donated components at the Chechen workshop; two balaclavas
+    found damaged there (a correction of their batch's entry)."""
+    today = utcnow().date()
+    kit = session.scalars(select(Item).where(Item.code == "MED-KIT")).one()
+    room = world.locations["sewing-room"]
+    record_in_kind_donation(session, None, InKindInput(
+        location_id=room.id, received_on=today - timedelta(days=9),
+        donor_id=world.parties["anonymous"].id,
+        lines=[InKindLineInput(c.component_id, c.quantity * KITS_AT_WORKSHOP)
+               for c in kit.components]))  # fmt: skip
+    picks, _short = propose_components(session, kit, KITS_AT_WORKSHOP, room)
+    assemble_kits(session, None, kit, KITS_AT_WORKSHOP, room, picks)
+    adjust_lot(session, None, balaclavas, "damaged", 2)

@@ -68,9 +68,12 @@ def kit_item(session: Session, parts: list[tuple[Item, int]], code: str | None =
 
 def lot_at(session: Session, location: Location, item: Item, quantity: int,
            reserved: int = 0) -> Any:  # fmt: skip
-    """A lot opened by a real origin (an in-kind donation), so it has its creating entry."""
-    from coordination.donations.services import InKindInput, InKindLineInput
-    from coordination.donations.services import record_in_kind_donation
+    """A lot opened by a real origin: an in-kind donation (which leaves entry_index unset)."""
+    from coordination.donations.services import (
+        InKindInput,
+        InKindLineInput,
+        record_in_kind_donation,
+    )
     from coordination.stock.models import Lot
 
     donation = record_in_kind_donation(session, None, InKindInput(

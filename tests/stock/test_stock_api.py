@@ -90,7 +90,7 @@ def test_kit_assembly_through_the_api(client, session) -> None:
 
 
 def test_other_groups_and_regions_get_404(client, session) -> None:
-    w, batch, lot, tokens = _setup(session)
+    _w, batch, lot, tokens = _setup(session)
     stranger = f.token(session, f.user(session, Role.VOLUNTEER))
     far = f.token(session, f.user(session, Role.COORDINATOR))
     auditor = f.token(session, f.user(session, Role.AUDITOR))
