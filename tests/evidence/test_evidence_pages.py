@@ -133,3 +133,21 @@ def test_api_upload_get_download_and_toggle(app, session) -> None:
     upload = doc["paths"]["/api/v1/handovers/{handover_id}/evidence"]["post"]
     assert "multipart/form-data" in upload["summary"]
     assert {p["name"] for p in upload["parameters"]} == {"handover_id", "kind", "public"}
+
+
+def test_delivery_page_lists_the_evidence_each_viewer_may_see(app, session) -> None:
+    w = world(session)
+    coord = isolated_client(app)
+    f.login(coord, w.coordinator)
+    assert _upload(coord, w, picture("JPEG")).status_code == 302
+    ev = session.scalars(select(Evidence)).one()
+    page = coord.get(f"/deliveries/{w.delivery.id}", headers=EN)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"/evidence/{ev.id}" in html and f"/evidence/{ev.id}/public" in html
+    recipient = isolated_client(app)
+    f.login(recipient, w.family)
+    html = recipient.get(f"/deliveries/{w.delivery.id}", headers=EN).get_data(as_text=True)
+    assert f"/evidence/{ev.id}\"" in html, "the recipient sees the photo"
+    assert f"/evidence/{ev.id}/public" not in html, "but may not publish the coordinator's"
+    assert f"/evidence/handover/{w.handover.id}/upload" in html, "and may add a receipt scan"
