@@ -5,7 +5,6 @@ purchase and kit services refuse overspending and kits without a bill of materia
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -79,7 +78,6 @@ class Chain:
             received=True))  # fmt: skip
         donation.campaign_id = campaign.id if campaign else None
         donation.passed_from_id = passed_from.id if passed_from else None
-        donation.receipt_code = secrets.token_urlsafe(12)
         self.session.flush()
         return donation
 
