@@ -39,11 +39,11 @@ def kit_choices(session: Session, locale: str, blank: str) -> list[Any]:
     return options([(NONE, blank), *((i.id, i.name(locale)) for i in items)])
 
 
-ADJUST_REASONS = [
+ADJUST_REASONS = options([
     ("lost", _l("Lost: this many are gone")),
     ("damaged", _l("Damaged: this many cannot be given out")),
     ("recount", _l("Recount: the number actually counted")),
-]
+])
 
 
 class AdjustForm(FlaskForm):
