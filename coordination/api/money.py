@@ -226,10 +226,10 @@ def list_in_kind(query: InKindQuery) -> Page[InKindOut]:
     return paginate(db.session, stmt, query, in_kind_out)
 
 
-@endpoint(bp, "/donations/in-kind/{donation_id}", "GET", "One donation in kind",
+@endpoint(bp, "/donations/in-kind/{in_kind_id}", "GET", "One donation in kind",
           response=InKindOut, roles=STOCK_USERS, tag=TAG)  # fmt: skip
-def get_in_kind(donation_id: int) -> InKindOut:
-    donation = get_or_404(db.session, InKindDonation, donation_id)
+def get_in_kind(in_kind_id: int) -> InKindOut:
+    donation = get_or_404(db.session, InKindDonation, in_kind_id)
     if not can_stock_at(api_user(), donation.location):
         raise NotFound(N_("Not found."))
     return in_kind_out(donation)
