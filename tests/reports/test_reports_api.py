@@ -41,5 +41,5 @@ def test_delivery_and_party_attribution_over_the_api(app, client, session) -> No
     assert get(client, coordinator, "/attribution/parties/999999").status_code == 404
 
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
-    assert "/api/v1/attribution/deliveries/{delivery_id}" in paths or \
-        "/attribution/deliveries/{delivery_id}" in paths  # fmt: skip
+    assert "/api/v1/attribution/deliveries/{delivery_id}" in paths
+    assert "/api/v1/attribution/parties/{party_id}" in paths
