@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import url_for
 
-from coordination import main
+from coordination import home_actions
 from coordination.accounts.models import Role
 from tests import factories as f
 
@@ -36,10 +36,10 @@ def test_each_role_lands_on_its_home_and_every_link_there_opens(client, session,
 
 def test_home_tiles_link_only_endpoints_that_exist(app, client, session, monkeypatch):
     actions = [
-        main.Action(("nowhere.page",), "Missing", "never shown", "need"),
-        main.Action(("nowhere.page", "main.home"), "Fallback", "second candidate", "list"),
+        home_actions.Action(("nowhere.page",), "Missing", "never shown", "need"),
+        home_actions.Action(("nowhere.page", "main.home"), "Fallback", "second candidate", "list"),
     ]
-    monkeypatch.setitem(main.HOME_ACTIONS, Role.FAMILY, actions)
+    monkeypatch.setitem(home_actions.HOME_ACTIONS, Role.FAMILY, actions)
     f.login(client, f.user(session, Role.FAMILY))
     html = client.get("/").get_data(as_text=True)
     assert "Missing" not in html
