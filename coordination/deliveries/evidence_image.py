@@ -74,6 +74,10 @@ def image_end(fmt: str, data: bytes) -> int:
     return end
 
 
+# After 0xFF inside entropy-coded data: a stuffed zero byte or a restart marker, not a segment.
+_IN_SCAN = frozenset((0x00, *range(0xD0, 0xD8)))
+
+
 def _jpeg_end(data: bytes) -> int | None:
     pos, n = 2, len(data)
     while pos + 2 <= n:
@@ -93,12 +97,14 @@ def _jpeg_end(data: bytes) -> int | None:
         (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
         pos += 2 + length
         if marker == 0xDA:  # start of scan: skip entropy-coded data to the next real marker
-            while pos + 1 < n:
-                if data[pos] == 0xFF and data[pos + 1] not in (0x00, *range(0xD0, 0xD8)):
+            # find() rather than a byte loop: a 10 MB scan took seconds in pure Python.
+            while True:
+                pos = data.find(b"\xff", pos)
+                if pos < 0 or pos + 1 >= n:
+                    return None
+                if data[pos + 1] not in _IN_SCAN:
                     break
-                pos += 1
-            else:
-                return None
+                pos += 2
     return None
 
 
@@ -219,10 +225,12 @@ def reencode(img: Image.Image, fmt: str) -> CleanImage:
     # A new image from raw bytes: no info dict, no exif, no palette side data carried over.
     fresh = Image.frombytes(mode, pixels.size, pixels.tobytes())
     out = io.BytesIO()
+    # No optimize=True: on a 12 MP photo it tripled the JPEG encode time (0.25 s -> 0.81 s)
+    # for 3.5 % fewer bytes.
     if fmt == "JPEG":
-        fresh.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        fresh.save(out, "JPEG", quality=JPEG_QUALITY)
     elif fmt == "PNG":
-        fresh.save(out, "PNG", optimize=True)
+        fresh.save(out, "PNG")
     else:
         fresh.save(out, "WEBP", quality=JPEG_QUALITY, method=4)
     content_type, ext = FORMATS[fmt]

@@ -193,3 +193,39 @@ def test_set_public_by_uploader_or_staff_only(app, session) -> None:
         services.set_public(session, w.coordinator, scan, True)
     kinds = session.scalars(select(LedgerEntry.kind).order_by(LedgerEntry.index)).all()
     assert kinds.count("evidence.visibility") == 2
+
+
+def _variant(name: str) -> tuple[bytes, str]:
+    out = io.BytesIO()
+    rgb = Image.open(io.BytesIO(picture("PNG"))).convert("RGB")
+    if name == "progressive jpeg":
+        rgb.save(out, "JPEG", progressive=True, exif=picture_exif())
+    elif name == "jpeg with restart markers":
+        rgb.save(out, "JPEG", restart_marker_blocks=4, exif=picture_exif())
+    elif name == "cmyk jpeg":
+        rgb.convert("CMYK").save(out, "JPEG", exif=picture_exif())
+    elif name == "grayscale png":
+        rgb.convert("L").save(out, "PNG", exif=picture_exif())
+    elif name == "palette png with transparency":
+        rgb.convert("P").save(out, "PNG", transparency=0, exif=picture_exif())
+    else:  # rgba webp
+        rgb.convert("RGBA").save(out, "WEBP", lossless=True, exif=picture_exif())
+    return out.getvalue(), name
+
+
+def picture_exif() -> bytes:
+    from tests.evidence.support import exif_with
+
+    return exif_with().tobytes()
+
+
+@pytest.mark.parametrize("name", ["progressive jpeg", "jpeg with restart markers", "cmyk jpeg",
+                                  "grayscale png", "palette png with transparency", "rgba webp"])
+def test_other_encodings_are_accepted_and_cleaned(app, session, name) -> None:
+    w = world(session)
+    data, _ = _variant(name)
+    assert metadata_of(data)["gps"]
+    ev = _store(app, session, w, data)
+    stored = (stored_dir(app) / ev.stored_name).read_bytes()
+    assert metadata_of(stored) == {"exif": {}, "gps": {}, "info": {}}
+    assert (ev.width, ev.height) == (320, 240)
