@@ -9,9 +9,11 @@ BENCH_LOAD_SECONDS (120), BENCH_PG_URL (a server URL; default TEST_DATABASE_URL,
 the local server), BENCH_LOAD_BACKENDS (sqlite,postgresql).
 """
 
+# ruff: noqa: S310 - every URL opened here is a gunicorn this script started on loopback
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import random
 import re
@@ -63,7 +65,7 @@ def gunicorn(target: str, env: dict[str, str], log: Path) -> Iterator[str]:
         try:
             for _ in range(200):
                 try:
-                    urllib.request.urlopen(base + "/", timeout=1)  # noqa: S310 - loopback
+                    urllib.request.urlopen(base + "/", timeout=1)
                     break
                 except urllib.error.HTTPError:
                     break
@@ -98,7 +100,7 @@ class User:
 
     def _open(self, req: urllib.request.Request) -> tuple[int, str]:
         try:
-            with self.opener.open(req, timeout=30) as resp:  # noqa: S310 - loopback
+            with self.opener.open(req, timeout=30) as resp:
                 return resp.status, resp.read().decode()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode()
@@ -186,9 +188,8 @@ def prepare(env: dict[str, str]) -> dict[str, Any]:
     )
     per_role = max(USERS * 2 // 5, 1)
     out = subprocess.run([sys.executable, "-c", code, str(per_role)], cwd=ROOT,
-                         env={**env, "P": PASSWORD}, check=True, capture_output=True, text=True)  # fmt: skip
-    import json
-
+                         env={**env, "P": PASSWORD}, check=True, capture_output=True,
+                         text=True)  # fmt: skip
     return dict(json.loads(out.stdout.strip().splitlines()[-1]), per_role=per_role)
 
 
