@@ -150,6 +150,15 @@ def check_old_checkpoint(session: Session, pasted: str, latest: LedgerCheckpoint
     if not pasted.strip() or len(pasted) > PASTE_LIMIT:
         return OldCheck(OldStatus.MALFORMED, "empty or far too long to be a checkpoint note")
     text = normalise_paste(pasted)
+    proof: note.TlogProof | None = None
+    if text.startswith(note.TLOG_PROOF_HEADER):
+        # The whole QR text of a manifest: its checkpoint is checked like a pasted one, and
+        # its inclusion proof against the entry as stored today.
+        try:
+            proof = note.parse_tlog_proof(text)
+        except ValueError as exc:
+            return OldCheck(OldStatus.MALFORMED, str(exc))
+        text = proof.checkpoint
     split = text.rfind("\n\n")
     if split < 0:
         return OldCheck(OldStatus.MALFORMED, "no blank line before the signature lines")
@@ -167,6 +176,16 @@ def check_old_checkpoint(session: Session, pasted: str, latest: LedgerCheckpoint
     except ValueError as exc:
         return OldCheck(OldStatus.FAILS, f"signature: {exc}", body.size, latest.size)
     result = OldCheck(OldStatus.FAILS, "", old.size, latest.size)
+    if proof is not None:
+        entry = session.get(LedgerEntry, proof.index)
+        try:
+            if entry is None:
+                raise ValueError(f"entry {proof.index} is not in the log")
+            merkle.verify_inclusion(merkle.leaf_hash(entry.body.encode("utf-8")), proof.index,
+                                    old.size, proof.hashes, old.root)  # fmt: skip
+        except ValueError as exc:
+            result.detail = f"the proof of entry {proof.index}: {exc}"
+            return result
     if old.size > latest.size:
         result.detail = "it claims a larger tree than the latest signed checkpoint"
         return result

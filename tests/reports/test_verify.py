@@ -164,3 +164,23 @@ def test_a_forged_signature_under_our_name_fails(client, session) -> None:
     forged = body + "\n" + name + " " + sig[:-4] + ("AAA=" if sig[-4:] != "AAA=" else "BBB=") + "\n"
     data = client.get(f"/verify/{delivery.code}.json", query_string={"checkpoint": forged})
     assert data.get_json()["old_checkpoint"]["status"] in ("fails", "malformed")
+
+
+def test_the_whole_qr_text_of_a_manifest_can_be_pasted(client, session) -> None:
+    c, delivery = build(session)
+    url = f"/verify/{delivery.code}"
+    printed = client.get(url + ".json").get_json()["proof"]["tlog_proof"]  # what the QR holds
+    _b, lot = c.batch(c.group("Later circle"), c.items[0], 5)
+    c.deliver(f.party(session, PartyKind.UNIT, region_id=c.dest_region.id), [(lot, 5)])
+    session.commit()
+    ok = client.get(url + ".json", query_string={"checkpoint": printed}).get_json()
+    assert ok["old_checkpoint"]["status"] == "ok"
+
+    header, index, first, *rest = printed.split("\n")
+    flipped = ("A" if first[0] != "A" else "B") + first[1:]
+    bad = "\n".join([header, index, flipped, *rest])
+    answer = client.get(url + ".json", query_string={"checkpoint": bad}).get_json()
+    assert answer["old_checkpoint"]["status"] == "fails"
+    assert "proof of entry" in answer["old_checkpoint"]["detail"]
+    cut = client.get(url + ".json", query_string={"checkpoint": printed.split("\n\n")[0]})
+    assert cut.status_code == 400
