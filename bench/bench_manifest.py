@@ -9,6 +9,7 @@ ratio (linear is 10); memory is the peak traced by tracemalloc while rendering 1
 from __future__ import annotations
 
 import io
+import resource
 import sys
 import tempfile
 import time
@@ -102,8 +103,9 @@ def main() -> None:
             tracemalloc.stop()
     growth = took[10_000] / took[1_000]
     ceiling_growth = ceiling[10_000] / ceiling[1_000]
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"growth 10k/1k: {growth:.1f} (raw canvas {ceiling_growth:.1f}); "
-          f"peak memory {peak / 2**20:.0f} MiB")  # fmt: skip
+          f"peak traced memory {peak / 2**20:.0f} MiB (process max RSS {rss:.0f} MiB)")
     figure("manifest 1k lines", took[1_000], "s", better="lower", target=0.3,
            ceiling=ceiling[1_000], ceiling_name="raw canvas drawString")  # fmt: skip
     figure("manifest 10k lines", took[10_000], "s", better="lower", target=2.0,
