@@ -38,9 +38,11 @@ STANDALONE = (*STAFF, Role.VOLUNTEER, Role.AUDITOR)
 RECIPIENT_KINDS = (EvidenceKind.PHOTO, EvidenceKind.RECEIPT_SCAN)
 PUBLIC_KINDS = (EvidenceKind.PHOTO, EvidenceKind.REPORT)
 
-register("evidence.added", _l("Evidence %(evidence)s (%(kind)s) was attached to handover "
-                              "%(handover)s of delivery %(delivery)s."))  # fmt: skip
-register("evidence.visibility", _l("Evidence %(evidence)s was made public: %(public)s."))
+# Standalone evidence (for a dispute) has no handover, so the sentence names none.
+register("evidence.added", _l("Evidence %(evidence)s (%(kind)s) was filed; the SHA-256 of the "
+                              "original file is recorded."))
+register("evidence.published", _l("Evidence %(evidence)s was made public."))
+register("evidence.unpublished", _l("Evidence %(evidence)s was made private again."))
 
 
 def _staff(actor: User | None) -> bool:
@@ -155,8 +157,8 @@ def set_public(session: Session, actor: User | None, evidence: Evidence, public:
     if evidence.public == public:
         return
     evidence.public = public
-    append(session, actor, "evidence.visibility", {"evidence": evidence.public_id,
-                                                   "public": public})  # fmt: skip
+    kind = "evidence.published" if public else "evidence.unpublished"
+    append(session, actor, kind, {"evidence": evidence.public_id})
     session.flush()
 
 

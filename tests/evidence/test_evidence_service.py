@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import struct
 import zlib
 
@@ -46,6 +47,8 @@ def test_accepted_and_reencoded_without_any_metadata(app, session, fmt, ctype) -
     assert before["gps"] and before["exif"] and before["info"], "the test picture carries metadata"
     ev = _store(app, session, w, original)
     assert ev.content_type == ctype and (ev.width, ev.height) == (320, 240)
+    assert re.fullmatch(r"[0-9a-f]{32}\.(jpg|png|webp)", ev.stored_name)
+    assert "static" not in stored_dir(app).parts
     stored = (stored_dir(app) / ev.stored_name).read_bytes()
     assert ev.stored_sha256 == hashlib.sha256(stored).hexdigest() and ev.byte_size == len(stored)
     after = metadata_of(stored)
@@ -192,7 +195,7 @@ def test_set_public_by_uploader_or_staff_only(app, session) -> None:
     with pytest.raises(Invalid, match="cannot be public"):
         services.set_public(session, w.coordinator, scan, True)
     kinds = session.scalars(select(LedgerEntry.kind).order_by(LedgerEntry.index)).all()
-    assert kinds.count("evidence.visibility") == 2
+    assert kinds.count("evidence.published") == 1 and kinds.count("evidence.unpublished") == 1
 
 
 def _variant(name: str) -> tuple[bytes, str]:
