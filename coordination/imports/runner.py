@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.db import utcnow
-from coordination.errors import Conflict, DomainError
+from coordination.errors import Conflict, DomainError, Forbidden
 from coordination.imports import storage
 from coordination.imports.checks import check_sheet
 from coordination.imports.models import ImportJob, ImportStatus
@@ -46,6 +46,10 @@ GONE = N_("The uploaded file is no longer available; upload it again.")
 
 def confirm_import(session: Session, actor: User, job: ImportJob) -> ImportJob:
     require_importer(actor, job.kind)
+    if job.owner_id != actor.id:
+        # An admin may look at anyone's import, but only its owner confirms it: the rows
+        # were checked against what the owner may import for.
+        raise Forbidden(N_("Only the person who uploaded this file can confirm it."))
     _claim(session, job)
     try:
         data = storage.load(job.stored_name or "")

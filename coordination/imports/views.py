@@ -64,7 +64,8 @@ def view_job(job_id: int) -> str:
     args = list_args()
     problems, page, pages, total = paged(db.session, services.problems_of(job), args.page,
                                          args.per_page)  # fmt: skip
-    can_confirm = job.status in (ImportStatus.CHECKED, ImportStatus.FAILED) and job.good_rows > 0
+    can_confirm = (job.status in (ImportStatus.CHECKED, ImportStatus.FAILED)
+                   and job.good_rows > 0 and job.owner_id == actor().id)  # fmt: skip
     return render_template("imports/job.html", job=job, problems=problems, page=page,
                            pages=pages, total=total, form=ConfirmForm(), labels=KIND_LABELS,
                            can_confirm=can_confirm, status=services.status_view(job),
