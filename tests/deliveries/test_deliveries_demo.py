@@ -57,3 +57,31 @@ def test_demo_deliveries(app, session):
     assert hub_lots and all(lot.location_id == world.locations["hub-vla"].id for lot in hub_lots)
     for lot in hub_lots:
         assert (lot.origin_kind, lot.origin_id) == (lot.parent.origin_kind, lot.parent.origin_id)
+
+
+def test_demo_delivery_pages(app, session, client):
+    from coordination.accounts.models import User
+    from tests import factories as f
+
+    world = _world(session)
+    for username, keys in (
+        ("demo-coordinator", ("delivery-socks", "delivery-household", "delivery-vladimir-case")),
+        ("demo-unit", ("delivery-socks", "delivery-vladimir-case")),
+        ("demo-family", ("delivery-household",)),
+        ("demo-volunteer", ("delivery-socks",)),
+    ):
+        user = session.scalar(select(User).where(User.username == username))
+        f.login(client, user, "aidtrail-demo")
+        for key in keys:
+            d = world.things[key]
+            page = client.get(f"/deliveries/{d.id}")
+            assert page.status_code == 200, (username, key)
+        listing = client.get("/deliveries/mine").get_data(as_text=True)
+        assert all(world.things[k].public_id in listing for k in keys), username
+        client.post("/logout")
+    f.login(client, session.scalar(select(User).where(User.username == "demo-family")),
+            "aidtrail-demo")
+    socks = world.things["delivery-socks"]
+    assert client.get(f"/deliveries/{socks.id}").status_code == 404
+    page = client.get(f"/deliveries/{world.things['delivery-vladimir-case'].id}")
+    assert page.status_code == 404
