@@ -1,7 +1,9 @@
 """Build supply chains for attribution tests: origins, transfers and takes go through the real
-services and so do deliveries (draft, allocate, pack, dispatch, handovers); purchases and kit
-assemblies are written as rows, so that random chains can fund and combine anything (the
-purchase and kit services refuse overspending and kits without a bill of materials)."""
+services and so do deliveries (draft, allocate, pack, dispatch, handovers); purchases, batch
+funding, passing money on and kits go through their services in the hand-built chains (buy,
+fund, pass_on, assemble) and are written as rows by the random chains (purchase, fund_batch,
+kit), which fund and combine anything: the services refuse overspending and kits without a
+bill of materials, which is their job, not what those properties are about."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from coordination.deliveries.models import Delivery, HandoverRole
 from coordination.deliveries.services import DraftInput, create_draft
 from coordination.deliveries.status import dispatch, pack
 from coordination.donations import money
+from coordination.donations.funding import fund_batch
 from coordination.donations.models import (
     BatchFunding,
     InKindDonation,
@@ -26,10 +29,18 @@ from coordination.donations.models import (
     PurchaseFunding,
     PurchaseLine,
 )
+from coordination.donations.purchases import (
+    FundingInput,
+    PurchaseInput,
+    PurchaseLineInput,
+    purchase_lots,
+    record_purchase,
+)
 from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
 from coordination.parties.models import Location, LocationKind, Party, PartyKind, Region
 from coordination.production.models import ProductionBatch
 from coordination.production.services import BatchInput, log_production_batch
+from coordination.stock.kits import assemble_kits
 from coordination.stock.models import KitAssembly, KitComponentUse, Lot, OriginKind
 from coordination.stock.services import open_lot, take_from_lot, transfer_lot
 from tests import factories as f
@@ -75,8 +86,8 @@ class Chain:
               passed_from: MoneyDonation | None = None) -> MoneyDonation:  # fmt: skip
         donation = money.record_money_donation(self.session, None, money.MoneyInput(
             amount_minor=amount, received_on=DAY, donor_id=donor.id if donor else None,
-            received=True))  # fmt: skip
-        donation.campaign_id = campaign.id if campaign else None
+            campaign_id=campaign.id if campaign else None, received=True))  # fmt: skip
+        # Random chains chain donations freely; hand-built ones use pass_on (the service).
         donation.passed_from_id = passed_from.id if passed_from else None
         self.session.flush()
         return donation
@@ -95,6 +106,26 @@ class Chain:
                          origin_kind=OriginKind.PURCHASE, origin_id=purchase.id)
                 for i, q, _p in lines]  # fmt: skip
         return purchase, lots
+
+    def buy(self, lines: list[tuple[Item, int, int]], funding: list[tuple[MoneyDonation, int]],
+            ) -> tuple[Purchase, list[Lot]]:  # fmt: skip
+        """A purchase through the money service (it refuses overspending and wrong totals)."""
+        purchase = record_purchase(self.session, None, PurchaseInput(
+            location_id=self.hub.id, bought_on=DAY,
+            lines=[PurchaseLineInput(item_id=i.id, quantity=q, price_minor=p)
+                   for i, q, p in lines],
+            funding=[FundingInput(donation_id=d.id, amount_minor=a) for d, a in funding]))
+        return purchase, purchase_lots(self.session, purchase)  # fmt: skip
+
+    def pass_on(self, source: MoneyDonation, group: Party, amount: int) -> MoneyDonation:
+        return money.pass_on_money(self.session, None, source, group.id, amount, DAY)
+
+    def fund(self, batch: ProductionBatch, donation: MoneyDonation, amount: int) -> None:
+        fund_batch(self.session, None, batch.id, donation.id, amount, DAY)
+
+    def assemble(self, kit: Item, quantity: int, uses: list[tuple[Lot, int]]) -> Lot:
+        """Kits through the stock service (the kit item needs its bill of materials)."""
+        return assemble_kits(self.session, None, kit, quantity, self.hub, uses)
 
     def fund_batch(self, batch: ProductionBatch, donation: MoneyDonation, amount: int) -> None:
         self.session.add(BatchFunding(batch_id=batch.id, donation_id=donation.id,

@@ -21,6 +21,7 @@ from coordination.stock.models import KitAssembly, KitComponentUse, Lot, OriginK
 from coordination.stock.services import open_lot
 from tests import factories as f
 from tests.reports.chain import DAY, chain
+from tests.stock.support import kit_item as kit_of
 
 F = Fraction
 
@@ -31,7 +32,7 @@ def by_label(credits):
 
 def test_socks_kits_and_a_purchase_split_exactly(session) -> None:
     c = chain(session)
-    socks, gloves, kit_item = c.items
+    socks, gloves, _ = c.items
     knitters = c.group("Kostroma knitters")
     alice = c.donor("Alice's fund")
     hidden = c.donor("Hidden Person", public=False)
@@ -39,9 +40,10 @@ def test_socks_kits_and_a_purchase_split_exactly(session) -> None:
     moved = c.transfer(lot, 40)  # the hub's socks: same origin, parent named
     d1 = c.money(alice, 30_000_00)
     d2 = c.money(hidden, 10_000_00)
-    _purchase, (glove_lot,) = c.purchase([(gloves, 10, 40_000_00)], [(d1, 30_000_00),
-                                                                     (d2, 10_000_00)])
-    _kit, kit_lot = c.kit(kit_item, 5, [(moved, 10), (glove_lot, 10)])  # per kit: 2 + 2
+    _purchase, (glove_lot,) = c.buy([(gloves, 10, 40_000_00)], [(d1, 30_000_00),
+                                                                (d2, 10_000_00)])
+    kit_item = kit_of(session, [(socks, 2), (gloves, 2)])
+    kit_lot = c.assemble(kit_item, 5, [(moved, 10), (glove_lot, 10)])  # per kit: 2 + 2
     unit = f.party(session, PartyKind.UNIT, region_id=c.dest_region.id, private_name="в/ч 99137")
     courier = f.party(session, PartyKind.COURIER)
     official = f.party(session, PartyKind.OFFICIAL, display_name="Deputy governor")
@@ -81,11 +83,11 @@ def test_money_passed_on_and_batch_funding(session) -> None:
     sewing = c.group("Grozny sewing class")
     fair = f.party(session, PartyKind.CAMPAIGN, display_name="School fair")
     first = c.money(fair, 59_000_00, campaign=fair)
-    passed = c.money(sewing, 20_000_00, passed_from=first)  # handed on to the sewing class
+    passed = c.pass_on(first, sewing, 20_000_00)  # handed on to the sewing class
     batch, made = c.batch(sewing, balaclavas, 10)
     lot = c.transfer(made, 10)  # to the hub, where the gloves are
-    c.fund_batch(batch, passed, 5_000_00)
-    _p, (glove_lot,) = c.purchase([(gloves, 3, 3_000_00)], [(passed, 3_000_00)])
+    c.fund(batch, passed, 5_000_00)
+    _p, (glove_lot,) = c.buy([(gloves, 3, 3_000_00)], [(passed, 3_000_00)])
     unit = f.party(session, PartyKind.UNIT, region_id=c.dest_region.id)
     delivery = c.deliver(unit, [(lot, 4), (glove_lot, 3)])
 
