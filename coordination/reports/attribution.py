@@ -213,12 +213,13 @@ def party_attribution(session: Session, party: Party) -> list[Placement]:
 def donation_attribution(
     session: Session, donation: InKindDonation | MoneyDonation
 ) -> list[Placement]:
-    """Where one donation went. Money passed on to another group still counts as this one's."""
+    """Where one donation went: what it paid for itself and what money passed on from it paid
+    for. Money passed on to it from another is followed from its own receipt too."""
     if isinstance(donation, InKindDonation):
         return _placements(session, lambda c: c.origin_kind == OriginKind.IN_KIND.value
                            and c.origin_ref == donation.id)  # fmt: skip
     return _placements(session, lambda c: c.kind == CreditKind.FUNDER
-                       and c.donation_ref == donation.id)  # fmt: skip
+                       and donation.id in c.via_refs)  # fmt: skip
 
 
 def campaign_attribution(session: Session, campaign: Party) -> list[Placement]:

@@ -74,11 +74,14 @@ class Credit:
     donation_ref: int | None = None
     campaign_ref: int | None = None
     origin_ref: int | None = None
+    # Funders: the donations the money went through, the one that paid first, back to the
+    # first one (money passed on between groups), so each of them can be followed.
+    via_refs: tuple[int, ...] = ()
 
     @property
     def key(self) -> tuple[Any, ...]:
         return (self.kind.value, self.origin_kind, self.origin or "", self.donation or "",
-                self.party or "", self.label, self.currency or "")  # fmt: skip
+                self.party or "", self.label, self.currency or "", self.via_refs)  # fmt: skip
 
     def scaled(self, factor: Fraction, money: bool = True) -> Credit:
         return replace(
@@ -237,18 +240,24 @@ class Walker:
         return merge(credits)
 
 
+def donation_chain(donation: MoneyDonation) -> list[MoneyDonation]:
+    """The donation, then each one it was passed on from, back to the first (no cycles)."""
+    chain = [donation]
+    while donation.passed_from is not None and donation.passed_from not in chain:
+        donation = donation.passed_from
+        chain.append(donation)
+    return chain
+
+
 def first_donation(donation: MoneyDonation) -> MoneyDonation:
     """Money passed on between groups is credited to the donation it first came in with."""
-    seen = {donation.id}
-    while donation.passed_from is not None and donation.passed_from.id not in seen:
-        donation = donation.passed_from
-        seen.add(donation.id)
-    return donation
+    return donation_chain(donation)[-1]
 
 
 def funder_credit(donation: MoneyDonation, origin_kind: str, origin: str, origin_ref: int,
                   quantity: Fraction, money: Fraction, currency: str) -> Credit:  # fmt: skip
-    root = first_donation(donation)
+    chain = donation_chain(donation)
+    root = chain[-1]
     party, label = party_label(root.donor or root.campaign)
     campaign = root.campaign
     return Credit(party, label, CreditKind.FUNDER, origin_kind, origin, quantity, money,
@@ -256,7 +265,8 @@ def funder_credit(donation: MoneyDonation, origin_kind: str, origin: str, origin
                   campaign=campaign.public_id if campaign else None,
                   campaign_label=campaign.public_label if campaign else None,
                   party_ref=(root.donor_id or root.campaign_id), donation_ref=root.id,
-                  campaign_ref=root.campaign_id, origin_ref=origin_ref)  # fmt: skip
+                  campaign_ref=root.campaign_id, origin_ref=origin_ref,
+                  via_refs=tuple(d.id for d in chain))  # fmt: skip
 
 
 def batch_credits(batch: ProductionBatch, quantity: Fraction) -> list[Credit]:
