@@ -13,7 +13,7 @@ import hashlib
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
-from coordination.manifests.data import DeliveryDoc, Proof
+from coordination.manifests.data import DeliveryDoc, PartyBlock, Proof
 from coordination.manifests.labels import day, kilograms, number, status_label, unit_label
 from coordination.manifests.pdfkit import MARGIN, Column, Sheet, chunk_text
 from coordination.manifests.proofcheck import ENTRY_BEGIN, ENTRY_END
@@ -69,12 +69,12 @@ def header_pairs(doc: DeliveryDoc) -> list[tuple[str, str]]:
     ]
 
 
-def party_pairs(title: str, block: object) -> list[tuple[str, str]]:
-    pairs = [(title, getattr(block, "name", "")), (_("Place"), getattr(block, "place", ""))]
-    if getattr(block, "contact", None):
-        pairs.append((_("Contact"), getattr(block, "contact", "")))
-    if getattr(block, "address", None):
-        pairs.append((_("Address"), getattr(block, "address", "")))
+def party_pairs(title: str, block: PartyBlock) -> list[tuple[str, str]]:
+    pairs = [(title, block.name), (_("Place"), block.place)]
+    if block.contact:
+        pairs.append((_("Contact"), block.contact))
+    if block.address:
+        pairs.append((_("Address"), block.address))
     return pairs
 
 

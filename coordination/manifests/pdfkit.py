@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import segno
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
+
+from coordination.manifests.qr import draw_qr
 
 FONTS_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
 FONT, BOLD, MONO = "AidSans", "AidSans-Bold", "AidMono"
@@ -174,7 +175,6 @@ class Sheet:
               size: float = 7, row_height: float = 10) -> None:  # fmt: skip
         """One line per row, cells cut to their column, the header repeated on every page."""
         canvas = self.canvas
-        text = None
 
         def start() -> Any:
             self._table_header(columns, size, row_height)
@@ -267,33 +267,6 @@ class Sheet:
         self.canvas.showPage()
         self.canvas.save()
         return self.buffer.getvalue()
-
-
-def draw_qr(canvas: Canvas, payload: str, x: float, y: float, side: float) -> None:
-    """The QR code as vector rectangles (one per run of dark modules), quiet zone included."""
-    # A fixed mask: segno's choice scores all eight masks in Python (~0.2 s for a proof's
-    # 800 bytes, most of a 1,000-line manifest); any mask decodes, the tests scan it.
-    code = segno.make(payload, error="m", micro=False, mask=0)
-    matrix = code.matrix
-    quiet = 4
-    count = len(matrix) + 2 * quiet
-    module = side / count
-    path = canvas.beginPath()
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < len(row):
-            if row[c]:
-                start = c
-                while c < len(row) and row[c]:
-                    c += 1
-                path.rect(x + (quiet + start) * module, y + side - (quiet + r + 1) * module,
-                          (c - start) * module, module)  # fmt: skip
-            else:
-                c += 1
-    canvas.saveState()
-    canvas.setFillGray(0)
-    canvas.drawPath(path, stroke=0, fill=1)
-    canvas.restoreState()
 
 
 def chunk_text(text: str, width: int) -> list[str]:
