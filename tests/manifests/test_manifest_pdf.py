@@ -104,3 +104,24 @@ def test_fonts_are_embedded(client, session, demo):
                 fonts.add(str(font["/BaseFont"]))
     assert {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"} <= {
         name.split("+")[-1] for name in fonts}, fonts  # subsets embedded, not just named
+
+
+def test_boxes_weights_and_transport_print_with_their_totals(client, session, demo):
+    delivery = demo["deliveries"][-1]
+    for n, line in enumerate(delivery.lines):
+        line.box_number = n + 1
+        line.weight_grams = 1250 * (n + 1)
+    delivery.packages = len(delivery.lines) + 1
+    delivery.vehicle = "ГАЗель А123ВС"
+    delivery.driver = "Пётр Водителев"
+    session.commit()
+    login(client, "demo-coordinator")
+    resp = client.get(f"/deliveries/{delivery.id}/manifest.pdf")
+    assert resp.status_code == 200
+    whole = "\n".join(pages_text(resp.data))
+    grams = sum(1250 * (n + 1) for n in range(len(delivery.lines)))
+    kg = f"{grams / 1000:.3f}"
+    assert f"weight {kg} kg, packages {len(delivery.lines)}/{delivery.packages}" in whole
+    assert "ГАЗель А123ВС" in whole and "Пётр Водителев" in whole
+    for n in range(len(delivery.lines)):
+        assert str(1250 * (n + 1)) in whole
