@@ -4,6 +4,7 @@ SQLite database, an unreachable PostgreSQL. Each must leave no half-written rows
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -18,11 +19,15 @@ from sqlalchemy.engine import make_url
 
 from coordination import create_app
 from coordination.db import db
+from coordination.deliveries.models import Delivery, DeliveryStatus
+from coordination.deliveries.services import DraftInput, create_draft
+from coordination.deliveries.status import pack
 from coordination.ledger.models import LedgerEntry
 from coordination.production.models import ProductionBatch
 from coordination.stock.models import Lot
 from tests import factories as f
 from tests.conftest import base_config
+from tests.deliveries.support import world as delivery_world
 from tests.ops.proxy import Proxy
 from tests.ops.servers import Browser, gunicorn
 from tests.stock.support import world
@@ -93,6 +98,70 @@ def test_worker_killed_inside_its_transaction_leaves_nothing(
         assert status == 302
     assert counts()[:2] == (before[0] + 1, before[1] + 1)
     ledger_verifies(app)
+
+
+def delivery_state(delivery_id: int) -> tuple[Any, ...]:
+    db.session.rollback()
+    d = db.session.get(Delivery, delivery_id)
+    assert d is not None
+    lots = db.session.execute(select(Lot.id, Lot.quantity).order_by(Lot.id)).all()
+    state = (d.status, d.code, d.dispatch_entry, d.version, tuple(map(tuple, lots)), counts())
+    db.session.rollback()
+    return state
+
+
+def test_worker_killed_while_dispatching_a_delivery_leaves_it_packed(
+    app: Flask, app_config: dict[str, Any], tmp_path: Path
+) -> None:
+    w = delivery_world(db.session)
+    draft = create_draft(db.session, w.coordinator, DraftInput(
+        from_location_id=w.hub.id, need_line_ids=[w.need.lines[0].id]))  # fmt: skip
+    packed = pack(db.session, w.coordinator, draft, draft.version)
+    db.session.commit()
+    delivery_id, username = packed.id, w.coordinator.username
+    before = delivery_state(delivery_id)
+    assert before[0] == DeliveryStatus.PACKED and before[1] is None
+    marker = tmp_path / "paused"
+    path = f"/deliveries/{delivery_id}/dispatch"
+    env = {"AIDTRAIL_TEST_PAUSE": str(marker), "AIDTRAIL_TEST_PAUSE_PATH": path}
+    with gunicorn(app_config, tmp_path / "gunicorn.log", extra_env=env) as base:
+        browser = Browser(base)
+        browser.login(username, f.PASSWORD)
+        form = {"version": before[3]}
+        thread = threading.Thread(target=lambda: _quiet(browser.request, path, form))
+        thread.start()
+        for _ in range(300):
+            if marker.exists() and marker.read_text():
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the dispatch never reached its commit")
+        os.kill(int(marker.read_text()), signal.SIGKILL)
+        thread.join(30)
+        # Still packed: no code, no ledger entry, reserved stock not taken, same version.
+        assert delivery_state(delivery_id) == before
+        ledger_verifies(app)
+        for _ in range(100):
+            status, _ = browser.request(path, form)
+            if status != 502:
+                break
+            time.sleep(0.1)
+        assert status == 302
+    after = delivery_state(delivery_id)
+    assert after[0] == DeliveryStatus.DISPATCHED and after[1]
+    dispatched = db.session.scalar(
+        select(func.count())
+        .select_from(LedgerEntry)
+        .where(LedgerEntry.kind == "delivery.dispatched")
+    )
+    db.session.rollback()
+    assert dispatched == 1  # the killed attempt left no entry; the retry wrote one
+    ledger_verifies(app)
+
+
+def _quiet(call: Any, *args: Any) -> None:
+    with contextlib.suppress(OSError):  # the worker dies under the request
+        call(*args)
 
 
 @pytest.fixture
