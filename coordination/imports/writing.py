@@ -3,7 +3,7 @@
 Why not call log_production_batch() per row: each call appends its own ledger entry and
 flushes ORM objects one by one, which tops out near 2,000 rows/s. Here every table gets one
 executemany per chunk of CHUNK rows on the driver's cursor (values through their column
-types' bind processors; ids read back by public id so lots can point at their origins),
+types' bind processors; ids drawn before the insert so lots can point at their origins),
 and the ledger gets one entry per chunk,
 listing each row's public ids, item code, size, quantity and date (columns + rows, to keep
 the entry compact), then one summary entry for the import. No names: members (encrypted)
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -95,25 +95,33 @@ def _insert(session: Session, table: Any, columns: Sequence[str],
         cursor.close()
 
 
-def _ids(session: Session, table: Any, public_ids: list[str]) -> list[int]:
-    """The ids of rows just inserted, in the order of their public ids.
+def _new_ids(session: Session, table: Any, count: int) -> list[int]:
+    """Primary keys for `count` new rows, known before the insert so lots can name them.
 
-    Not INSERT ... RETURNING: on SQLite, rows can only come back in parameter order one
-    statement per row, 20 times slower; one indexed query per chunk costs little.
+    Not INSERT ... RETURNING: on SQLite, rows come back in parameter order only one
+    statement per row, 20 times slower. PostgreSQL draws from the id sequence; SQLite
+    continues after the largest id, which is safe because the import's transaction holds
+    SQLite's write lock (BEGIN IMMEDIATE) from its first statement.
     """
-    stmt = select(table.c.public_id, table.c.id).where(table.c.public_id.in_(public_ids))
-    found = {public_id: id_ for public_id, id_ in session.connection().execute(stmt)}
-    return [found[public_id] for public_id in public_ids]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        stmt = text("SELECT nextval(pg_get_serial_sequence(:name, 'id')) "
+                    "FROM generate_series(1, :count)")  # fmt: skip
+        return [int(n) for n in connection.execute(stmt, {"name": table.name, "count": count})
+                .scalars()]  # fmt: skip
+    last = connection.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(last + 1, last + count + 1))
 
 
 def _lots(session: Session, actor: User | None, chunk: list[dict[str, Any]], lot_ids: list[str],
           kind: OriginKind, origin_ids: Sequence[int], place_key: str, entry: int) -> None:
     now, user = utcnow(), actor.id if actor else None
-    _insert(session, _L, ("public_id", "item_id", "size", "quantity", "location_id", "origin_id"),
-            [(lot_ids[i], v["item"].id, v["size"], v["quantity"], v[place_key].id, origin_ids[i])
-             for i, v in enumerate(chunk)],
+    ids = _new_ids(session, _L, len(chunk))
+    _insert(session, _L, ("id", "public_id", "item_id", "size", "quantity", "location_id",
+                          "origin_id"),
+            [(ids[i], lot_ids[i], v["item"].id, v["size"], v["quantity"], v[place_key].id,
+              origin_ids[i]) for i, v in enumerate(chunk)],
             reserved=0, origin_kind=kind, entry_index=entry, created_at=now)  # fmt: skip
-    ids = _ids(session, _L, lot_ids)
     _insert(session, _M, ("lot_id", "delta"),
             [(ids[i], v["quantity"]) for i, v in enumerate(chunk)],
             kind=MovementKind.IN, user_id=user, entry_index=entry, at=now)  # fmt: skip
@@ -148,12 +156,13 @@ def _batches(session: Session, actor: User | None, job: ImportJob, n: int,
                   v["item"].code, v["size"], v["quantity"], v["made_on"].isoformat(),
                   v["members_public"]] for i, v in enumerate(chunk)],
     }).index  # fmt: skip
-    _insert(session, _B, ("public_id", "group_id", "item_id", "size", "quantity", "made_on",
-                          "members", "made_by_members_public"),
-            [(batch_ids[i], v["group"].id, v["item"].id, v["size"], v["quantity"], v["made_on"],
-              v["members"], v["members_public"]) for i, v in enumerate(chunk)],
+    origin_ids = _new_ids(session, _B, len(chunk))
+    _insert(session, _B, ("id", "public_id", "group_id", "item_id", "size", "quantity",
+                          "made_on", "members", "made_by_members_public"),
+            [(origin_ids[i], batch_ids[i], v["group"].id, v["item"].id, v["size"],
+              v["quantity"], v["made_on"], v["members"], v["members_public"])
+             for i, v in enumerate(chunk)],
             created_by_id=user, created_at=now)  # fmt: skip
-    origin_ids = _ids(session, _B, batch_ids)
     _lots(session, actor, chunk, lot_ids, OriginKind.BATCH, origin_ids, "place", entry)
 
 
@@ -168,11 +177,12 @@ def _in_kind(session: Session, actor: User | None, job: ImportJob, n: int,
                   v["item"].code, v["size"], v["quantity"], v["received_on"].isoformat()]
                  for i, v in enumerate(chunk)],
     }).index  # fmt: skip
-    _insert(session, _D, ("public_id", "donor_id", "location_id", "received_on", "receipt_code"),
-            [(donation_ids[i], _id(v["donor"]), v["location"].id, v["received_on"],
-              new_receipt_code()) for i, v in enumerate(chunk)],
+    origin_ids = _new_ids(session, _D, len(chunk))
+    _insert(session, _D, ("id", "public_id", "donor_id", "location_id", "received_on",
+                          "receipt_code"),
+            [(origin_ids[i], donation_ids[i], _id(v["donor"]), v["location"].id,
+              v["received_on"], new_receipt_code()) for i, v in enumerate(chunk)],
             created_by_id=user, created_at=now)  # fmt: skip
-    origin_ids = _ids(session, _D, donation_ids)
     _insert(session, _DL, ("donation_id", "item_id", "size", "quantity"),
             [(origin_ids[i], v["item"].id, v["size"], v["quantity"])
              for i, v in enumerate(chunk)])  # fmt: skip
