@@ -42,3 +42,26 @@ def test_the_fairs_money_is_followed_into_medical_kits(session, monkeypatch) -> 
     assert entry is not None and entry.kind == "purchase.recorded"
     assert world.things["yarn-funding"].amount_minor == 850_000
     assert balance(session, world.things["yarn-donation"]) == 150_000
+
+
+def test_demo_money_pages_render_for_staff(client, session) -> None:
+    from sqlalchemy import select
+
+    from coordination.accounts.models import User
+    from coordination.donations.models import MoneyDonation, Purchase
+    from tests import factories as f
+
+    build_demo(session)
+    session.commit()
+    admin = session.scalar(select(User).where(User.username == "demo-admin"))
+    f.login(client, admin, "aidtrail-demo")
+    for d in session.scalars(select(MoneyDonation)):
+        assert client.get(f"/money/{d.id}").status_code == 200
+    [p] = session.scalars(select(Purchase))
+    page = client.get(f"/money/purchases/{p.id}").text
+    assert "59\u202f000.00 RUB" in page and "MED-KIT" in page
+    for by in ("campaign", "holder", "earmark", "month", "currency"):
+        assert client.get(f"/money/totals?by={by}").status_code == 200
+    for path in ("/money/", "/money/purchases", "/money/new", "/money/purchases/new",
+                 "/money/fund-batch"):
+        assert client.get(path).status_code == 200, path
