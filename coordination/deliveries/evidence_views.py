@@ -3,6 +3,7 @@ and making a photo public or private (asks first)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import (
@@ -35,6 +36,7 @@ from coordination.parties.pages import actor, show_error
 from coordination.parties.shared import N_, Invalid, get_or_404
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
+PUBLIC_ID = re.compile(r"[0-9a-f]{16}")
 Page = str | tuple[str, int] | BaseResponse
 
 KIND_LABELS = {EvidenceKind.PHOTO: _l("Photo"), EvidenceKind.RECEIPT_SCAN: _l("Signed receipt"),
@@ -134,8 +136,10 @@ def view(evidence_id: int) -> Response:
 @bp.route("/public/<string:evidence_public_id>")
 def public_file(evidence_public_id: str) -> Response:
     """For the public verification page: only evidence marked public, for anyone."""
+    # Anything but a public id (16 hex) is unknown; a NUL byte must never reach PostgreSQL.
     evidence = db.session.scalar(select(Evidence).where(
-        Evidence.public_id == evidence_public_id[:16], Evidence.public.is_(True)))  # fmt: skip
+        Evidence.public_id == evidence_public_id, Evidence.public.is_(True),
+    )) if PUBLIC_ID.fullmatch(evidence_public_id) else None  # fmt: skip
     if evidence is None:
         raise NotFound(N_("Not found."))
     return send(evidence, public=True)

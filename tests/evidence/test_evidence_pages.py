@@ -151,3 +151,9 @@ def test_delivery_page_lists_the_evidence_each_viewer_may_see(app, session) -> N
     assert f"/evidence/{ev.id}\"" in html, "the recipient sees the photo"
     assert f"/evidence/{ev.id}/public" not in html, "but may not publish the coordinator's"
     assert f"/evidence/handover/{w.handover.id}/upload" in html, "and may add a receipt scan"
+
+
+def test_public_route_answers_404_for_anything_but_a_public_id(app, session) -> None:
+    client = isolated_client(app)
+    for junk in ("%00", "0123456789abcdef%00", "x" * 500, "..%2F..%2Fetc", "ABCDEF0123456789"):
+        assert client.get(f"/evidence/public/{junk}").status_code == 404, junk
