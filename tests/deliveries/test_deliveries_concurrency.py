@@ -14,9 +14,9 @@ from sqlalchemy import delete, func, select
 from coordination.deliveries.models import Delivery, DeliveryLine
 from coordination.deliveries.services import DraftInput, create_draft
 from coordination.stock.models import Lot
+from tests import factories as f
 from tests.deliveries.support import world
 from tests.needs.test_needs_concurrency import _status, serving
-from tests import factories as f
 
 WORKERS = 40
 ROUNDS = 50
@@ -39,7 +39,7 @@ def test_forty_concurrent_allocations_never_oversell(app, session):
             versions = {row[0]: row[1] for row in rows}
             session.commit()
 
-            def allocate(delivery_id: int) -> tuple[int, str]:
+            def allocate(delivery_id: int, versions=versions) -> tuple[int, str]:
                 body = {"version": versions[delivery_id], "lot": lot_public, "quantity": 1}
                 req = urllib.request.Request(
                     f"{base}/api/v1/deliveries/{delivery_id}/lines",
