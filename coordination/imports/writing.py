@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
+from coordination.crypto import EncryptedText
 from coordination.db import utcnow
 from coordination.donations.models import InKindDonation, InKindLine, MoneyDonation
 from coordination.donations.money import new_receipt_code
@@ -79,16 +80,32 @@ def _insert(session: Session, table: Any, columns: Sequence[str],
 
     tail = tuple(bound(name, value) for name, value in same.items())
     every = [*columns, *same]
-    procs = [table.c[name].type.bind_processor(dialect) for name in columns]
     names = ", ".join(quote(c) for c in every)  # from the models, never from input
     sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({', '.join([mark] * len(every))})"  # noqa: S608
-    if any(procs):
-        rows = (tuple(v if p is None or v is None else p(v)
-                      for p, v in zip(procs, row, strict=True)) for row in rows)  # fmt: skip
+    params = [[*row, *tail] for row in rows]
+    for position, name in enumerate(columns):
+        kind = table.c[name].type
+        process = kind.bind_processor(dialect)
+        if process is None:
+            continue
+        # Dates, enums and flags repeat: convert each distinct value once. Never memoise
+        # encryption: equal names must not get equal ciphertexts.
+        memo: dict[Any, Any] | None = None if isinstance(kind, EncryptedText) else {}
+        for values in params:
+            value = values[position]
+            if value is None:
+                continue
+            if memo is None:
+                values[position] = process(value)
+            else:
+                done = memo.get(value, memo)
+                if done is memo:
+                    done = memo[value] = process(value)
+                values[position] = done
     cursor = connection.connection.cursor()
     base = dialect.loaded_dbapi.Error
     try:
-        cursor.executemany(sql, [(*row, *tail) for row in rows])
+        cursor.executemany(sql, params)
     except base as exc:  # the driver's own error, wrapped as SQLAlchemy would have
         raise DBAPIError.instance(sql, None, exc, base) from exc
     finally:
