@@ -23,6 +23,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
         or "sqlite:///" + str(Path(instance_path) / "aidtrail.sqlite3"),
         "AIDTRAIL_KEYS_DIR": env.get("AIDTRAIL_KEYS_DIR") or str(Path(instance_path) / "keys"),
+        # Evidence photos and scans: outside static/, served only through authorised routes.
+        "AIDTRAIL_EVIDENCE_DIR": env.get("AIDTRAIL_EVIDENCE_DIR")
+        or str(Path(instance_path) / "evidence"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted. Behind
         # nginx this must be 1, or every client shares the proxy's address and the login

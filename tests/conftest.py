@@ -42,6 +42,7 @@ def base_config(tmp: Path, url: str, **extra: Any) -> dict[str, Any]:
         "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
         "DATABASE_URL": url,
         "AIDTRAIL_KEYS_DIR": str(tmp / "keys"),
+        "AIDTRAIL_EVIDENCE_DIR": str(tmp / "evidence"),
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_FAST": True,
         "RATELIMIT_STORAGE_URI": "memory://",
