@@ -117,7 +117,8 @@ def line_credits(
 
 
 def _role_party(party: Party) -> tuple[str | None, str]:
-    if party.kind in (PartyKind.HOUSEHOLD, PartyKind.UNIT):
+    # A courier is often one person (the demo's are drivers by first name): named by kind only.
+    if party.kind in (PartyKind.HOUSEHOLD, PartyKind.UNIT, PartyKind.COURIER):
         return None, party.kind.value
     if party.kind == PartyKind.DONOR and not party.name_public:
         return None, ANONYMOUS

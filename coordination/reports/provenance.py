@@ -22,7 +22,7 @@ from coordination.accounts.models import Role, User
 from coordination.deliveries.access import visible_delivery
 from coordination.deliveries.models import Delivery
 from coordination.donations.models import InKindDonation, MoneyDonation, Purchase
-from coordination.parties.models import Party
+from coordination.parties.models import Party, PartyKind
 from coordination.parties.shared import get_or_404
 from coordination.production.models import ProductionBatch
 from coordination.reports.attribution import Credit, CreditKind, fraction_text, line_credits
@@ -72,6 +72,8 @@ class Builder:
         if party is not None and party.is_private:
             return self.agent(f"{NS}:{party.kind.value}-of-{self.scope}", party.kind.value,
                               party.kind.value)  # fmt: skip
+        if party is not None and party.kind == PartyKind.COURIER:  # often one person
+            return self.agent(f"{NS}:courier-{party.public_id}", "courier", "courier")
         public, label = party_label(party)
         ident = f"{NS}:party-{public}" if public else f"{NS}:anonymous-{fallback}"
         return self.agent(ident, label, party.kind.value if party else "donor")

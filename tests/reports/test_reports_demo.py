@@ -12,6 +12,7 @@ from coordination.accounts.models import User
 from coordination.deliveries.models import Delivery, Handover, HandoverRole
 from coordination.demo import build_demo
 from coordination.donations.models import InKindDonation, MoneyDonation
+from coordination.parties.models import Party, PartyKind
 from tests import factories as f
 
 
@@ -20,9 +21,15 @@ def test_demo_deliveries_verify_and_credit_the_true_sources(app, client, session
     session.commit()
     coded = session.scalars(select(Delivery).where(Delivery.code.is_not(None))).all()
     assert len(coded) >= 3
+    couriers = session.scalars(select(Party.display_name).where(
+        Party.kind == PartyKind.COURIER)).all()  # fmt: skip
+    assert couriers
     for delivery in coded:
-        assert client.get(f"/verify/{delivery.code}").status_code == 200  # Russian page
+        page = client.get(f"/verify/{delivery.code}")  # the Russian page
+        assert page.status_code == 200
         data = client.get(f"/verify/{delivery.code}.json").get_json()
+        for name in couriers:  # drivers by first name: a courier is shown by kind only
+            assert name not in page.get_data(as_text=True) and name not in str(data)
         assert data["proof"]["ok"], delivery.code
         for line in data["lines"]:
             want = line["received"] if line["received"] is not None else line["quantity"]
