@@ -33,6 +33,15 @@ def _uses(candidates: list[Lot]) -> list[tuple[Lot, int]]:
     return uses
 
 
+def _typed(candidates: list[Lot]) -> dict[int, int]:
+    """What the user typed, shown again after a refusal (junk shows as 0)."""
+    typed = {}
+    for lot in candidates:
+        raw = request.form.get(f"use-{lot.id}", "").strip()
+        typed[lot.id] = int(raw) if raw.isdigit() and len(raw) <= 6 else 0
+    return typed
+
+
 @bp.route("/kits/new", methods=["GET", "POST"])
 @roles_required(*STOCK_USERS)
 def assemble_kits() -> Page:
@@ -61,6 +70,7 @@ def assemble_kits() -> Page:
         except Invalid as exc:
             db.session.rollback()
             show_error(form, exc)
+            proposed = _typed(candidates)
     status = 400 if failed else 200
     return render_template(
         "stock/kit_form.html", form=form, candidates=candidates, proposed=proposed, short=short,

@@ -78,6 +78,7 @@ def test_kit_page_proposes_lots_then_assembles(app, session) -> None:
     wrong = client.post("/stock/kits/new", headers=EN, data={
         **form, "action": "assemble", f"use-{c1.id}": "5", f"use-{p1.id}": "3"})  # fmt: skip
     assert wrong.status_code == 400 and "exactly" in wrong.get_data(as_text=True)
+    assert f'name="use-{c1.id}" value="5"' in wrong.get_data(as_text=True)  # kept as typed
     junk = client.post("/stock/kits/new", headers=EN, data={
         **form, "action": "assemble", f"use-{c1.id}": "x", f"use-{p1.id}": "3"})  # fmt: skip
     assert junk.status_code == 400
