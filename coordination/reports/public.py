@@ -19,6 +19,7 @@ from coordination.deliveries.models import Delivery, DeliveryStatus, EvidenceKin
 from coordination.parties.models import PartyKind, Region
 from coordination.reports.attribution import (
     PartyRole,
+    approx,
     delivery_attribution,
     fraction_text,
     recipient_region,
@@ -109,7 +110,8 @@ def verification(session: Session, delivery: Delivery, locale: str) -> dict[str,
         "recipient": recipient(delivery, locale), "lines": lines,
         "sources": [c.public() for c in report.credits],
         "parties": [{"party": r.party, "label": r.label, "kind": r.kind, "roles": r.roles,
-                     "credit": fraction_text(r.credit)} for r in report.custody],
+                     "credit": fraction_text(r.credit), "credit_approx": approx(r.credit)}
+                    for r in report.custody],
         "custody": custody(list(delivery.handovers), report.custody, locale),
         "photos": photos(delivery),
     }  # fmt: skip
