@@ -13,9 +13,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import BACKENDS, reset_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -37,39 +40,65 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def _serving(database_url: str, tmp: Path) -> Iterator[str]:
     """gunicorn with 2 workers on a migrated database holding the demo world."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "AIDTRAIL_KEYS_DIR": str(tmp_path / "keys"),
+        "AIDTRAIL_KEYS_DIR": str(tmp / "keys"),
+        "AIDTRAIL_EVIDENCE_DIR": str(tmp / "evidence"),
         "SECRET_KEY": "browser-test-secret",
     }
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
-    log = (tmp_path / "server.log").open("w")
+    log = (tmp / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "app:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(300):
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310 - loopback
                 break
             except OSError:
                 time.sleep(0.1)
         else:
-            raise RuntimeError("the server did not start: " + (tmp_path / "server.log").read_text())
+            raise RuntimeError("the server did not start: " + (tmp / "server.log").read_text())
         yield base
     finally:
         server.terminate()
         server.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh server (and database) for one test."""
+    with _serving(database_url, tmp_path) as base:
+        yield base
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One server for a whole module of journeys: each journey leaves the demo usable for the
+    next, and the migrate-seed-start cost (~20 s on a small machine) is paid once per backend."""
+    tmp = tmp_path_factory.mktemp(f"browser-{request.param}")
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copy(template, tmp / "aidtrail.sqlite3")
+        url = f"sqlite:///{tmp / 'aidtrail.sqlite3'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+        reset_postgres(url)
+    with _serving(url, tmp) as base:
+        yield base
 
 
 @pytest.fixture
