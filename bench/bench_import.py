@@ -70,7 +70,7 @@ def world(app: Flask) -> int:
         for code in ("WOOL-SOCKS", "BALACLAVA", "GLOVES"):
             s.add(Item(code=code, name_ru=code, name_en=code, unit=UnitOfMeasure.PAIR,
                        sizes=["40-42", "42-44"] if code == "WOOL-SOCKS" else []))
-        admin = create_user(s, None, username="bench-admin", password="bench pass phrase 1",
+        admin = create_user(s, None, username="bench-admin", password=secrets.token_hex(12),
                             role=Role.ADMIN)
         s.commit()
         return admin.id
