@@ -19,6 +19,12 @@ ROWS = [HEADER, ["Kostroma circle", "WOOL-SOCKS-T", "42-44", 12, "2026-11-01"],
         ["Kostroma circle", "=HYPERLINK(\"http://x\")", "", 3, "2026-11-01"]]  # fmt: skip
 
 
+def _english(client):
+    # Messages are asserted in English; the default locale is Russian.
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 def _upload(client, data: bytes, name: str = "log.csv", kind: str = "batches"):
     return client.post("/imports/new", data={"kind": kind, "file": (io.BytesIO(data), name)},
                        content_type="multipart/form-data")  # fmt: skip
@@ -27,7 +33,7 @@ def _upload(client, data: bytes, name: str = "log.csv", kind: str = "batches"):
 def test_upload_check_and_confirm_in_the_browser(session, client) -> None:
     w = world(session)
     session.commit()
-    f.login(client, w.volunteer)
+    f.login(_english(client), w.volunteer)
     before = counts(session)
     resp = _upload(client, csv_bytes(ROWS))
     assert resp.status_code == 302
@@ -51,7 +57,7 @@ def test_upload_check_and_confirm_in_the_browser(session, client) -> None:
 def test_bad_files_are_refused_on_the_form(session, client) -> None:
     w = world(session)
     session.commit()
-    f.login(client, w.volunteer)
+    f.login(_english(client), w.volunteer)
     resp = _upload(client, b"%PDF-1.4 \x00\x01", "scan.pdf")
     assert resp.status_code == 400 and "CSV (UTF-8) or XLSX" in resp.get_data(as_text=True)
     resp = _upload(client, csv_bytes([["colour", "item"], ["red", "x"]]))
