@@ -114,6 +114,11 @@ def test_need_to_verified_delivery(module_server, browser, request, tmp_path) ->
         f"{base}/ledger/entries?start={proof.index}&end={proof.index + 1}").json()["entries"]
     note.verify_tlog_proof(proofs[0], entries[0]["body"].encode("utf-8"), [Verifier.from_key(key)])
 
+    # The family follows its need: the two balaclavas are on their way.
+    family.goto(need_url)
+    cells = family.locator("tbody tr").first.locator("td")
+    assert [cells.nth(i).inner_text().strip() for i in (3, 4, 5, 6)] == ["2", "2", "2", "0"]
+
     # The handover to the household, with a photo that still carries its GPS position.
     coordinator.goto(delivery_url + "/handover")
     coordinator.select_option("select[name=from_party_id]",
@@ -151,6 +156,10 @@ def test_need_to_verified_delivery(module_server, browser, request, tmp_path) ->
     family.wait_for_url(delivery_url)
     assert family.locator(".badge-confirmed").count() >= 1
     assert family.locator("html").get_attribute("lang") == "ru"
+
+    family.goto(need_url)
+    assert cells.nth(6).inner_text().strip() == "2"
+    assert family.locator("h1 .badge-fulfilled").count() == 1
 
     # A stranger scans the QR code: the true source, the custody chain, nobody's details.
     stranger = person(browser, request, "ru", PHONE)
