@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,6 +21,11 @@ from PIL import Image
 from coordination.ledger import note
 from coordination.ledger.notekeys import Verifier
 from tests.browser.pages import DESKTOP, PHONE, gps_jpeg, login, option_value, person, qr_texts
+
+
+def row_with_code(page: Any, code: str) -> Any:
+    return page.locator("tbody tr", has=page.locator(f"code:text-is('{code}')"))
+
 
 # Personal data of the demo household (encrypted at rest) that no public page may show.
 PERSONAL = ["Соколова", "Елена", "Примерная", "+7 900", "000-00-31", "Муж на лечении"]
@@ -76,7 +82,7 @@ def test_need_to_verified_delivery(module_server, browser, request, tmp_path) ->
     coordinator.goto(base + "/deliveries/new")
     origin = "select[name=from_location_id]"
     coordinator.select_option(origin, option_value(coordinator, origin, "Владимирский хаб"))
-    need_row = coordinator.locator("tbody tr", has=coordinator.locator(f"code:text-is('{need_code}')"))
+    need_row = row_with_code(coordinator, need_code)
     assert need_row.count() == 1
     need_row.locator("input[name=need_line]").check()
     coordinator.click("form[action$='/deliveries/new'] button[type=submit].primary")
@@ -85,7 +91,7 @@ def test_need_to_verified_delivery(module_server, browser, request, tmp_path) ->
     assert coordinator.locator("h1 .badge-draft").count() == 1
 
     # The draft already holds the proposed lot (nearest, then oldest): the hub's balaclavas.
-    lines = coordinator.locator("tbody tr", has=coordinator.locator(f"code:text-is('{need_code}')"))
+    lines = row_with_code(coordinator, need_code)
     assert lines.count() == 1
     assert "Швейная мастерская колледжа" in lines.inner_text()
     assert lines.locator("td").nth(2).inner_text().strip() == "2"
