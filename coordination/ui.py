@@ -42,6 +42,7 @@ NAV: list[tuple[str, Any, tuple[Role, ...] | None]] = [
      (Role.FAMILY, Role.UNIT_REP, Role.VOLUNTEER)),
     ("deliveries.list_deliveries", _l("Deliveries"), (Role.COORDINATOR, Role.ADMIN)),
     ("money.donations", _l("Money"), (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)),
+    ("money.totals", _l("Money totals"), (Role.AUDITOR,)),
     ("imports.jobs", _l("Imports"), (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)),
     ("disputes.list_disputes", _l("Disputes"),
      (Role.VOLUNTEER, Role.AUDITOR, Role.COORDINATOR, Role.ADMIN)),

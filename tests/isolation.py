@@ -25,6 +25,14 @@ from coordination.db import db
 
 
 class IsolatedClient(FlaskClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A test directory may ask for a language (tests/english.py); a request's own
+        # Accept-Language header, or a language picked with /lang/<code>, still wins.
+        language = self.application.config.get("TEST_ACCEPT_LANGUAGE")
+        if language:
+            self.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+
     def open(self, *args: Any, **kwargs: Any) -> Any:
         if has_app_context():
             db.session.commit()

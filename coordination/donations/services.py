@@ -22,7 +22,12 @@ from coordination.parties.shared import N_, Invalid
 from coordination.production.services import check_date, check_item
 from coordination.stock.access import can_stock_at
 from coordination.stock.models import OriginKind
-from coordination.stock.services import check_quantity, open_lot, require_stock_user
+from coordination.stock.services import (
+    check_quantity,
+    mark_created,
+    open_lot,
+    require_stock_user,
+)
 
 MAX_LINES = 20
 DONOR_KINDS = (PartyKind.DONOR, PartyKind.CAMPAIGN, PartyKind.GROUP)
@@ -67,17 +72,19 @@ def record_in_kind_donation(
                                          quantity=check_quantity(line.quantity)))  # fmt: skip
     session.add(donation)
     session.flush()
-    recorded = []
+    recorded, lots = [], []
     for row in donation.lines:
         lot = open_lot(session, actor, item=row.item, size=row.size, quantity=row.quantity,
                        location=location, origin_kind=OriginKind.IN_KIND,
                        origin_id=donation.id)  # fmt: skip
         recorded.append({"item": row.item.code, "size": row.size, "quantity": row.quantity,
                          "lot": lot.public_id})  # fmt: skip
-    append(session, actor, "origin.in_kind", {
+        lots.append(lot)
+    entry = append(session, actor, "origin.in_kind", {
         "donation": donation.public_id, "donor": donor.public_id if donor else None,
         "location": location.public_id, "received_on": received_on.isoformat(),
         "lines": recorded,
     })  # fmt: skip
+    mark_created(lots, entry)  # so a later correction names the entry it supersedes
     session.flush()
     return donation

@@ -17,6 +17,7 @@ from coordination.accounts.models import Role, User
 from coordination.catalog.models import Item
 from coordination.db import utcnow
 from coordination.errors import Forbidden, NotFound
+from coordination.ledger.privacy import PersonalDataError, check_public
 from coordination.ledger.services import append
 from coordination.parties.models import Location, Party, PartyKind
 from coordination.parties.shared import N_, Invalid, has_nul
@@ -55,6 +56,11 @@ def check_item(session: Session, item_id: int | None, size: str | None,
     size = (size or "").strip() or None
     if size is not None and (len(size) > SIZE_LIMIT or has_nul(size)):
         raise Invalid(N_("Enter a size of at most %(n)s characters."), "size", n=SIZE_LIMIT)
+    if size is not None:
+        try:  # a size goes to the public ledger: nothing that reads like a phone number
+            check_public({"size": size})
+        except PersonalDataError:
+            raise Invalid(N_("Enter a size such as 42-44, L or 52."), "size") from None
     if size is not None and item.sizes and size not in item.sizes:
         raise Invalid(N_("Choose one of this item's sizes: %(sizes)s."), "size",
                       sizes=", ".join(item.sizes))  # fmt: skip

@@ -9,3 +9,5 @@ from tests.isolation import IsolatedClient, isolated_client
 @pytest.fixture
 def client(app: Flask) -> IsolatedClient:
     return isolated_client(app)
+
+from tests.english import app_config  # noqa: E402,F401  (English pages: see tests/english.py)

@@ -64,3 +64,5 @@ def qr_texts(data: bytes, page: int = 0) -> list[str]:
         pdf.close()
     found = zxingcpp.read_barcodes(image)
     return [r.text for r in found if r.format == zxingcpp.BarcodeFormat.QRCode]
+
+from tests.english import app_config  # noqa: E402,F401  (English pages: see tests/english.py)

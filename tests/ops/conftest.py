@@ -28,3 +28,5 @@ def fresh_url(backend: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
     for name in made:
         assert TEST_DATABASE_URL
         drop_database(TEST_DATABASE_URL, name)
+
+from tests.english import app_config  # noqa: E402,F401  (English pages: see tests/english.py)

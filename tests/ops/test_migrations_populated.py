@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
@@ -21,14 +20,6 @@ from coordination.db import db
 from coordination.demo import build_demo
 from coordination.ops.digests import table_digests
 from tests.conftest import ROOT, base_config
-
-SQLITE_CASCADE = (
-    "SQLite: batch_alter_table recreates a table (copy, DROP, rename) while the app's "
-    "connections enforce foreign keys, so the DROP cascades into child tables "
-    "(downgrading 0006 empties purchase_funding; an upgrade that recreates a parent table "
-    "would do the same); migrations/env.py "
-    "must run inside coordination.db.sqlite_foreign_keys_off(connection)"
-)
 
 
 def digests(only: dict[str, list[str]] | None = None) -> dict[str, dict[str, Any]]:
@@ -58,16 +49,9 @@ def same_where_surviving(before: dict[str, Any], after: dict[str, Any], step: st
             assert now["sha256"] == was["sha256"], f"{step}: {table} changed"
 
 
-def xfail_sqlite(backend: str, request: pytest.FixtureRequest) -> None:
-    # Strict: the test still runs, and passes loudly (XPASS fails) once env.py is fixed.
-    if backend == "sqlite":
-        request.node.add_marker(pytest.mark.xfail(reason=SQLITE_CASCADE, strict=True))
-
-
 def test_each_step_down_and_up_keeps_the_demo_data(
-    backend: str, fresh_url: Callable[[], str], tmp_path: Path, request: pytest.FixtureRequest
+    backend: str, fresh_url: Callable[[], str], tmp_path: Path
 ) -> None:
-    xfail_sqlite(backend, request)
     app = create_app(base_config(tmp_path, fresh_url()))
     script = ScriptDirectory(str(ROOT / "migrations"))
     steps = list(script.walk_revisions())  # head first
@@ -93,11 +77,10 @@ def test_each_step_down_and_up_keeps_the_demo_data(
 
 
 def test_down_to_the_supply_chain_and_back_keeps_everything(
-    backend: str, fresh_url: Callable[[], str], tmp_path: Path, request: pytest.FixtureRequest
+    backend: str, fresh_url: Callable[[], str], tmp_path: Path
 ) -> None:
     """Head down to 0005 (the supply-chain schema) and back: every row survives, every value
     in a column both ends have comes back byte for byte, and the ledger verifies."""
-    xfail_sqlite(backend, request)
     app = create_app(base_config(tmp_path, fresh_url()))
     script = ScriptDirectory(str(ROOT / "migrations"))
     head = script.get_current_head()

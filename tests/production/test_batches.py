@@ -74,3 +74,17 @@ def test_bad_input_names_its_field(session, change, field) -> None:
     with pytest.raises(Invalid) as err:
         log_production_batch(session, w.volunteer, data)
     assert err.value.field == field
+
+
+def test_a_size_that_reads_like_a_phone_number_is_refused_not_a_500(session) -> None:
+    w = world(session)
+    free = f.item(session)  # no size list: any size text would otherwise pass
+    for size in ("+7 901 555-73-19", "9015557319"):
+        data = batch_input(w, 5)
+        data.item_id, data.size = free.id, size
+        with pytest.raises(Invalid) as refused:
+            log_production_batch(session, w.volunteer, data)
+        assert refused.value.field == "size"
+    data = batch_input(w, 5)
+    data.item_id, data.size = free.id, "104-108"
+    log_production_batch(session, w.volunteer, data)
