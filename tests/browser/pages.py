@@ -23,8 +23,9 @@ def person(browser: Any, request: pytest.FixtureRequest, lang: str, viewport: di
     )
     ctx.set_default_timeout(TIMEOUT_MS)
     page = ctx.new_page()
-    # Every destructive step asks first through static/js/app.js; a person says yes.
-    page.on("dialog", lambda dialog: dialog.accept())
+    # Every destructive step asks first through static/js/app.js; a person reads and says yes.
+    page.questions = []
+    page.on("dialog", lambda dialog: (page.questions.append(dialog.message), dialog.accept()))
     request.node.pages = [*getattr(request.node, "pages", []), page]
     return page
 
@@ -57,6 +58,16 @@ def qr_texts(pdf: bytes) -> list[str]:
         document.close()
     return [code.text for code in zxingcpp.read_barcodes(image)
             if code.format == zxingcpp.BarcodeFormat.QRCode]  # fmt: skip
+
+
+def pdf_text(pdf: bytes) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return str(document[0].get_textpage().get_text_range())
+    finally:
+        document.close()
 
 
 def gps_jpeg() -> bytes:

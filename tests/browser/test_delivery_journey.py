@@ -20,7 +20,16 @@ from PIL import Image
 
 from coordination.ledger import note
 from coordination.ledger.notekeys import Verifier
-from tests.browser.pages import DESKTOP, PHONE, gps_jpeg, login, option_value, person, qr_texts
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    gps_jpeg,
+    login,
+    option_value,
+    pdf_text,
+    person,
+    qr_texts,
+)
 
 
 def row_with_code(page: Any, code: str) -> Any:
@@ -104,6 +113,11 @@ def test_need_to_verified_delivery(module_server, browser, request, tmp_path) ->
     coordinator.wait_for_selector("h1 .badge-dispatched")
     code = (coordinator.locator("dd code").first.text_content() or "").strip()
     assert coordinator.locator(f"a[href='/verify/{code}']").count() == 1
+    assert [q for q in coordinator.questions if q.startswith(("Pack", "Dispatch"))] == [
+        "Pack this delivery? Its lines are then frozen.",
+        "Dispatch now? The reserved stock leaves the warehouse and the delivery gets its "
+        "verification code. This is recorded in the ledger.",
+    ]
 
     # The manifest: its QR code is a tlog-proof of the dispatch entry and names /verify/<code>.
     manifest = coordinator.locator("a[href$='/manifest.pdf']").get_attribute("href")
@@ -115,6 +129,7 @@ def test_need_to_verified_delivery(module_server, browser, request, tmp_path) ->
     assert proof.extra is not None
     verify_url = proof.extra.decode("utf-8")
     assert urlsplit(verify_url).path == f"/verify/{code}"
+    assert verify_url in "".join(pdf_text(pdf.body()).split()), "the printed address"
     key = coordinator.request.get(base + "/ledger/key").text().strip()
     entries = coordinator.request.get(
         f"{base}/ledger/entries?start={proof.index}&end={proof.index + 1}").json()["entries"]
@@ -160,6 +175,7 @@ def test_need_to_verified_delivery(module_server, browser, request, tmp_path) ->
     family.select_option("select[name^='cond-']", "ok")
     family.click("main form button[type=submit].primary")
     family.wait_for_url(delivery_url)
+    assert len(family.questions) == 1, "recording a receipt asks first"
     assert family.locator(".badge-confirmed").count() >= 1
     assert family.locator("html").get_attribute("lang") == "ru"
 
