@@ -15,6 +15,7 @@ import subprocess  # nosec B404 # pg_dump/pg_restore, fixed argv, never a shell
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,9 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Connection, make_url
 
+from coordination.ops import evidence
 from coordination.ops.digests import table_digests
-from coordination.ops.sealed import BackupError, SealedReader, SealedWriter
+from coordination.ops.sealed import DATA, FILES, BackupError, SealedReader, SealedWriter
 
 READ = 1 << 20
 
@@ -61,31 +63,48 @@ def scratch() -> Iterator[Path]:
 
 
 def _sqlite_digests(path: Path) -> tuple[dict[str, Any], str | None]:
+    digests, revision, _ = _sqlite_snapshot(path)
+    return digests, revision
+
+
+def _sqlite_snapshot(path: Path) -> tuple[dict[str, Any], str | None, list[evidence.Ref]]:
     engine = create_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as conn:
-            return table_digests(conn), _revision(conn)
+            return table_digests(conn), _revision(conn), evidence.referenced(conn)
     finally:
         engine.dispose()
 
 
-def make_backup(url: str, out: Path, key: bytes, header: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Files:
+    """Where the evidence files are, and whether missing or altered ones may be left out."""
+
+    directory: Path
+    allow_missing: bool = False
+
+
+def make_backup(
+    url: str, out: Path, key: bytes, header: dict[str, Any], files: Files
+) -> dict[str, Any]:
     backend = backend_of(url)
     partial = out.with_name(out.name + ".partial")
     try:
         with open(partial, "wb") as fh:
             os.chmod(partial, 0o600)
             if backend == "sqlite":
-                manifest = _backup_sqlite(url, fh, key, header)
+                manifest = _backup_sqlite(url, fh, key, header, files)
             else:
-                manifest = _backup_postgres(url, fh, key, header)
+                manifest = _backup_postgres(url, fh, key, header, files)
         partial.replace(out)  # a backup file that exists is a complete one
     finally:
         partial.unlink(missing_ok=True)
     return manifest
 
 
-def _backup_sqlite(url: str, fh: Any, key: bytes, header: dict[str, Any]) -> dict[str, Any]:
+def _backup_sqlite(
+    url: str, fh: Any, key: bytes, header: dict[str, Any], files: Files
+) -> dict[str, Any]:
     source = sqlite_path(url)
     if not source.exists():
         raise BackupError(f"no database at {source}")
@@ -97,12 +116,13 @@ def _backup_sqlite(url: str, fh: Any, key: bytes, header: dict[str, Any]) -> dic
         finally:
             src.close()
             dst.close()
-        digests, revision = _sqlite_digests(copy)
+        digests, revision, refs = _sqlite_snapshot(copy)
         writer = SealedWriter(fh, key, {**header, "backend": "sqlite", "revision": revision})
         with open(copy, "rb") as plain:
             while block := plain.read(READ):
                 writer.write(block)
-        manifest = {"digests": digests, "revision": revision}
+        files_part = evidence.add_to_backup(writer, files.directory, refs, files.allow_missing)
+        manifest = {"digests": digests, "revision": revision, "evidence": files_part}
         writer.close(manifest)
     return manifest
 
@@ -127,7 +147,9 @@ def pg_args(url: URL) -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
-def _backup_postgres(url: str, fh: Any, key: bytes, header: dict[str, Any]) -> dict[str, Any]:
+def _backup_postgres(
+    url: str, fh: Any, key: bytes, header: dict[str, Any], files: Files
+) -> dict[str, Any]:
     engine = create_engine(url)
     args, env = pg_args(make_url(url))
     try:
@@ -139,6 +161,7 @@ def _backup_postgres(url: str, fh: Any, key: bytes, header: dict[str, Any]) -> d
                 snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
                 revision = _revision(conn)
                 digests = table_digests(conn)
+                refs = evidence.referenced(conn)
                 writer = SealedWriter(
                     fh, key, {**header, "backend": "postgresql", "revision": revision}
                 )
@@ -155,19 +178,25 @@ def _backup_postgres(url: str, fh: Any, key: bytes, header: dict[str, Any]) -> d
                     raise BackupError(f"pg_dump failed: {err.strip()}")
     finally:
         engine.dispose()
-    manifest = {"digests": digests, "revision": revision}
+    files_part = evidence.add_to_backup(writer, files.directory, refs, files.allow_missing)
+    manifest = {"digests": digests, "revision": revision, "evidence": files_part}
     writer.close(manifest)
     return manifest
 
 
-def open_backup(path: Path, key: bytes, into: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Authenticate the whole backup into a private file before anything is touched."""
+def open_backup(
+    path: Path, key: bytes, into: Path, files_into: Path
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Authenticate the whole backup into private files (the database, the evidence files
+    back to back) before anything is touched."""
     with open(path, "rb") as fh:
         reader = SealedReader(fh, key)
-        with open(into, "wb") as out:
+        with open(into, "wb") as out, open(files_into, "wb") as files_out:
             os.chmod(into, 0o600)
-            for chunk in reader.chunks():
-                out.write(chunk)
+            os.chmod(files_into, 0o600)
+            sink = {DATA: out, FILES: files_out}
+            for kind, chunk in reader.records():
+                sink[kind].write(chunk)
     assert reader.manifest is not None
     return reader.header, reader.manifest
 
@@ -211,3 +240,12 @@ def current_digests(url: str) -> dict[str, Any]:
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def current_evidence(url: str) -> list[evidence.Ref]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return evidence.referenced(conn)
+    finally:
+        engine.dispose()

@@ -6,6 +6,10 @@ with a per-file key derived (HKDF) from the backup key and the header's random s
 nonce is the record counter and its associated data the header's SHA-256 plus the record
 type, so a reordered, dropped, truncated or edited record, or an edited header, fails to
 open. The last record (type END) carries the manifest (table digests) and must be last.
+
+Format 2 (header "format": 2) adds FILES records after the database's DATA records: the
+evidence files, back to back, in the order and with the sizes and SHA-256 the manifest
+lists. A format-1 backup simply has none, so it still opens.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from coordination.keys import keys_dir, load_or_create
 MAGIC = b"AIDTRAIL-BACKUP/1\n"
 KEY_FILE = "backup.key"
 CHUNK = 1 << 20
-DATA, END = b"D", b"E"
+DATA, FILES, END = b"D", b"F", b"E"
+FORMAT = 2
 _CHECK_LABEL = b"aidtrail backup key check"
 
 
@@ -68,23 +73,29 @@ def _nonce(counter: int) -> bytes:
 class SealedWriter:
     def __init__(self, out: IO[bytes], key: bytes, header: dict[str, Any]) -> None:
         salt = os.urandom(16)
-        header = {**header, "salt": salt.hex(), "key_check": key_check(key)}
+        header = {**header, "format": FORMAT, "salt": salt.hex(), "key_check": key_check(key)}
         raw = json.dumps(header, sort_keys=True).encode()
         out.write(MAGIC + struct.pack(">I", len(raw)) + raw)
         self._out, self._aead, self._counter = out, _file_key(key, salt), 0
         self._ad = hashlib.sha256(raw).digest()
-        self._buf = bytearray()
+        self._buf, self._kind = bytearray(), DATA
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes, kind: bytes = DATA) -> None:
+        if kind != self._kind:
+            self._flush()  # a record never mixes the database with the files
+            self._kind = kind
         self._buf += data
         while len(self._buf) >= CHUNK:
-            self._record(DATA, bytes(self._buf[:CHUNK]))
+            self._record(self._kind, bytes(self._buf[:CHUNK]))
             del self._buf[:CHUNK]
 
-    def close(self, manifest: dict[str, Any]) -> None:
+    def _flush(self) -> None:
         if self._buf:
-            self._record(DATA, bytes(self._buf))
+            self._record(self._kind, bytes(self._buf))
             self._buf.clear()
+
+    def close(self, manifest: dict[str, Any]) -> None:
+        self._flush()
         self._record(END, json.dumps(manifest, sort_keys=True).encode())
         self._out.flush()
         os.fsync(self._out.fileno())
@@ -110,7 +121,7 @@ def read_header(fh: IO[bytes]) -> tuple[dict[str, Any], bytes]:
 
 
 class SealedReader:
-    """Opens records one by one; `chunks()` yields data, then `manifest` holds the END record."""
+    """Opens records one by one; `records()` yields (kind, data), then `manifest` holds END."""
 
     def __init__(self, fh: IO[bytes], key: bytes) -> None:
         self.header, raw = read_header(fh)
@@ -124,15 +135,15 @@ class SealedReader:
         self._aead = _file_key(key, bytes.fromhex(self.header["salt"]))
         self.manifest: dict[str, Any] | None = None
 
-    def chunks(self) -> Iterator[bytes]:
+    def records(self) -> Iterator[tuple[bytes, bytes]]:
         while True:
             kind = self._fh.read(1)
             if not kind:
                 raise BackupError("backup is truncated: its final record is missing")
-            if kind not in (DATA, END):
+            if kind not in (DATA, FILES, END):
                 raise BackupError("backup is damaged: unknown record")
             (size,) = struct.unpack(">I", _exact(self._fh, 4))
-            if size > CHUNK + 64 and kind == DATA:
+            if size > CHUNK + 64 and kind != END:
                 raise BackupError("backup is damaged: oversized record")
             try:
                 plain = self._aead.decrypt(_nonce(self._counter), _exact(self._fh, size),
@@ -148,7 +159,7 @@ class SealedReader:
                     raise BackupError("backup is damaged: data after its final record")
                 self.manifest = json.loads(plain)
                 return
-            yield plain
+            yield kind, plain
 
 
 def _exact(fh: IO[bytes], n: int) -> bytes:
