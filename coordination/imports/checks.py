@@ -81,22 +81,28 @@ Checker = Callable[[dict[str, Any]], dict[str, Any]]
 
 def check_sheet(session: Session, actor: User | None, kind: ImportKind, sheet: Sheet) -> Checked:
     index = _columns(kind, sheet.columns, actor)
-    plan = [(name, position, _PARSERS[name]) for name, position in index.items()]
+    # A log repeats its groups, items, sizes and dates on thousands of rows: each column
+    # parses a distinct cell once (parsers are pure; a refusal is remembered as its
+    # CellError). Personal columns are never memoised, so no name lingers in a table.
+    plan = [(name, position, _PARSERS[name], None if name in SECRET_COLUMNS else {})
+            for name, position in index.items()]  # fmt: skip
     rule = _checker(session, actor, kind)
     result = Checked()
     for number, row in limited(sheet):
         result.total += 1
         found: list[Problem] = []
         values: dict[str, Any] = {}
-        for name, position, parse in plan:
+        for name, position, parse, memo in plan:
             raw = row[position] if position < len(row) else None
             if raw is None or (raw.__class__ is str and not raw.strip()):
                 continue  # blank: absent, which the rule tells apart from refused
-            try:
-                values[name] = parse(raw)
-            except CellError as exc:
-                found.append(Problem(number, name, exc.message, exc.params, _shown(name, raw)))
+            parsed = _parsed(parse, memo, raw)
+            if isinstance(parsed, CellError):
+                found.append(Problem(number, name, parsed.message, parsed.params,
+                                     _shown(name, raw)))  # fmt: skip
                 values[name] = BAD
+            else:
+                values[name] = parsed
         try:
             values = rule(values)
         except CellError as exc:
@@ -109,6 +115,24 @@ def check_sheet(session: Session, actor: User | None, kind: ImportKind, sheet: S
         else:
             result.good.append(Row(number, values))
     return result
+
+
+_MISSING: Any = object()
+MEMO_LIMIT = 10_000  # distinct cells remembered per column (ids in a column rarely repeat)
+
+
+def _parsed(parse: Callable[[Cell], Any], memo: dict[Any, Any] | None, raw: Cell) -> Any:
+    """parse(raw), or the CellError it raised, remembered per distinct cell in `memo`."""
+    key = (raw.__class__, raw)  # by type too: 1, 1.0 and True are equal keys otherwise
+    done = _MISSING if memo is None else memo.get(key, _MISSING)
+    if done is _MISSING:
+        try:
+            done = parse(raw)
+        except CellError as exc:
+            done = exc
+        if memo is not None and len(memo) < MEMO_LIMIT:
+            memo[key] = done
+    return done
 
 
 def _shown(name: str, raw: Cell) -> str | None:

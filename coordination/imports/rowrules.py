@@ -49,6 +49,27 @@ def _item(c: Cells, catalog: dict[str, ItemRef]) -> tuple[ItemRef | None, str | 
     return item, size
 
 
+def _item_checker(catalog: dict[str, ItemRef]) -> Callable[[Cells], tuple[Any, Any]]:
+    """_item for one file, each distinct (code, size) checked once: rows repeat a few."""
+    memo: dict[tuple[Any, Any], Any] = {}
+
+    def check(c: Cells) -> tuple[Any, Any]:
+        key = (c.get("item"), c.get("size"))
+        done = memo.get(key)
+        if done is None:
+            try:
+                done = _item(c, catalog)
+            except CellError as exc:
+                done = exc
+            if len(memo) < 1000:
+                memo[key] = done
+        if isinstance(done, CellError):
+            raise CellError(done.message, done.column, **done.params)
+        return done
+
+    return check
+
+
 def _missing(column: str) -> CellError:
     return CellError(N_("The “%(name)s” cell is empty."), column, name=column)
 
@@ -66,11 +87,12 @@ def batch_rule(catalog: dict[str, ItemRef], groups: Directory, actor: User | Non
     own = None
     if actor is not None and actor.role == Role.VOLUNTEER:
         own = next(iter(groups.by_id.values()), None)
+    item_of = _item_checker(catalog)
 
     def rule(c: Cells) -> dict[str, Any]:
         name, quantity, made_on = c.get("group"), c.get("quantity"), c.get("made_on")
         members, public = c.get("members"), c.get("members_public")
-        item, size = _item(c, catalog)
+        item, size = item_of(c)
         group = own if name is None and own is not None else None
         if group is None and _ok(name):
             if name is None:
@@ -90,10 +112,12 @@ def batch_rule(catalog: dict[str, ItemRef], groups: Directory, actor: User | Non
 
 
 def in_kind_rule(catalog: dict[str, ItemRef], places: Directory, donors: Directory) -> Rule:
+    item_of = _item_checker(catalog)
+
     def rule(c: Cells) -> dict[str, Any]:
         place_name, donor_name = c.get("location"), c.get("donor")
         quantity, received_on = c.get("quantity"), c.get("received_on")
-        item, size = _item(c, catalog)
+        item, size = item_of(c)
         place = _find(places, place_name, "location",
                       N_("Unknown location: use a place you keep stock at."))  # fmt: skip
         if place_name is None:

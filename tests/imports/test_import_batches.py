@@ -79,8 +79,13 @@ def test_confirm_writes_every_good_row_with_its_lot_and_ledger_entries(session) 
     chunk = session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "import.batches")).one()
     assert {lot.entry_index for lot in lots} == {chunk.index}
     body = json.loads(chunk.body)["data"]
-    assert {row[0] for row in body["rows"]} == {b.public_id for b in batches}
-    assert {row[2] for row in body["rows"]} == {w.group.public_id}
+    assert set(body["batch"]) == {b.public_id for b in batches}
+    assert set(body["group"]) == {w.group.public_id}
+    # Parallel arrays: the i-th element of each column is the i-th row's.
+    assert len({len(body[c]) for c in writing.BATCH_COLUMNS}) == 1 and "rows" not in body
+    by_batch = {b.public_id: b for b in batches}
+    pairs = zip(body["batch"], body["quantity"], strict=True)
+    assert {(by_batch[p].quantity, q) for p, q in pairs} == {(q, q) for q in range(1, 6)}
     text = " ".join(session.scalars(select(LedgerEntry.body)))
     assert "Zhukova" not in text and "444-18-66" not in text and "Kostroma" not in text
 
@@ -100,14 +105,20 @@ def test_a_failure_mid_way_leaves_nothing(session, monkeypatch) -> None:
     # Chunks of 2; the batch id drawn for the 7th row repeats one already in the database,
     # so the UNIQUE constraint fails for real in the fourth chunk, after three were written.
     monkeypatch.setattr(writing, "CHUNK", 2)
+    # Each chunk draws its batch ids, then its lot ids: the 7th draw is the fourth chunk's
+    # batch ids.
     drawn = iter(range(100))
-    real = writing.new_public_id
-    monkeypatch.setattr(writing, "new_public_id",
-                        lambda: taken[0] if next(drawn) == 12 else real())
+    real = writing._public_ids
+
+    def ids(count: int) -> list[str]:
+        out = real(count)
+        return [taken[0], *out[1:]] if next(drawn) == 6 else out
+
+    monkeypatch.setattr(writing, "_public_ids", ids)
     job = runner.confirm_import(session, w.admin, job)
     assert job.status == ImportStatus.FAILED and job.failure == runner.FAILED
     assert counts(session) == before
-    monkeypatch.setattr(writing, "new_public_id", real)
+    monkeypatch.setattr(writing, "_public_ids", real)
     job = runner.confirm_import(session, w.admin, job)  # the owner may try again
     assert job.status == ImportStatus.DONE
     assert counts(session)["batch"] == before["batch"] + 7

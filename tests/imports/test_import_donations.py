@@ -50,7 +50,8 @@ def test_in_kind_from_xlsx_becomes_lots_with_that_origin(session) -> None:
         (OriginKind.IN_KIND, donations[1].id, 5, w.hub.id)]
     entry = session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "import.in_kind")).one()
     data = json.loads(entry.body)["data"]
-    assert [row[2] for row in data["rows"]] == [donor.public_id, None]
+    assert data["donor"] == [donor.public_id, None]
+    assert data["lot"] == [lot.public_id for lot in lots]
     assert "Ivanov" not in entry.body
 
 
