@@ -183,6 +183,13 @@ def test_need_to_verified_delivery(module_server, browser, request, tmp_path) ->
     assert cells.nth(6).inner_text().strip() == "2"
     assert family.locator("h1 .badge-fulfilled").count() == 1
 
+    # Another family cannot even learn that the delivery exists.
+    other = person(browser, request, "ru", PHONE)
+    login(other, base, "demo-family2")
+    response = other.goto(delivery_url)
+    assert response is not None and response.status == 404
+    assert code not in other.content()
+
     # A stranger scans the QR code: the true source, the custody chain, nobody's details.
     stranger = person(browser, request, "ru", PHONE)
     response = stranger.goto(verify_url)
