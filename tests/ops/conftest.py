@@ -7,7 +7,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
+from coordination.db import db
+from coordination.demo import build_demo
+from coordination.ops.backup import current_digests
 from tests.conftest import TEST_DATABASE_URL, create_database, drop_database
 
 
@@ -28,5 +32,25 @@ def fresh_url(backend: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
     for name in made:
         assert TEST_DATABASE_URL
         drop_database(TEST_DATABASE_URL, name)
+
+
+@pytest.fixture
+def demo(app: Flask) -> Flask:
+    """The demo (its photos stored through the evidence service) with a ledger checkpoint."""
+    build_demo(db.session)
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["ledger", "checkpoint"]).exit_code == 0
+    db.session.remove()
+    return app
+
+
+@pytest.fixture
+def demo_backup(demo: Flask, tmp_path: Path) -> tuple[Path, dict[str, object]]:
+    file = tmp_path / "aidtrail.backup"
+    result = demo.test_cli_runner().invoke(args=["backup", str(file)])
+    assert result.exit_code == 0, result.output
+    assert "data.keys" in result.output  # reminds the operator to keep the keys
+    return file, current_digests(demo.config["SQLALCHEMY_DATABASE_URI"])
+
 
 from tests.english import app_config  # noqa: E402,F401  (English pages: see tests/english.py)

@@ -7,46 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from flask import Flask
 
-from coordination import create_app
 from coordination.db import db
-from coordination.demo import DEFAULT_PASSWORD, build_demo
+from coordination.demo import DEFAULT_PASSWORD
 from coordination.ops.backup import current_digests
 from coordination.ops.sealed import MAGIC
-from tests.conftest import base_config
-
-
-@pytest.fixture
-def demo_backup(app: Flask, tmp_path: Path) -> tuple[Path, dict[str, object]]:
-    build_demo(db.session)
-    db.session.commit()
-    runner = app.test_cli_runner()
-    assert runner.invoke(args=["ledger", "checkpoint"]).exit_code == 0
-    db.session.remove()
-    file = tmp_path / "aidtrail.backup"
-    result = runner.invoke(args=["backup", str(file)])
-    assert result.exit_code == 0, result.output
-    assert "data.keys" in result.output  # reminds the operator to keep the keys
-    return file, current_digests(app.config["SQLALCHEMY_DATABASE_URI"])
-
-
-def other_app(tmp_path: Path, url: str, keys: Path | None = None) -> Flask:
-    cfg = base_config(tmp_path, url)
-    if keys is not None:
-        cfg["AIDTRAIL_KEYS_DIR"] = str(keys)
-    return create_app(cfg)
-
-
-def cli(app: Flask, *args: str) -> Result:
-    # The test's own app context is active; Flask's CLI would reuse it instead of this app's.
-    with app.app_context():
-        try:
-            return app.test_cli_runner().invoke(args=list(args))
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+from tests.ops.support import cli, other_app
 
 
 def test_round_trip_into_a_fresh_database(
