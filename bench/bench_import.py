@@ -31,6 +31,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -137,7 +138,7 @@ def run(app: Flask, admin_id: int, name: str, data: bytes) -> tuple[float, float
         return checked, written, job.done_rows
 
 
-def ceiling_rows(app: Flask, data: list[list[object]]) -> tuple[list[tuple], ...]:  # type: ignore[type-arg]
+def ceiling_rows(app: Flask, data: list[list[Any]]) -> tuple[list[tuple[Any, ...]], ...]:
     """The rows the import writes for `data`, ready for the bare driver (outside the clock).
 
     Same columns, same values (group, its place, item, size, quantity, date, members as a
@@ -155,7 +156,9 @@ def ceiling_rows(app: Flask, data: list[list[object]]) -> tuple[list[tuple], ...
         base = (s.execute(db.text("SELECT max(id) FROM lot")).scalar() or 0) + 1_000_000
     now = "2026-11-24 00:00:00.000000"
     cipher = "g" * 120  # a Fernet token of a short list of names is about this long
-    batches, lots, moves = [], [], []
+    batches: list[tuple[Any, ...]] = []
+    lots: list[tuple[Any, ...]] = []
+    moves: list[tuple[Any, ...]] = []
     for i, (group, code, size, quantity, made_on, members, _public) in enumerate(data):
         gid, iid, pk = groups[group], items[code], base + i
         batches.append((pk, secrets.token_hex(8), gid, iid, size or None, quantity, made_on,
@@ -176,7 +179,7 @@ def snapshot(source: Path, target: Path) -> None:
         dst.close()
 
 
-def raw_ceiling(path: Path, rows_: tuple[list[tuple], ...], ledger: bool) -> float:  # type: ignore[type-arg]
+def raw_ceiling(path: Path, rows_: tuple[list[tuple[Any, ...]], ...], ledger: bool) -> float:
     """Bare sqlite3: executemany of the import's rows into the same three tables, 1 txn.
 
     With `ledger`, also one append per 1,000 rows plus one (canonical JSON body of the

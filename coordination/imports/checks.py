@@ -84,7 +84,8 @@ def check_sheet(session: Session, actor: User | None, kind: ImportKind, sheet: S
     # A log repeats its groups, items, sizes and dates on thousands of rows: each column
     # parses a distinct cell once (parsers are pure; a refusal is remembered as its
     # CellError). Personal columns are never memoised, so no name lingers in a table.
-    plan = [(name, position, _PARSERS[name], None if name in SECRET_COLUMNS else {})
+    plan: list[tuple[str, int, Callable[[Cell], Any], dict[Any, Any] | None]] = [
+        (name, position, _PARSERS[name], None if name in SECRET_COLUMNS else {})
             for name, position in index.items()]  # fmt: skip
     rule = _checker(session, actor, kind)
     result = Checked()

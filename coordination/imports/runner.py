@@ -3,9 +3,16 @@
 1. claim: the job moves checked/failed → importing in one UPDATE ... WHERE status, so a
    double click or a second worker cannot start the same import twice; committed, so the
    poller sees "importing";
-2. the import: the file is checked again against the current catalog and parties (they
-   may have changed since the dry run; if the count of good rows differs, nothing is
-   written and the job shows the new check), then every good row is written in ONE
+2. the import: the file is checked again, every row, against the current catalog and
+   parties (they may have changed since the dry run). The rule: the confirm writes only
+   if the re-check keeps exactly the dry run's rows, i.e. the same number of good rows
+   AND the same row numbers refused (compared with the job's stored problems); a row
+   whose item, size, group, place or donor became invalid, or a refused row that became
+   valid, means nothing is written and the job shows the new check for review. Re-checking
+   is not skipped: the good rows are not kept between the two steps (only the encrypted
+   file is), so the confirm parses them again anyway, and resolving them against fresh
+   lookups costs little beside that, since each distinct cell and (item, size) is
+   checked once per file (checks.py, rowrules.py). Then every good row is written in ONE
    transaction (writing.py) with the job marked done; all of it commits or none does;
 3. on failure: roll back, then mark the job failed with a message, so the owner may retry.
 
@@ -19,7 +26,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -27,8 +34,8 @@ from coordination.accounts.models import User
 from coordination.db import utcnow
 from coordination.errors import Conflict, DomainError, Forbidden
 from coordination.imports import storage
-from coordination.imports.checks import check_sheet
-from coordination.imports.models import ImportJob, ImportStatus
+from coordination.imports.checks import Checked, check_sheet
+from coordination.imports.models import ImportJob, ImportProblem, ImportStatus
 from coordination.imports.reading import open_sheet
 from coordination.imports.services import record_check, require_importer
 from coordination.imports.writing import write_rows
@@ -57,7 +64,7 @@ def confirm_import(session: Session, actor: User, job: ImportJob) -> ImportJob:
             raise Conflict(GONE)
         checked = check_sheet(session, actor, job.kind, open_sheet(".csv", data)
                               if not data.startswith(b"PK") else open_sheet(".xlsx", data))
-        if len(checked.good) != job.good_rows:
+        if not _same_rows(session, job, checked):
             record_check(session, job, checked)
             job.status = ImportStatus.CHECKED
             session.commit()
@@ -78,6 +85,15 @@ def confirm_import(session: Session, actor: User, job: ImportJob) -> ImportJob:
         return job
     storage.remove(name)
     return job
+
+
+def _same_rows(session: Session, job: ImportJob, checked: Checked) -> bool:
+    """Whether the re-check keeps the dry run's good rows, refusing the same row numbers."""
+    if len(checked.good) != job.good_rows:
+        return False
+    then = session.scalars(select(ImportProblem.row_no).where(ImportProblem.job_id == job.id)
+                           .distinct())  # fmt: skip
+    return set(then) == {p.row for p in checked.problems}
 
 
 def _claim(session: Session, job: ImportJob) -> None:

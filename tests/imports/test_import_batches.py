@@ -148,3 +148,45 @@ def test_confirm_twice_is_refused(session) -> None:
     runner.confirm_import(session, w.admin, job)
     with pytest.raises(Conflict):
         runner.confirm_import(session, w.admin, job)
+
+
+def test_confirm_refuses_rows_that_changed_since_the_dry_run(session) -> None:
+    """A row made invalid, or a refused row made valid, after the dry run: nothing written,
+    even when the count of good rows stays the same; the job shows the new check."""
+    from coordination.catalog.models import Item
+    from coordination.errors import Conflict
+    from tests import factories as f
+
+    w = world(session)
+    session.commit()
+    rows = [HEADER, good(), ["Kostroma circle", "NEW-MITTENS", "", 5, "2026-11-01", "", ""]]
+    job = check_upload(session, w.admin, ImportKind.BATCHES, "a.csv", csv_bytes(rows))
+    session.commit()
+    assert (job.good_rows, job.bad_rows) == (1, 1)
+    before = counts(session)
+    # Row 2's item leaves the catalog and row 3's arrives: still one good row, another one.
+    session.get(Item, w.item.id).active = False
+    f.item(session, code="NEW-MITTENS")
+    session.commit()
+    with pytest.raises(Conflict):
+        runner.confirm_import(session, w.admin, job)
+    assert counts(session) == before
+    assert job.status == ImportStatus.CHECKED and (job.good_rows, job.bad_rows) == (1, 1)
+    assert [(r, c) for r, c, _ in problems(session, job.id)] == [(2, "item")]
+    # Reviewed: the owner confirms the new check, and only row 3 goes in.
+    job = runner.confirm_import(session, w.admin, job)
+    assert job.status == ImportStatus.DONE and job.done_rows == 1
+    assert session.scalars(select(ProductionBatch.quantity)).all() == [5]
+
+
+def test_repeated_cells_are_checked_once_but_every_row_is_reported(session) -> None:
+    w = world(session)
+    session.commit()
+    bad = ["Kostroma circle", "WOOL-SOCKS-T", "42-44", 5, "31.02.2026", "", ""]
+    rows = [HEADER, bad, good(), bad, ["Kostroma circle", "WOOL-SOCKS-T", "99", 1, "2026-11-01",
+                                      "", ""], good(), [*bad[:4], "2026-11-01", "", ""]]
+    job = check_upload(session, w.admin, ImportKind.BATCHES, "a.csv", csv_bytes(rows))
+    session.commit()
+    assert [(r, c) for r, c, _ in problems(session, job.id)] == [
+        (2, "made_on"), (4, "made_on"), (5, "size")]
+    assert (job.good_rows, job.bad_rows) == (3, 3)
