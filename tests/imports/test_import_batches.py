@@ -190,3 +190,26 @@ def test_repeated_cells_are_checked_once_but_every_row_is_reported(session) -> N
     assert [(r, c) for r, c, _ in problems(session, job.id)] == [
         (2, "made_on"), (4, "made_on"), (5, "size")]
     assert (job.good_rows, job.bad_rows) == (3, 3)
+
+
+def test_imported_timestamps_read_back_like_the_orm_writes_them(session) -> None:
+    """The chunk's shared timestamps are adapted for the driver once: same stored text."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    w = world(session)
+    session.commit()
+    job = check_upload(session, w.admin, ImportKind.BATCHES, "a.csv", csv_bytes([HEADER, good()]))
+    session.commit()
+    runner.confirm_import(session, w.admin, job)
+    lot = session.scalars(select(Lot)).one()
+    batch = session.scalars(select(ProductionBatch)).one()
+    assert abs(lot.created_at - datetime.now(UTC)) < timedelta(minutes=5)
+    assert abs(lot.created_at - batch.created_at) < timedelta(seconds=5)
+    entry = session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "import.done")).one()
+    raw = text("SELECT created_at FROM lot UNION ALL SELECT created_at FROM ledger_entry")
+    stored = [str(v) for v in session.scalars(raw)]
+    if session.get_bind().dialect.name == "sqlite":  # text columns: one shape for both writers
+        assert {len(v) for v in stored} <= {19, 26} and all(v[10] == " " for v in stored)
+    assert entry.created_at.tzinfo is not None
