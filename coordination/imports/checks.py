@@ -97,7 +97,9 @@ def check_sheet(session: Session, actor: User | None, kind: ImportKind, sheet: S
             raw = row[position] if position < len(row) else None
             if raw is None or (raw.__class__ is str and not raw.strip()):
                 continue  # blank: absent, which the rule tells apart from refused
-            parsed = _parsed(parse, memo, raw)
+            parsed = memo.get((raw.__class__, raw), _MISSING) if memo is not None else _MISSING
+            if parsed is _MISSING:
+                parsed = _parsed(parse, memo, raw)
             if isinstance(parsed, CellError):
                 found.append(Problem(number, name, parsed.message, parsed.params,
                                      _shown(name, raw)))  # fmt: skip

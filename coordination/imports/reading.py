@@ -94,8 +94,8 @@ def _csv(data: bytes) -> Sheet:
         try:
             for record in reader:
                 number += 1
-                if any(cell.strip() for cell in record):
-                    cells: list[Cell] = list(record[:width])
+                if "".join(record).strip():  # some cell holds more than blanks
+                    cells: list[Cell] = record[:width]  # type: ignore[assignment]
                     yield number, cells
         except csv.Error:
             raise Invalid(N_("Row %(row)s is not valid CSV (a quote is not closed)."),
