@@ -97,6 +97,9 @@ def _every_status(
     mine([("WOOL-SOCKS", 4, Priority.HIGH), ("TRENCH-CANDLE", 20, Priority.NORMAL)])
     approved = mine([("INSUL-GLOVES", 2, Priority.URGENT)])
     services.approve_need(session, decider, approved, approved.version)
+    # Approved and still waiting for stock, whatever the delivery demo later sends.
+    waiting = mine([("NITRILE-GLOVES", 2, Priority.NORMAL)])
+    services.approve_need(session, decider, waiting, waiting.version)
     rejected = mine([("ARMOUR-VEST", 1, Priority.URGENT)])
     services.reject_need(session, decider, rejected, rejected.version,
                          "Бронежилеты выдаются только подразделениям, не семьям.")  # fmt: skip

@@ -33,7 +33,8 @@ def test_api_flow_to_confirmed(app, session, client):
         assert resp.status_code == 200, resp.get_json()
         d = resp.get_json()
     assert d["status"] == "dispatched" and d["code"] and d["dispatch_entry"] is not None
-    assert len(d["code"]) >= 10 and str(d["id"]) not in d["code"]
+    # Random, not derived from the delivery's ids.
+    assert len(d["code"]) >= 10 and d["code"] not in (str(d["id"]), d["public_id"])
     session.expire_all()
     lot = session.get(Lot, w.lot.id)
     assert (lot.quantity, lot.reserved) == (20, 0)

@@ -116,9 +116,9 @@ def test_a_donor_follows_its_money_by_region_and_month(client, session) -> None:
     assert "3\u202f000.00 RUB" in text and "10\u202f000.00 RUB" in text
     data = client.get(f"/receipts/{money.receipt_code}?format=json").get_json()
     assert data["went"] == [{
-        "region": c.dest_region.code, "region_name": c.dest_region.name_ru,
+        "region": c.dest_region.code, "region_name": c.dest_region.name_en,
         "month": sent.strftime("%Y-%m"), "item": c.items[0].code,
-        "item_name": c.items[0].name_ru, "quantity": "3",
+        "item_name": c.items[0].name_en, "quantity": "3",
         "quantity_approx": "3", "money_minor": 3_000_00, "currency": "RUB"}]  # fmt: skip
     goods = client.get("/receipts/gift-receipt-0001?format=json").get_json()
     assert [(r["item"], r["quantity"]) for r in goods["went"]] == [(c.items[1].code, "4")]

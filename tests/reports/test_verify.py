@@ -74,7 +74,7 @@ def test_the_page_names_true_sources_and_roles_and_nothing_personal(client, sess
     clean(json.dumps(data, ensure_ascii=False))
     assert data["recipient"] == {"kind": "unit", "label": None, "month": sent.strftime("%Y-%m"),
                                  "region": {"code": c.dest_region.code,
-                                            "name": c.dest_region.name_ru}}  # fmt: skip
+                                            "name": c.dest_region.name_en}}  # fmt: skip
     credits = {p["label"]: (p["roles"], p["credit"]) for p in data["parties"]}
     assert credits["Deputy governor"] == (["presenter"], "0")
     assert credits["courier"] == (["carrier"], "0")  # often one person: never named
