@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
@@ -137,3 +138,10 @@ def sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
             raise ForeignKeyViolation("rows without their parent in " + ", ".join(tables))
     finally:
         raw.execute("PRAGMA foreign_keys=ON")
+
+
+def str_enum(cls: type[enum.Enum], length: int = 16) -> Enum:
+    """A Python enum stored as its string values in a VARCHAR (no native type to migrate)."""
+    return Enum(cls, native_enum=False, length=length,
+                values_callable=lambda e: [m.value for m in e])  # fmt: skip
+

@@ -6,11 +6,11 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.crypto import EncryptedText
-from coordination.db import Base, UTCDateTime, utcnow
+from coordination.db import Base, UTCDateTime, str_enum, utcnow
 from coordination.parties.models import Party, PartyKind, Region, new_public_id
 
 
@@ -44,7 +44,7 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        str_enum(Role)
     )
     party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)

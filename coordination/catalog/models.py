@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coordination.db import Base, UTCDateTime, utcnow
+from coordination.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class UnitOfMeasure(enum.StrEnum):
@@ -39,12 +39,7 @@ class Item(Base):
     name_ru: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     unit: Mapped[UnitOfMeasure] = mapped_column(
-        Enum(
-            UnitOfMeasure,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
+        str_enum(UnitOfMeasure)
     )
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     sizes: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -5,21 +5,18 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, Enum, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
 from coordination.crypto import EncryptedText
-from coordination.db import Base, UTCDateTime, utcnow
+from coordination.db import Base, UTCDateTime, str_enum, utcnow
 from coordination.needs.models import NeedLine
 from coordination.parties.models import Location, Party, Region, new_public_id
 from coordination.stock.models import Lot
 
 MAX_QUANTITY = 100_000
 
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -60,7 +57,7 @@ class Delivery(Base):
     # Random, public, given at dispatch: /verify/<code>. Carries no id and no personal data.
     code: Mapped[str | None] = mapped_column(String(24), unique=True)
     status: Mapped[DeliveryStatus] = mapped_column(
-        _enum(DeliveryStatus), default=DeliveryStatus.DRAFT, index=True
+        str_enum(DeliveryStatus), default=DeliveryStatus.DRAFT, index=True
     )
     # The coordinator scope: the region the goods leave from.
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
@@ -139,9 +136,9 @@ class Handover(Base):
         ForeignKey("delivery.id", ondelete="CASCADE"), index=True
     )
     from_party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
-    from_role: Mapped[HandoverRole] = mapped_column(_enum(HandoverRole))
+    from_role: Mapped[HandoverRole] = mapped_column(str_enum(HandoverRole))
     to_party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
-    to_role: Mapped[HandoverRole] = mapped_column(_enum(HandoverRole))
+    to_role: Mapped[HandoverRole] = mapped_column(str_enum(HandoverRole))
     place: Mapped[str] = mapped_column(String(120))  # town level, never a street
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -190,7 +187,7 @@ class Evidence(Base):
     handover_id: Mapped[int | None] = mapped_column(
         ForeignKey("handover.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[EvidenceKind] = mapped_column(_enum(EvidenceKind))
+    kind: Mapped[EvidenceKind] = mapped_column(str_enum(EvidenceKind))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)  # random
     content_type: Mapped[str] = mapped_column(String(32))
     original_sha256: Mapped[str] = mapped_column(String(64))
@@ -240,7 +237,7 @@ class ReceiptLine(Base):
     delivery_line_id: Mapped[int] = mapped_column(ForeignKey("delivery_line.id"), index=True)
     quantity_received: Mapped[int] = mapped_column()
     condition: Mapped[LineCondition] = mapped_column(
-        _enum(LineCondition), default=LineCondition.OK
+        str_enum(LineCondition), default=LineCondition.OK
     )
 
     receipt: Mapped[Receipt] = relationship(back_populates="lines")

@@ -5,19 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.catalog.models import Item
-from coordination.db import Base, UTCDateTime, utcnow
+from coordination.db import Base, UTCDateTime, str_enum, utcnow
 from coordination.parties.models import Location, Party, new_public_id
 from coordination.production.models import ProductionBatch
 
 MAX_QUANTITY = 100_000
 
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class InKindDonation(Base):
@@ -90,7 +87,7 @@ class MoneyDonation(Base):
     received_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str | None] = mapped_column(String(40))
     earmark: Mapped[str | None] = mapped_column(String(120))
-    status: Mapped[MoneyStatus] = mapped_column(_enum(MoneyStatus), default=MoneyStatus.PLEDGED)
+    status: Mapped[MoneyStatus] = mapped_column(str_enum(MoneyStatus), default=MoneyStatus.PLEDGED)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

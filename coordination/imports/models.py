@@ -6,16 +6,12 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coordination.crypto import EncryptedText
-from coordination.db import Base, UTCDateTime, utcnow
+from coordination.db import Base, UTCDateTime, str_enum, utcnow
 from coordination.parties.models import new_public_id
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class ImportKind(enum.StrEnum):
@@ -36,9 +32,11 @@ class ImportJob(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
-    kind: Mapped[ImportKind] = mapped_column(_enum(ImportKind))
+    kind: Mapped[ImportKind] = mapped_column(str_enum(ImportKind))
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    status: Mapped[ImportStatus] = mapped_column(_enum(ImportStatus), default=ImportStatus.CHECKED)
+    status: Mapped[ImportStatus] = mapped_column(
+        str_enum(ImportStatus), default=ImportStatus.CHECKED
+    )
     # The name the file had on the owner's computer may name a person: encrypted.
     upload_name: Mapped[str | None] = mapped_column(EncryptedText)
     # Random name of the stored (encrypted) upload under instance/imports; None once imported.

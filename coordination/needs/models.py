@@ -5,20 +5,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Enum, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.accounts.models import User
 from coordination.catalog.models import Item
 from coordination.crypto import EncryptedText
-from coordination.db import Base, UTCDateTime, utcnow
+from coordination.db import Base, UTCDateTime, str_enum, utcnow
 from coordination.parties.models import Location, Party, Region, new_public_id
 
 MAX_QUANTITY = 10_000
 
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
 
 
 class NeedStatus(enum.StrEnum):
@@ -67,14 +64,14 @@ class Need(Base):
     party_id: Mapped[int] = mapped_column(ForeignKey("party.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
-    delivery_kind: Mapped[DeliveryKind] = mapped_column(_enum(DeliveryKind))
+    delivery_kind: Mapped[DeliveryKind] = mapped_column(str_enum(DeliveryKind, 24))
     # Town level only: a street address goes into the encrypted field below.
     town: Mapped[str | None] = mapped_column(String(120))
     location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
     address: Mapped[str | None] = mapped_column(EncryptedText)
     serviceman_name: Mapped[str | None] = mapped_column(EncryptedText)
     serviceman_unit: Mapped[str | None] = mapped_column(EncryptedText)
-    status: Mapped[NeedStatus] = mapped_column(_enum(NeedStatus), index=True)
+    status: Mapped[NeedStatus] = mapped_column(str_enum(NeedStatus, 24), index=True)
     decision_reason: Mapped[str | None] = mapped_column(EncryptedText)
     # Exactly once: the form's hidden token (or the API's Idempotency-Key) can create one need.
     submission_token: Mapped[str] = mapped_column(String(64), unique=True)
@@ -117,7 +114,7 @@ class NeedLine(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
     size: Mapped[str | None] = mapped_column(String(32))
     quantity: Mapped[int] = mapped_column()
-    priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.NORMAL)
+    priority: Mapped[Priority] = mapped_column(str_enum(Priority, 24), default=Priority.NORMAL)
     needed_by: Mapped[date | None] = mapped_column(Date)
     # Free text from a family may name people: encrypted like every personal field.
     note: Mapped[str | None] = mapped_column(EncryptedText)
@@ -144,7 +141,7 @@ class NeedEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    kind: Mapped[NeedEventKind] = mapped_column(_enum(NeedEventKind))
+    kind: Mapped[NeedEventKind] = mapped_column(str_enum(NeedEventKind, 24))
     text: Mapped[str | None] = mapped_column(EncryptedText)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

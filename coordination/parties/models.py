@@ -6,11 +6,11 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.crypto import EncryptedText
-from coordination.db import Base, UTCDateTime, utcnow
+from coordination.db import Base, UTCDateTime, str_enum, utcnow
 
 
 class PartyKind(enum.StrEnum):
@@ -57,9 +57,7 @@ class Party(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
     kind: Mapped[PartyKind] = mapped_column(
-        Enum(
-            PartyKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
-        )
+        str_enum(PartyKind)
     )
     # Public-safe label. For households and units it is a neutral label, never the real name.
     display_name: Mapped[str] = mapped_column(String(200))
@@ -100,12 +98,7 @@ class Location(Base):
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[LocationKind] = mapped_column(
-        Enum(
-            LocationKind,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
+        str_enum(LocationKind)
     )
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     town: Mapped[str | None] = mapped_column(String(120))

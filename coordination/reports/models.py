@@ -5,16 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coordination.db import Base, UTCDateTime, utcnow
+from coordination.db import Base, UTCDateTime, str_enum, utcnow
 from coordination.deliveries.models import Delivery, Evidence, Handover
 from coordination.parties.models import Party, new_public_id
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class DisputeStatus(enum.StrEnum):
@@ -35,7 +31,7 @@ class Dispute(Base):
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
     # Random code for the shareable public page, set when it is made public.
     share_code: Mapped[str | None] = mapped_column(String(24), unique=True)
-    claim_kind: Mapped[ClaimKind] = mapped_column(_enum(ClaimKind))
+    claim_kind: Mapped[ClaimKind] = mapped_column(str_enum(ClaimKind))
     # The group that challenges (None when an auditor opens it).
     group_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
     handover_id: Mapped[int | None] = mapped_column(ForeignKey("handover.id"), index=True)
@@ -43,7 +39,7 @@ class Dispute(Base):
     claim_text: Mapped[str] = mapped_column(Text)
     claim_url: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[DisputeStatus] = mapped_column(
-        _enum(DisputeStatus), default=DisputeStatus.OPEN, index=True
+        str_enum(DisputeStatus), default=DisputeStatus.OPEN, index=True
     )
     outcome_note: Mapped[str | None] = mapped_column(Text)
     public: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -5,16 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, Enum, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.catalog.models import Item
-from coordination.db import Base, UTCDateTime, utcnow
+from coordination.db import Base, UTCDateTime, str_enum, utcnow
 from coordination.parties.models import Location, new_public_id
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class OriginKind(enum.StrEnum):
@@ -59,7 +55,7 @@ class Lot(Base):
     # The ORIGINAL origin: a lot split off by a transfer keeps it and names its parent.
     # origin_id points into the table origin_kind names (production_batch, in_kind_donation,
     # purchase, kit_assembly), so it carries no foreign key.
-    origin_kind: Mapped[OriginKind] = mapped_column(_enum(OriginKind), index=True)
+    origin_kind: Mapped[OriginKind] = mapped_column(str_enum(OriginKind), index=True)
     origin_id: Mapped[int] = mapped_column(index=True)
     parent_lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"))
     # Index of the ledger entry that created the lot (origin, transfer or kit assembly), so a
@@ -83,7 +79,7 @@ class StockMovement(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
-    kind: Mapped[MovementKind] = mapped_column(_enum(MovementKind))
+    kind: Mapped[MovementKind] = mapped_column(str_enum(MovementKind))
     delta: Mapped[int] = mapped_column()
     other_lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
