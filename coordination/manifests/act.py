@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from coordination.manifests.data import DeliveryDoc
+from coordination.manifests.document import document_sheet
 from coordination.manifests.labels import condition_label, day, number, role_label, unit_label
 from coordination.manifests.manifest import party_pairs, print_entry
-from coordination.manifests.pdfkit import MARGIN, Column, Sheet, esc
+from coordination.manifests.pdfkit import MARGIN, Column, esc
 
 ACT_QR = 130.0
 
@@ -46,14 +47,7 @@ def handover_rows(doc: DeliveryDoc) -> list[list[str]]:
 def render_act(doc: DeliveryDoc) -> bytes:
     title = _("Handover act No. %(number)s", number=doc.number)
 
-    def running_header(sheet: Sheet) -> None:
-        sheet.line(title, size=12, bold=True)
-        sheet.gap(4)
-
-    sheet = Sheet(
-        title=title, header=running_header, page_label=_("Page %(page)s of %(pages)s"),
-        footer_left=_("Printed on %(when)s", when=day(doc.printed_at)) + " \u00b7 " + doc.number,
-    )  # fmt: skip
+    sheet = document_sheet(title, doc.printed_at, doc.number)
     top = sheet.y
     if doc.proof is not None:
         sheet.qr(doc.proof.tlog_proof, sheet.size[0] - MARGIN - ACT_QR, top, ACT_QR)

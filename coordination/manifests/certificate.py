@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from coordination.deliveries.models import Delivery
 from coordination.donations.amounts import format_amount
 from coordination.manifests.data import Proof, manifest_number
+from coordination.manifests.document import document_sheet
 from coordination.manifests.labels import day, role_label
 from coordination.manifests.manifest import print_entry
-from coordination.manifests.pdfkit import MARGIN, Column, Sheet, esc
+from coordination.manifests.pdfkit import MARGIN, Column, esc
 from coordination.manifests.sources import credit_label, credit_role
 from coordination.reports.attribution import delivery_attribution, recipient_region
 from coordination.reports.credit import Credit, CreditKind, apportion
@@ -86,14 +87,7 @@ def certificate_doc(session: Session, delivery: Delivery, locale: str, printed_a
 def render_certificate(doc: CertificateDoc) -> bytes:
     title = _("Attribution certificate for delivery %(number)s", number=doc.number)
 
-    def running_header(sheet: Sheet) -> None:
-        sheet.line(title, size=12, bold=True)
-        sheet.gap(4)
-
-    sheet = Sheet(
-        title=title, header=running_header, page_label=_("Page %(page)s of %(pages)s"),
-        footer_left=_("Printed on %(when)s", when=day(doc.printed_at)) + " \u00b7 " + doc.number,
-    )  # fmt: skip
+    sheet = document_sheet(title, doc.printed_at, doc.number)
     top = sheet.y
     if doc.proof is not None:
         sheet.qr(doc.proof.tlog_proof, sheet.size[0] - MARGIN - QR, top, QR)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 
 from coordination.manifests.data import DeliveryDoc, PartyBlock, Proof
+from coordination.manifests.document import document_sheet
 from coordination.manifests.labels import day, kilograms, number, status_label, unit_label
 from coordination.manifests.pdfkit import MARGIN, Column, Sheet, chunk_text
 from coordination.manifests.proofcheck import ENTRY_BEGIN, ENTRY_END
@@ -106,15 +107,7 @@ def signature_columns() -> list[Column]:
 def render_manifest(doc: DeliveryDoc) -> bytes:
     title = _("Delivery manifest %(number)s", number=doc.number)
 
-    def running_header(sheet: Sheet) -> None:
-        sheet.line(title, size=12, bold=True)
-        sheet.gap(4)
-
-    sheet = Sheet(
-        title=title, wide=True, header=running_header,
-        page_label=_("Page %(page)s of %(pages)s"),
-        footer_left=_("Printed on %(when)s", when=day(doc.printed_at)) + " \u00b7 " + doc.number,
-    )  # fmt: skip
+    sheet = document_sheet(title, doc.printed_at, doc.number, wide=True)
     top = sheet.y
     if doc.proof is not None:
         x = sheet.size[0] - MARGIN - QR_SIDE

@@ -17,8 +17,9 @@ from coordination.donations.access import can_see_donation
 from coordination.donations.amounts import format_amount
 from coordination.donations.models import InKindDonation, MoneyDonation
 from coordination.errors import NotFound
+from coordination.manifests.document import document_sheet
 from coordination.manifests.labels import day
-from coordination.manifests.pdfkit import Column, Sheet, esc
+from coordination.manifests.pdfkit import Column, esc
 from coordination.manifests.sources import party_label
 from coordination.parties.models import Party, Region
 from coordination.parties.shared import N_, get_or_404
@@ -95,14 +96,7 @@ def receipt_doc(session: Session, gift: MoneyDonation | InKindDonation, locale: 
 def render_receipt(doc: ReceiptDoc) -> bytes:
     title = _("Donation receipt %(number)s", number=doc.number)
 
-    def running_header(sheet: Sheet) -> None:
-        sheet.line(title, size=12, bold=True)
-        sheet.gap(4)
-
-    sheet = Sheet(
-        title=title, header=running_header, page_label=_("Page %(page)s of %(pages)s"),
-        footer_left=_("Printed on %(when)s", when=day(doc.printed_at)) + " \u00b7 " + doc.number,
-    )  # fmt: skip
+    sheet = document_sheet(title, doc.printed_at, doc.number)
     kind = _("money") if doc.kind == "money" else _("goods (in kind)")
     sheet.pairs([
         (_("Receipt code"), doc.receipt_code or "\u2014"), (_("Donation"), kind),

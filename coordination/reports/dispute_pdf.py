@@ -10,9 +10,10 @@ from typing import Any
 from flask_babel import gettext as _
 
 from coordination.manifests.data import Proof
+from coordination.manifests.document import document_sheet
 from coordination.manifests.labels import day, role_label
 from coordination.manifests.manifest import print_entry
-from coordination.manifests.pdfkit import MARGIN, Column, Sheet, esc
+from coordination.manifests.pdfkit import MARGIN, Column, esc
 from coordination.reports.dispute_report import Report
 from coordination.reports.models import Dispute
 
@@ -23,14 +24,7 @@ def render_dispute(dispute: Dispute, report: Report, statuses: dict[str, str],
                    proof: Proof | None, printed_at: datetime) -> bytes:  # fmt: skip
     title = _("Dispute %(id)s", id=dispute.public_id)
 
-    def running_header(sheet: Sheet) -> None:
-        sheet.line(title, size=12, bold=True)
-        sheet.gap(4)
-
-    sheet = Sheet(
-        title=title, header=running_header, page_label=_("Page %(page)s of %(pages)s"),
-        footer_left=_("Printed on %(when)s", when=day(printed_at)) + " \u00b7 " + title,
-    )  # fmt: skip
+    sheet = document_sheet(title, printed_at, title)
     top = sheet.y
     if proof is not None:
         sheet.qr(proof.tlog_proof, sheet.size[0] - MARGIN - QR, top, QR)
