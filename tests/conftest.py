@@ -76,6 +76,9 @@ def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = create_database(TEST_DATABASE_URL, name)
     migrate(url, tmp_path_factory.mktemp("pg-template"))
     yield url
+    engine = _RESET_ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
     drop_database(TEST_DATABASE_URL, name)
 
 
@@ -95,8 +98,19 @@ def drop_database(server_url: str, name: str) -> None:
     admin.dispose()
 
 
+_RESET_ENGINES: dict[str, Any] = {}
+
+
 def reset_postgres(url: str) -> None:
-    engine = create_engine(url)
+    """Empty every table and restart every sequence, touching only what a test used.
+
+    TRUNCATE of all ~50 tables took a quarter of a second per test (over four minutes of
+    the suite); one query finds the tables holding rows and the sequences that were read,
+    and only those are emptied and restarted, to the same end state.
+    """
+    engine = _RESET_ENGINES.get(url)
+    if engine is None:
+        engine = _RESET_ENGINES[url] = create_engine(url, pool_size=1)
     with engine.begin() as conn:
         tables = conn.execute(
             text(
@@ -104,11 +118,29 @@ def reset_postgres(url: str) -> None:
                 " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
             )
         ).scalars().all()
-        if tables:
-            joined = ", ".join(f'"{t}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
+        probe = " UNION ALL ".join(
+            f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")"  # noqa: S608 - names from pg_tables
+            for t in tables
+        )
+        used = conn.execute(text(probe)).scalars().all() if tables else []
+        if used:
+            # DELETE, not TRUNCATE: truncating a table that many others reference (region,
+            # party) cascades through all of them and costs ~0.3 s. As the superuser the test
+            # server grants, replica mode skips the foreign-key and append-only triggers for
+            # this transaction, so the order of the deletes does not matter.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in used:
+                conn.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608 - from pg_tables
+        sequences = conn.execute(
+            text(
+                "SELECT sequencename FROM pg_sequences"
+                " WHERE schemaname = 'public' AND last_value IS NOT NULL"
+            )
+        ).scalars().all()
+        if sequences:
+            restarts = ", ".join(f"setval('\"{q}\"', 1, false)" for q in sequences)
+            conn.execute(text(f"SELECT {restarts}"))
         conn.execute(text("INSERT INTO ledger_head (id, size) VALUES (1, 0)"))
-    engine.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
