@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
+from coordination.ledger.privacy import commit, new_salt
 from coordination.parties.shared import N_, Invalid, has_nul
 
 CURRENCY = re.compile(r"[A-Z]{3}")
@@ -79,3 +80,24 @@ def clean_text(value: str | None, field: str, limit: int = TEXT_LIMIT) -> str | 
 def earmark_key(earmark: str | None) -> str | None:
     """Earmarks compare ignoring case and spacing: "Medical  kits" is "medical kits"."""
     return " ".join(earmark.split()).casefold() if earmark else None
+
+
+class Earmarked(Protocol):
+    earmark: str | None
+    earmark_salt: bytes | None
+
+
+def earmark_commitment(row: Earmarked) -> str | None:
+    """What the ledger says of an earmark: commit(earmark_key, salt), or None without one.
+
+    An earmark is free text a coordinator typed and may name a person ("for Ivanov's son"),
+    and the ledger is public and permanent, so its text never goes there. The salt is kept on
+    the row (made here on first use), so the holder can show an auditor which earmark was
+    committed, and that a purchase's earmark is its donation's, without publishing either.
+    """
+    key = earmark_key(row.earmark)
+    if key is None:
+        return None
+    if row.earmark_salt is None:
+        row.earmark_salt = new_salt()
+    return commit(key, row.earmark_salt)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import Role, User
-from coordination.donations.amounts import check_amount, clean_text
+from coordination.donations.amounts import check_amount, clean_text, earmark_commitment
 from coordination.donations.models import BatchFunding, MoneyDonation
 from coordination.donations.money import require_recorder
 from coordination.donations.purchases import check_spending, valid_id
@@ -55,7 +55,8 @@ def fund_batch(session: Session, actor: User | None, batch_id: Any, donation_id:
     session.flush()
     append(session, actor, "batch.funded", {
         "batch": batch.public_id, "group": batch.group.public_id, "donation": donation.public_id,
-        "amount_minor": amount, "currency": donation.currency, "earmark": earmark,
+        "amount_minor": amount, "currency": donation.currency,
+        "earmark_commitment": earmark_commitment(row),
         "date": funded_on.isoformat(),
     })  # fmt: skip
     session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.catalog.models import Item
@@ -87,6 +87,8 @@ class MoneyDonation(Base):
     received_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str | None] = mapped_column(String(40))
     earmark: Mapped[str | None] = mapped_column(String(120))
+    # The ledger holds commit(earmark, salt), never the free text (see amounts.py).
+    earmark_salt: Mapped[bytes | None] = mapped_column(LargeBinary(16))
     status: Mapped[MoneyStatus] = mapped_column(str_enum(MoneyStatus), default=MoneyStatus.PLEDGED)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -115,6 +117,7 @@ class Purchase(Base):
     # What the money was for: an earmarked donation funds only a purchase with the same
     # earmark; a donation without one funds anything.
     earmark: Mapped[str | None] = mapped_column(String(120))
+    earmark_salt: Mapped[bytes | None] = mapped_column(LargeBinary(16))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -180,6 +183,7 @@ class BatchFunding(Base):
     amount_minor: Mapped[int] = mapped_column()
     # What the materials were for (same rule as a purchase's earmark).
     earmark: Mapped[str | None] = mapped_column(String(120))
+    earmark_salt: Mapped[bytes | None] = mapped_column(LargeBinary(16))
     funded_on: Mapped[date | None] = mapped_column(Date)
 
     batch: Mapped[ProductionBatch] = relationship()

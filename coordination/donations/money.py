@@ -25,6 +25,7 @@ from coordination.donations.amounts import (
     check_amount,
     check_currency,
     clean_text,
+    earmark_commitment,
     format_amount,
 )
 from coordination.donations.balance import balance, lock_donations
@@ -111,14 +112,15 @@ def record_money_donation(session: Session, actor: User | None, data: MoneyInput
     )  # fmt: skip
     session.add(donation)
     session.flush()
-    # The channel is free text and may name a person, and the receipt code is the donor's
-    # private key to its gift: both stay out of the ledger.
+    # The channel and the earmark are free text and may name a person, and the receipt code
+    # is the donor's private key to its gift: none of them enters the ledger as text.
     append(session, actor, "origin.money", {
         "donation": donation.public_id, "donor": donor.public_id if donor else None,
         "campaign": campaign.public_id if campaign else None,
         "holder": holder.public_id if holder else None,
         "amount_minor": amount, "currency": currency, "status": donation.status.value,
-        "earmark": donation.earmark, "date": donation.received_on.isoformat(),
+        "earmark_commitment": earmark_commitment(donation),
+        "date": donation.received_on.isoformat(),
     })  # fmt: skip
     session.flush()
     return donation
@@ -168,7 +170,7 @@ def pass_on_money(session: Session, actor: User | None, source: MoneyDonation, t
         "donation": passed.public_id, "from": source.public_id,
         "from_holder": source.holder.public_id if source.holder else None,
         "to_holder": target.public_id, "amount_minor": amount, "currency": source.currency,
-        "earmark": source.earmark, "date": on.isoformat(),
+        "earmark_commitment": earmark_commitment(passed), "date": on.isoformat(),
     })  # fmt: skip
     session.flush()
     return passed

@@ -30,6 +30,7 @@ from coordination.donations.amounts import (
     check_amount,
     check_currency,
     clean_text,
+    earmark_commitment,
     earmark_key,
     format_amount,
 )
@@ -194,12 +195,13 @@ def _record(session: Session, actor: User | None, purchase: Purchase, location: 
         lots.append(lot)
         lines.append({"item": row.item.code, "size": row.size, "quantity": row.quantity,
                       "price_minor": row.price_minor, "lot": lot.public_id})  # fmt: skip
-    # The supplier is free text: it stays out of the ledger like every other note.
+    # The supplier and the earmark are free text: they stay out of the ledger like every
+    # other note (the earmark as a commitment).
     entry = append(session, actor, "purchase.recorded", {
         "purchase": purchase.public_id, "buyer": purchase.buyer.public_id if purchase.buyer
         else None, "location": location.public_id, "date": purchase.bought_on.isoformat(),
         "currency": purchase.currency, "total_minor": purchase.total_minor,
-        "earmark": purchase.earmark, "lines": lines,
+        "earmark_commitment": earmark_commitment(purchase), "lines": lines,
         "funding": [{"donation": f.donation.public_id, "amount_minor": f.amount_minor}
                     for f in purchase.funding],
     })  # fmt: skip

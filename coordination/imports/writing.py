@@ -9,8 +9,8 @@ listing each row's public ids, item code, size, quantity and date as parallel ar
 list per column, the i-th element of each belonging to the chunk's i-th row): compact, and
 the privacy guard and canonical JSON walk one flat list per column instead of a list per
 row; then one summary entry for the import. No names: members (encrypted)
-and the free-text channel stay out; the earmark goes in as origin.money has it (it says
-what the money is for, and purchases are matched on it), checked like any entry data.
+and the free-text channel stay out; the earmark goes in as origin.money has it, a salted
+commitment (its salt stored on the donation row), checked like any entry data.
 Everything runs in the caller's transaction; a failure anywhere rolls all of it back.
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 from coordination.accounts.models import User
 from coordination.crypto import EncryptedText
 from coordination.db import utcnow
+from coordination.donations.amounts import earmark_commitment
 from coordination.donations.models import InKindDonation, InKindLine, MoneyDonation
 from coordination.donations.money import new_receipt_code
 from coordination.imports.checks import Row
@@ -44,7 +46,7 @@ BATCH_COLUMNS = ["batch", "lot", "group", "location", "item", "size", "quantity"
 IN_KIND_COLUMNS = ["donation", "lot", "donor", "location", "item", "size", "quantity",
                    "received_on"]  # fmt: skip
 MONEY_COLUMNS = ["donation", "donor", "amount_minor", "currency", "status", "date", "campaign",
-                 "holder", "earmark"]  # fmt: skip
+                 "holder", "earmark_commitment"]  # fmt: skip
 
 _B: Any = ProductionBatch.__table__
 _L: Any = Lot.__table__
@@ -52,6 +54,12 @@ _M: Any = StockMovement.__table__
 _D: Any = InKindDonation.__table__
 _DL: Any = InKindLine.__table__
 _MD: Any = MoneyDonation.__table__
+
+
+@dataclass
+class _Earmark:
+    earmark: str | None
+    earmark_salt: bytes | None = None
 
 
 def _public_ids(count: int) -> list[str]:
@@ -238,18 +246,21 @@ def _money(session: Session, actor: User | None, job: ImportJob, n: int,
            chunk: list[dict[str, Any]]) -> None:  # fmt: skip
     now, user = utcnow(), actor.id if actor else None
     donation_ids = _public_ids(len(chunk))
+    marks = [_Earmark(v["earmark"]) for v in chunk]
+    commitments = [earmark_commitment(m) for m in marks]
     append(session, actor, "import.money", {
         "job": job.public_id, "chunk": n, **_arrays(MONEY_COLUMNS, [
             [donation_ids[i], _pub(v["donor"]), v["amount"], v["currency"],
              v["status"].value, v["received_on"].isoformat(), _pub(v["campaign"]),
-             _pub(v["holder"]), v["earmark"]] for i, v in enumerate(chunk)]),
+             _pub(v["holder"]), commitments[i]] for i, v in enumerate(chunk)]),
     })  # fmt: skip
     _insert(session, _MD, ("public_id", "donor_id", "campaign_id", "holder_id", "amount_minor",
-                           "currency", "received_on", "channel", "earmark", "status",
-                           "receipt_code"),
+                           "currency", "received_on", "channel", "earmark", "earmark_salt",
+                           "status", "receipt_code"),
             [(donation_ids[i], _id(v["donor"]), _id(v["campaign"]), _id(v["holder"]),
               v["amount"], v["currency"], v["received_on"], v["channel"], v["earmark"],
-              v["status"], new_receipt_code()) for i, v in enumerate(chunk)],
+              marks[i].earmark_salt, v["status"], new_receipt_code())
+             for i, v in enumerate(chunk)],
             created_by_id=user, created_at=now)  # fmt: skip
 
 

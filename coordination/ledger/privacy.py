@@ -10,7 +10,8 @@ value, so its holder can later prove what was committed without publishing it.
 `check_public` is a guard against mistakes, not a proof of anonymity. It refuses:
 - keys named like a personal column (every EncryptedText column in the models, plus a few
   words such as "phone", "email", "address"), unless they hold a commitment;
-- `*_commitment` keys whose value is not a commitment;
+- `*_commitment` keys whose value is not a commitment, None (nothing committed) or, for the
+  parallel arrays of an import chunk, a list of those;
 - strings shaped like a phone number (10..15 digits with only phone punctuation): ids are
   16 hex characters and quantities are ints, so legitimate data does not look like that.
 """
@@ -63,7 +64,10 @@ def check_public(data: dict[str, Any]) -> None:
     for path, key, value in _walk(data, "data"):
         lowered = key.lower()
         if lowered.endswith(COMMITMENT_SUFFIX):
-            if not (isinstance(value, str) and COMMITMENT.fullmatch(value)):
+            # None: nothing to commit (no earmark); a list: one per row of an import chunk.
+            values = value if isinstance(value, list) else [value]
+            if not all(v is None or (isinstance(v, str) and COMMITMENT.fullmatch(v))
+                       for v in values):  # fmt: skip
                 raise PersonalDataError(f"{path} must be a commitment (sha256:<64 hex>)")
             continue
         if lowered in personal or _PERSONAL_RE.search(lowered):

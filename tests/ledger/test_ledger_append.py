@@ -111,6 +111,9 @@ def test_bad_kinds_are_refused(app, session, kind):
         {"contact": "8 (912) 345-67-89"},
         {"contacts": ["+79123456789"]},
         {"phone_commitment": "+79123456789"},
+        {"earmark_commitment": ["sha256:" + "0" * 64, "for Ivanov's son"]},
+        {"earmark_commitment": [["sha256:" + "0" * 64]]},
+        {"earmark_commitment": 7},
     ],
 )
 def test_personal_data_is_refused(app, session, data):
@@ -126,6 +129,8 @@ def test_commitments_pseudonyms_and_dates_pass_the_guard(app, session):
     data = {
         "household": "0123456789012345",  # 16 digits: a public id, not a phone
         "phone_commitment": phone,
+        "earmark_commitment": None,  # nothing committed
+        "chunk_commitment": [phone, None],  # an import chunk's parallel array
         "on": "2025-01-02",
         "quantity": 15000000000,
         "name": "Школьная ярмарка",

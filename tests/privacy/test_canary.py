@@ -246,7 +246,7 @@ def _exercise_origins(session, admin: User) -> None:
     stock.take_from_lot(session, admin, lot, 1)
     pledge = money.record_money_donation(session, admin, money.MoneyInput(
         amount_minor=500_00, received_on=date(2026, 11, 3), donor_id=donor.id,
-        channel="card of Канарейкина +7 901 555-73-19", earmark="medical kits"))
+        channel="card of Канарейкина +7 901 555-73-19", earmark="medical kits for Канарейкина"))
     money.receive_money_donation(session, admin, pledge)
 
 

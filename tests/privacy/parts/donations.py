@@ -24,7 +24,8 @@ CLASSIFIED = {
     money_totals: (set(), {"money_totals"}),
     balance: (set(), {"spent_expr", "passed_on_expr", "used", "balance", "lock_donations"}),
     amounts: (set(), {"digits", "check_currency", "check_amount", "parse_major", "major",
-                      "format_amount", "clean_text", "earmark_key"}),
+                      "format_amount", "clean_text", "earmark_key",
+                      "earmark_commitment"}),
     access: (set(), {"donation_clause", "can_see_donation", "visible_donation", "totals_scope",
                      "purchase_clause", "visible_purchase"}),
     queries: (set(), {"money_list", "where_spent"}),
@@ -32,6 +33,10 @@ CLASSIFIED = {
 
 CHANNEL = "card of Канарейкина +7 901 555-73-19"
 SUPPLIER = "ИП Канарейкина Аглая Петровна, ул. Канареечная"
+
+
+# Free text a coordinator might type: it must stay out of the ledger (a commitment goes in).
+EARMARK = "socks for Канарейкина, в/ч 99137"
 
 
 def exercise(session: Any, admin: User, made: dict[str, Any]) -> None:
@@ -43,15 +48,15 @@ def exercise(session: Any, admin: User, made: dict[str, Any]) -> None:
     socks = session.scalar(select(Item).where(Item.code == "WOOL-SOCKS"))
     donation = money.record_money_donation(session, admin, money.MoneyInput(
         amount_minor=1_000_00, received_on=day, donor_id=made["donor"].id, channel=CHANNEL,
-        earmark="socks", received=True, holder_id=group.id))
+        earmark=EARMARK, received=True, holder_id=group.id))
     passed = money.pass_on_money(session, admin, donation, other.id, 200_00, day)
     purchases.record_purchase(session, admin, purchases.PurchaseInput(
-        location_id=hub.id, bought_on=day, earmark="socks", supplier=SUPPLIER,
+        location_id=hub.id, bought_on=day, earmark=EARMARK, supplier=SUPPLIER,
         lines=[purchases.PurchaseLineInput(socks.id, 5, 300_00, "42-44")],
         funding=[purchases.FundingInput(donation.id, 100_00),
                  purchases.FundingInput(passed.id, 200_00)]))
     batch = log_production_batch(session, admin, BatchInput(
         group_id=group.id, item_id=socks.id, quantity=3, made_on=day,
         members="canary-volunteer-Zhukova, +7 902 444-18-66"))
-    funding.fund_batch(session, admin, batch.id, donation.id, 100_00, day, earmark="socks")
+    funding.fund_batch(session, admin, batch.id, donation.id, 100_00, day, earmark=EARMARK)
     made["money_donation"] = donation
