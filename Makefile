@@ -29,7 +29,7 @@ translations: $(VENV)/.runtime  ## Compile the message catalogs
 	@$(BIN)/pybabel compile -d translations 2>&1 | grep -v '^compiling'; test $${PIPESTATUS[0]} -eq 0
 
 translations-update: $(VENV)/.runtime  ## Extract messages and merge them into the catalogs
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
 
 run: $(VENV)/.runtime translations  ## Create the venv, migrate, seed the demo, serve on :5000

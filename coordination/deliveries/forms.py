@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -36,7 +37,8 @@ CONDITION_LABELS = {
 STATUS_LABELS = {
     "draft": _l("Draft"),
     "packed": _l("Packed"),
-    "dispatched": _l("Dispatched"),
+    # A delivery is feminine in Russian ("отправлена"); the needs table's column is neuter.
+    "dispatched": lazy_pgettext("delivery status", "Dispatched"),
     "delivered": _l("Delivered"),
     "confirmed": _l("Confirmed"),
     "disputed": _l("Disputed"),
