@@ -3,8 +3,8 @@ cleaned file, make a photo public or private. Same services and access rules as 
 
 The upload's body is multipart/form-data with one part named `file` (JPEG, PNG or WebP, at most
 10 MB); what it shows and whether it is public go in the query string, so the framework
-validates and documents them. The framework documents JSON bodies only, so the multipart body
-is described in the operation's summary.
+validates and documents them; the OpenAPI document gives the body as multipart/form-data
+with its binary part `file`.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def evidence_out(ev: Evidence) -> EvidenceOut:
           "anything else is refused with 400). The picture is re-encoded without metadata; "
           "the ledger records the original's SHA-256, never its file name",
           query=UploadQuery, response=EvidenceOut, status=201, roles=DELIVERY_READERS,
-          tag=TAG)  # fmt: skip
+          tag=TAG, upload="file")  # fmt: skip
 def upload(handover_id: int, query: UploadQuery) -> tuple[EvidenceOut, int]:
     user = api_user()
     handover = get_or_404(db.session, Handover, handover_id)

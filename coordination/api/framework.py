@@ -66,6 +66,9 @@ class ApiRoute:
     public: bool
     roles: tuple[Role, ...]
     tags: list[str] = field(default_factory=list)
+    # The multipart/form-data part holding an uploaded file, for endpoints whose body is a
+    # file rather than JSON (the view reads request.files itself; this documents it).
+    upload: str | None = None
 
 
 REGISTRY: list[ApiRoute] = []
@@ -96,12 +99,14 @@ def endpoint(
     public: bool = False,
     roles: tuple[Role, ...] = tuple(Role),
     tag: str = "general",
+    upload: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         name = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
         REGISTRY.append(
             ApiRoute(
-                rule, method, summary, name, query, body, response, status, public, roles, [tag]
+                rule, method, summary, name, query, body, response, status, public, roles, [tag],
+                upload,
             )
         )
 

@@ -2,7 +2,8 @@
 
 The upload is multipart/form-data with the file in the part named "file" and the kind in
 the query string (?kind=batches|in_kind|money); the framework's JSON bodies do not carry
-files, so the view reads request.files itself. Same services and access rules as the pages.
+files, so the view reads request.files itself (`upload="file"` documents the part). Same
+services and access rules as the pages.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _problem(p: ImportProblem) -> ProblemOut:
           "Upload a CSV or XLSX file (multipart/form-data, part 'file') for a dry run; "
           "nothing is imported until you confirm",
           query=UploadQuery, response=JobOut, status=201, roles=services.IMPORTERS,
-          tag=TAG)  # fmt: skip
+          tag=TAG, upload="file")  # fmt: skip
 def upload(query: UploadQuery) -> tuple[JobOut, int]:
     upload = request.files.get("file")
     if upload is None:

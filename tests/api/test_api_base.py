@@ -316,3 +316,14 @@ def test_openapi_query_schemas_reference_components_that_exist(client) -> None:
     for ref in set(re.findall(r'"\\$ref": "#/components/schemas/([^"]+)"', text)):
         assert ref in doc["components"]["schemas"], ref
     assert "#/$defs/" not in text
+
+
+def test_openapi_documents_file_uploads_as_multipart_with_their_part(client) -> None:
+    # A client generated from the document must send a file, not JSON, to the two uploads.
+    doc = _document(client)
+    for path in (f"{PREFIX}/imports", f"{PREFIX}/handovers/{{handover_id}}/evidence"):
+        body = doc["paths"][path]["post"]["requestBody"]
+        assert list(body["content"]) == ["multipart/form-data"], path
+        schema = body["content"]["multipart/form-data"]["schema"]
+        assert schema["required"] == ["file"]
+        assert schema["properties"]["file"] == {"type": "string", "format": "binary"}
