@@ -22,6 +22,7 @@ class Action:
     description: Any
     icon: str
     primary: bool = False
+    own_party: bool = False  # the page is about the user's own group: /.../<party_id>
 
 
 @dataclass
@@ -146,6 +147,13 @@ HOME_ACTIONS: dict[Role, list[Action]] = {
             _l("Where your group's goods went and who received them."),
             "truck",
         ),
+        Action(
+            ("reports.source",),
+            _l("Where our goods went"),
+            _l("Everything your group made or paid for that was delivered, by region and month."),
+            "chart",
+            own_party=True,
+        ),
         _MONEY,
         _IMPORTS,
         _DISPUTES,
@@ -266,7 +274,10 @@ def home_actions() -> list[HomeAction]:
         return []
     found = []
     for a in [*HOME_ACTIONS.get(current_user.role, []), _ACCOUNT]:
-        url = next((u for u in map(url_or_none, a.endpoints) if u), None)
+        if a.own_party and current_user.party_id is None:
+            continue
+        args = {"party_id": current_user.party_id} if a.own_party else {}
+        url = next((u for e in a.endpoints if (u := url_or_none(e, **args))), None)
         if url is not None:
             found.append(HomeAction(str(a.label), str(a.description), url, a.icon, a.primary))
     return found

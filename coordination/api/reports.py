@@ -15,9 +15,6 @@ from coordination.api import bp
 from coordination.api.framework import api_user, endpoint
 from coordination.db import db
 from coordination.deliveries.access import DELIVERY_READERS
-from coordination.errors import NotFound
-from coordination.parties.models import Party
-from coordination.parties.shared import N_, get_or_404
 from coordination.reports.attribution import (
     Credit,
     approx,
@@ -25,10 +22,11 @@ from coordination.reports.attribution import (
     fraction_text,
     party_attribution,
 )
+from coordination.reports.followup import SOURCE_READERS, readable_source
 from coordination.reports.provenance import readable_delivery
 
 TAG = "attribution"
-PARTY_READERS = (Role.COORDINATOR, Role.ADMIN, Role.AUDITOR, Role.VOLUNTEER)
+PARTY_READERS = SOURCE_READERS
 
 
 class CreditOut(BaseModel):
@@ -120,10 +118,7 @@ def delivery(delivery_id: int) -> DeliveryAttributionOut:
           "by recipient region, month and item", response=PartyAttributionOut,
           roles=PARTY_READERS, tag=TAG)  # fmt: skip
 def party(party_id: int) -> PartyAttributionOut:
-    user = api_user()
-    found = get_or_404(db.session, Party, party_id)
-    if found.is_private or (user.role == Role.VOLUNTEER and user.party_id != found.id):
-        raise NotFound(N_("Not found."))
+    found = readable_source(db.session, api_user(), party_id)
     rows = party_attribution(db.session, found)
     return PartyAttributionOut(
         party=found.public_id, label=found.public_label,

@@ -1,8 +1,10 @@
-"""Donor follow-up: with the receipt code it was given, a donor sees where its gift went.
+"""Follow-up: where a gift went (for a donor, with its receipt code) and where a source's
+goods went (for a group, donor or campaign, signed in).
 
 By the recipient's region and the month the goods left, by item: small counts are fine here
-(it is the donor's own gift) but never which unit or household received them. The donor's
-own name is not shown either: whoever holds the code sees the page.
+(it is the donor's own gift, the group's own work) but never which unit or household
+received them. The donor's own name is not shown either: whoever holds the code sees the
+page.
 """
 
 from __future__ import annotations
@@ -13,19 +15,36 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coordination.accounts.models import Role, User
 from coordination.catalog.models import Item
 from coordination.donations.models import InKindDonation, MoneyDonation
-from coordination.parties.models import Region
+from coordination.errors import NotFound
+from coordination.parties.models import Party, Region
+from coordination.parties.shared import N_
 from coordination.reports.attribution import (
     Placement,
     apportion,
     approx,
     donation_attribution,
     fraction_text,
+    party_attribution,
 )
 from coordination.reports.public import CODE
 
 Donation = InKindDonation | MoneyDonation
+# Who may see where a source's goods went: staff, auditors, and a volunteer for its own group.
+SOURCE_READERS = (Role.COORDINATOR, Role.ADMIN, Role.AUDITOR, Role.VOLUNTEER)
+
+
+def readable_source(session: Session, user: User, party_id: int) -> Party:
+    """The party whose deliveries `user` may follow, else 404: never a household or unit (a
+    recipient, not a source), and for a volunteer only its own group."""
+    party = session.get(Party, party_id)
+    if party is None or party.is_private or user.role not in SOURCE_READERS or (
+        user.role == Role.VOLUNTEER and user.party_id != party.id
+    ):
+        raise NotFound(N_("Not found."))
+    return party
 
 
 def donation_by_receipt(session: Session, code: str) -> Donation | None:
@@ -52,9 +71,9 @@ def _names(
     return items, places  # fmt: skip
 
 
-def follow_up(session: Session, donation: Donation, locale: str) -> dict[str, Any]:
-    """JSON-ready: what was given, and where it went by region, month and item."""
-    placements = donation_attribution(session, donation)
+def _went(session: Session, placements: list[Placement],
+          locale: str) -> tuple[list[dict[str, Any]], Fraction]:  # fmt: skip
+    """The rows of a follow-up page, and the money they hold in all."""
     items, places = _names(session, placements, locale)
     # Whole minor units for the page, rounded so that the rows add up to the exact total.
     spent = sum((p.money_minor for p in placements), Fraction(0))
@@ -64,6 +83,23 @@ def follow_up(session: Session, donation: Donation, locale: str) -> dict[str, An
              "quantity": fraction_text(p.quantity), "quantity_approx": approx(p.quantity),
              "money_minor": w, "currency": p.currency}
             for p, w in zip(placements, whole, strict=True)]  # fmt: skip
+    return rows, spent
+
+
+def party_follow_up(session: Session, party: Party, locale: str) -> dict[str, Any]:
+    """JSON-ready: what a group made, or a donor or campaign gave or paid for, that was
+    delivered, by region, month and item."""
+    placements = party_attribution(session, party)
+    rows, spent = _went(session, placements, locale)
+    return {"party": party.public_id, "label": party.public_label, "kind": party.kind.value,
+            "went": rows, "spent_minor": round(spent),
+            "delivered_quantity": approx(sum((p.quantity for p in placements), Fraction(0)))}
+
+
+def follow_up(session: Session, donation: Donation, locale: str) -> dict[str, Any]:
+    """JSON-ready: what was given, and where it went by region, month and item."""
+    placements = donation_attribution(session, donation)
+    rows, spent = _went(session, placements, locale)
     given: dict[str, Any]
     if isinstance(donation, InKindDonation):
         given = {"kind": "in_kind", "received_on": donation.received_on.isoformat(),

@@ -1,5 +1,6 @@
-"""Public verification (/verify/<code>), donor follow-up (/receipts/<code>) and the PROV-JSON
-export of a delivery's provenance for auditors.
+"""Public verification (/verify/<code>), donor follow-up (/receipts/<code>), where a source's
+goods went (/sources/<party>, signed in) and the PROV-JSON export of a delivery's provenance
+for auditors.
 
 /verify and /receipts need no login and show nothing personal (public.py says what they may
 show). The ledger proofs on /verify are checked here, server-side, against the latest signed
@@ -134,6 +135,14 @@ def receipt(code: str) -> Page:
     if request.args.get("format") == "json":
         return jsonify(data)
     return render_template("reports/receipt.html", r=data, code=code)
+
+
+@bp.get("/sources/<int:party_id>")
+@roles_required(*followup.SOURCE_READERS)
+def source(party_id: int) -> Page:
+    party = followup.readable_source(db.session, actor(), party_id)
+    data = followup.party_follow_up(db.session, party, current_locale())
+    return render_template("reports/source.html", r=data)
 
 
 @bp.get("/deliveries/<int:delivery_id>/provenance.json")

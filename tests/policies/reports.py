@@ -4,8 +4,9 @@
 and a money donation built here). The PROV export and the delivery attribution API follow
 the delivery's visibility (tests/policies/deliveries.py builds the outsider and region
 deliveries), plus auditors, who read every delivery's attribution (it holds nothing
-personal). Party attribution: staff and auditors for any group, a volunteer for its own;
-households and units are never sources, so they answer 404.
+personal). Party attribution (the API and the /sources/<party> page): staff and auditors for
+any group, a volunteer for its own; households and units are never sources, so they answer
+404.
 """
 
 from __future__ import annotations
@@ -51,6 +52,17 @@ POLICY: dict[str, dict[str, Any]] = {
                       "volunteer": 404, "coordinator": 404, "admin": 404, "auditor": 404},
                   "why": "a household is never a source"}],
     },
+    "reports.source": {
+        "expect": only("volunteer", *STAFF, "auditor") | {"volunteer": 404},
+        "why": "the outsider group: not the volunteer's own",
+        "also": [{"fill": {"party_id": "own_group_id"},
+                  "expect": only("volunteer", *STAFF, "auditor"),
+                  "why": "the volunteer's own group"},
+                 {"fill": {"party_id": "household_id"},
+                  "expect": only("volunteer", *STAFF, "auditor") | {
+                      "volunteer": 404, "coordinator": 404, "admin": 404, "auditor": 404},
+                  "why": "a household is never a source"}],
+    },
 }  # fmt: skip
 
 
@@ -70,4 +82,5 @@ def extend_world(session: Session, users: dict[str, Any], base: dict[str, Any]) 
                          status=MoneyStatus.RECEIVED, receipt_code=secrets.token_urlsafe(12))
     session.add(gift)
     session.commit()
-    return {"verify_code": delivery.code, "receipt_code": gift.receipt_code}
+    return {"verify_code": delivery.code, "receipt_code": gift.receipt_code,
+            "own_group_id": users["volunteer"].party_id}

@@ -1,0 +1,66 @@
+"""/sources/<party>: a group (or donor, campaign) sees where its goods went, credited to it
+whoever handed them over; by region and month only, never the recipient; 404 for others."""
+
+from __future__ import annotations
+
+from html import unescape
+
+from coordination.accounts.models import Role
+from coordination.parties.models import PartyKind
+from tests import factories as f
+from tests.reports.test_verify import build
+
+
+def _page(client, path: str) -> tuple[int, str]:
+    resp = client.get(path)
+    return resp.status_code, unescape(resp.get_data(as_text=True))
+
+
+def test_a_group_sees_what_it_made_was_delivered_even_when_an_official_presented_it(
+    client, session
+) -> None:
+    c, delivery = build(session)
+    knitters = next(h.from_party for h in delivery.handovers if h.from_role.value == "source")
+    own = f.user(session, Role.VOLUNTEER, party_id=knitters.id)
+    f.login(client, own)
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="/sources/{knitters.id}"' in home  # the volunteer's home tile
+    status, page = _page(client, f"/sources/{knitters.id}")
+    assert status == 200
+    assert "Where the goods of Kostroma knitters went" in page
+    row = page[page.index("<tbody>"):page.index("</tbody>")]
+    assert c.items[0].name("en") in row and ">12<" in row.replace(" ", "")
+    assert c.dest_region.name("en") in row
+    # Neither the unit, its town, the presenter, nor any personal data is on the page.
+    for hidden in ("99137", "Канареечная", "Deputy governor", "Канарейкина", "Hidden Person"):
+        assert hidden not in page
+
+
+def test_only_its_own_group_staff_and_auditors_may_look(client, session) -> None:
+    _c, delivery = build(session)
+    knitters = next(h.from_party for h in delivery.handovers if h.from_role.value == "source")
+    path = f"/sources/{knitters.id}"
+    assert client.get(path).status_code in (302, 401)  # signed out: to the login page
+    for user, expected in [
+        (f.user(session, Role.VOLUNTEER), 404),  # another group's volunteer
+        (f.user(session, Role.FAMILY), 403),
+        (f.user(session, Role.AUDITOR), 200),
+        (f.user(session, Role.COORDINATOR), 200),
+    ]:
+        f.login(client, user)
+        assert client.get(path).status_code == expected, user.role
+        client.post("/logout")
+    admin = f.user(session, Role.ADMIN)
+    f.login(client, admin)
+    household = f.party(session, PartyKind.HOUSEHOLD)
+    assert client.get(f"/sources/{household.id}").status_code == 404  # a recipient, not a source
+    assert client.get("/sources/999999").status_code == 404
+    detail = client.get(f"/admin/parties/{knitters.id}").get_data(as_text=True)
+    assert f'href="/sources/{knitters.id}"' in detail
+
+
+def test_nothing_delivered_yet_says_so(client, session) -> None:
+    group = f.party(session, PartyKind.GROUP, display_name="New circle")
+    f.login(client, f.user(session, Role.VOLUNTEER, party_id=group.id))
+    status, page = _page(client, f"/sources/{group.id}")
+    assert status == 200 and "Nothing of theirs has been delivered yet." in page
