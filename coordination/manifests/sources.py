@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from coordination.deliveries.models import DeliveryLine
 from coordination.parties.models import Party, PartyKind
-from coordination.reports.credit import ANONYMOUS, UNKNOWN, Credit, CreditKind, Walker, merge
+from coordination.reports.credit import ANONYMOUS, UNKNOWN, Credit, CreditKind, merge
+from coordination.reports.walker import Walker
 
 
 def party_label(party: Party | None) -> str:

@@ -12,28 +12,29 @@ the month of dispatch, by item: never which unit or household received them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, joinedload
 
 from coordination.deliveries.models import Delivery, DeliveryLine, DeliveryStatus, Handover
 from coordination.donations.models import InKindDonation, MoneyDonation
 from coordination.parties.models import Party, PartyKind, Region
+from coordination.reports.candidates import money_descendants, origin_clause, party_clause
 from coordination.reports.credit import (
     ANONYMOUS,
     UNKNOWN,
     Credit,
     CreditKind,
-    Walker,
     apportion,
     approx,
     fraction_text,
     merge,
     party_label,
 )
+from coordination.reports.walker import Walker
 from coordination.stock.models import Lot, OriginKind
 
 __all__ = [
@@ -181,18 +182,28 @@ def _month(delivery: Delivery) -> str | None:
     return when.strftime("%Y-%m") if when else None
 
 
-def left_lines(session: Session) -> Iterator[DeliveryLine]:
+def left_lines(session: Session, lots: ColumnElement[bool] | None = None) -> list[DeliveryLine]:
+    """Lines of deliveries whose goods left, with their lot and delivery loaded; `lots`
+    narrows them to lots matching a clause (candidates.py)."""
     stmt = (select(DeliveryLine).join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-            .where(Delivery.status.in_(LEFT)).order_by(DeliveryLine.id))  # fmt: skip
-    yield from session.scalars(stmt)
+            .where(Delivery.status.in_(LEFT)).order_by(DeliveryLine.id)
+            .options(joinedload(DeliveryLine.lot), joinedload(DeliveryLine.delivery)))  # fmt: skip
+    if lots is not None:
+        stmt = stmt.join(Lot, Lot.id == DeliveryLine.lot_id).where(lots)
+    return list(session.scalars(stmt))
 
 
-def _placements(session: Session, wanted: Callable[[Credit], bool]) -> list[Placement]:
+def _placements(session: Session, wanted: Callable[[Credit], bool],
+                lots: ColumnElement[bool] | None) -> list[Placement]:  # fmt: skip
+    """Credits `wanted` over the delivered lines whose lots match `lots` (None: every line,
+    the reference the narrowed walks are tested against)."""
     walker = Walker(session)
+    lines = left_lines(session, lots)
+    walker.prefetch([line.lot for line in lines])
     totals: dict[tuple[str | None, str | None, str, str | None], list[Fraction]] = defaultdict(
         lambda: [Fraction(0), Fraction(0)]
     )
-    for line in left_lines(session):
+    for line in lines:
         mine = [c for c in merge(walker.lot(line.lot, delivered_quantity(line))) if wanted(c)]
         if not mine:
             continue
@@ -208,7 +219,8 @@ def _placements(session: Session, wanted: Callable[[Credit], bool]) -> list[Plac
 
 def party_attribution(session: Session, party: Party) -> list[Placement]:
     """What a group made, or a donor or campaign gave or paid for, that was delivered."""
-    return _placements(session, lambda c: c.party_ref == party.id or c.campaign_ref == party.id)
+    return _placements(session, lambda c: c.party_ref == party.id or c.campaign_ref == party.id,
+                       party_clause(session, party.id))  # fmt: skip
 
 
 def donation_attribution(
@@ -218,13 +230,14 @@ def donation_attribution(
     for. Money passed on to it from another is followed from its own receipt too."""
     if isinstance(donation, InKindDonation):
         return _placements(session, lambda c: c.origin_kind == OriginKind.IN_KIND.value
-                           and c.origin_ref == donation.id)  # fmt: skip
-    return _placements(session, lambda c: c.kind == CreditKind.FUNDER
-                       and donation.id in c.via_refs)  # fmt: skip
+                           and c.origin_ref == donation.id,
+                           origin_clause(session, gifts=[donation.id]))  # fmt: skip
+    paid = money_descendants(session, [donation.id])
+    return _placements(session, lambda c: c.kind == CreditKind.FUNDER and donation.id in c.via_refs,
+                       origin_clause(session, money=paid))  # fmt: skip
 
 
 def campaign_attribution(session: Session, campaign: Party) -> list[Placement]:
-    """Where the money raised by a campaign or event (and goods it gave) went."""
-    return _placements(
-        session, lambda c: c.campaign_ref == campaign.id or c.party_ref == campaign.id
-    )
+    """Where the money raised by a campaign or event (and goods it gave) went: the same rule
+    as any party's (a campaign is credited as a party or as the campaign of a donation)."""
+    return party_attribution(session, campaign)

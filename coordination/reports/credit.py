@@ -33,13 +33,11 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from coordination.donations.models import InKindDonation, MoneyDonation, Purchase
+from coordination.donations.models import MoneyDonation, Purchase
 from coordination.parties.models import Party, PartyKind
 from coordination.production.models import ProductionBatch
 from coordination.reports.funding import batch_funding, line_price, purchase_funding
-from coordination.stock.models import KitAssembly, Lot, OriginKind
+from coordination.stock.models import Lot, OriginKind
 
 ANONYMOUS = "anonymous donor"
 UNKNOWN = "unknown origin"
@@ -171,75 +169,6 @@ def unknown(quantity: Fraction, origin_kind: str = "", origin: str | None = None
     return Credit(None, UNKNOWN, CreditKind.UNKNOWN, origin_kind, origin, quantity)
 
 
-class Walker:
-    """Credits per unit of a lot, remembered for the walker's life (one request)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._unit: dict[int, list[Credit]] = {}
-
-    def lot(self, lot: Lot, quantity: Fraction | int) -> list[Credit]:
-        quantity = Fraction(quantity)
-        if quantity == 0:
-            return []
-        return [c.scaled(quantity) for c in self._per_unit(lot, ())]
-
-    def _per_unit(self, lot: Lot, kits: tuple[int, ...]) -> list[Credit]:
-        cached = self._unit.get(lot.id)
-        if cached is not None:
-            return cached
-        credits = self._origin_credits(self._root(lot), kits)
-        if not kits:  # a result inside a broken kit depends on the path; keep only clean ones
-            self._unit[lot.id] = credits
-        return credits
-
-    def _root(self, lot: Lot) -> Lot:
-        """Walk transfers back to the lot the origin created (a cycle stops the walk)."""
-        seen = {lot.id}
-        while lot.parent is not None and lot.parent.id not in seen and len(seen) < MAX_DEPTH:
-            lot = lot.parent
-            seen.add(lot.id)
-        return lot
-
-    def _origin_credits(self, lot: Lot, kits: tuple[int, ...]) -> list[Credit]:
-        kind = lot.origin_kind
-        one = Fraction(1)
-        if kind == OriginKind.BATCH:
-            batch = self.session.get(ProductionBatch, lot.origin_id)
-            return batch_credits(batch, one) if batch else [unknown(one, kind.value)]
-        if kind == OriginKind.IN_KIND:
-            gift = self.session.get(InKindDonation, lot.origin_id)
-            if gift is None:
-                return [unknown(one, kind.value)]
-            party, label = party_label(gift.donor)
-            return [Credit(party, label, CreditKind.DONOR, kind.value, gift.public_id, one,
-                           party_ref=gift.donor_id, origin_ref=gift.id)]  # fmt: skip
-        if kind == OriginKind.PURCHASE:
-            purchase = self.session.get(Purchase, lot.origin_id)
-            return purchase_credits(purchase, lot, one) if purchase else [unknown(one, kind.value)]
-        if kind == OriginKind.KIT:
-            return self._kit_credits(lot, kits)
-        return [unknown(one)]
-
-    def _kit_credits(self, lot: Lot, kits: tuple[int, ...]) -> list[Credit]:
-        assembly = self.session.get(KitAssembly, lot.origin_id)
-        if assembly is None or not assembly.components:
-            return [unknown(Fraction(1), OriginKind.KIT.value)]
-        if assembly.id in kits or len(kits) >= MAX_DEPTH:  # a kit cannot contain itself
-            return [unknown(Fraction(1), OriginKind.KIT.value, assembly.public_id)]
-        per_kit = sum(use.quantity for use in assembly.components)
-        credits: list[Credit] = []
-        for use in assembly.components:
-            # One kit holds use.quantity/assembly.quantity component pieces; it is credited
-            # use.quantity/per_kit of a kit, so scale quantity by the ratio and keep money.
-            pieces = Fraction(use.quantity, assembly.quantity)
-            share = Fraction(use.quantity, per_kit)
-            for c in self._per_unit(use.lot, (*kits, assembly.id)):
-                credits.append(replace(c, quantity=c.quantity * share,
-                                       money_minor=c.money_minor * pieces))  # fmt: skip
-        return merge(credits)
-
-
 def donation_chain(donation: MoneyDonation) -> list[MoneyDonation]:
     """The donation, then each one it was passed on from, back to the first (no cycles)."""
     chain = [donation]
@@ -269,14 +198,19 @@ def funder_credit(donation: MoneyDonation, origin_kind: str, origin: str, origin
                   via_refs=tuple(d.id for d in chain))  # fmt: skip
 
 
-def batch_credits(batch: ProductionBatch, quantity: Fraction) -> list[Credit]:
+Funding = list[tuple[MoneyDonation, int]]
+
+
+def batch_credits(batch: ProductionBatch, quantity: Fraction,
+                  funding: Funding | None = None) -> list[Credit]:  # fmt: skip
+    """`funding`: the batch's funding rows when the caller loaded them already (a Walker)."""
     group = batch.group
     members = bool(batch.made_by_members_public and batch.members)
     label = f"members of {group.public_label}" if members else group.public_label
     credits = [Credit(group.public_id, label, CreditKind.MAKER, OriginKind.BATCH.value,
                       batch.public_id, quantity, members_of=group.public_label if members else None,
                       party_ref=group.id, origin_ref=batch.id)]  # fmt: skip
-    for donation, amount in batch_funding(batch):
+    for donation, amount in batch_funding(batch) if funding is None else funding:
         money = Fraction(amount) * quantity / batch.quantity
         credits.append(funder_credit(donation, OriginKind.BATCH.value, batch.public_id, batch.id,
                                      Fraction(0), money, donation.currency))  # fmt: skip

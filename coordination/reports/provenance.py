@@ -26,8 +26,9 @@ from coordination.parties.models import Party, PartyKind
 from coordination.parties.shared import get_or_404
 from coordination.production.models import ProductionBatch
 from coordination.reports.attribution import Credit, CreditKind, fraction_text, line_credits
-from coordination.reports.credit import MAX_DEPTH, Walker, party_label
+from coordination.reports.credit import MAX_DEPTH, party_label
 from coordination.reports.funding import batch_funding, purchase_funding
+from coordination.reports.walker import Walker
 from coordination.stock.models import KitAssembly, Lot, OriginKind
 from coordination.stock.origins import origin_of
 

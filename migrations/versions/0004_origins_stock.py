@@ -198,6 +198,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_money_donation_donor_id'))
 
     op.drop_table('money_donation')
+    # Salts parked by 0014's downgrade belong to rows that no longer exist.
+    op.execute('DROP TABLE IF EXISTS earmark_salt_kept')
     with op.batch_alter_table('lot', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lot_origin_kind'))
         batch_op.drop_index(batch_op.f('ix_lot_origin_id'))

@@ -97,3 +97,50 @@ def test_down_to_the_supply_chain_and_back_keeps_everything(
         result = app.test_cli_runner().invoke(args=["ledger", "verify"])
         assert result.exit_code == 0, result.output
         db.engine.dispose()
+
+
+def test_earmark_salts_survive_a_downgrade_so_ledger_commitments_still_open(
+    backend: str, fresh_url: Callable[[], str], tmp_path: Path
+) -> None:
+    import json
+
+    from sqlalchemy import inspect, text
+
+    from coordination.donations.amounts import earmark_key
+    from coordination.ledger.privacy import opens
+
+    app = create_app(base_config(tmp_path, fresh_url()))
+    tables = ("money_donation", "purchase", "batch_funding")
+
+    def salts() -> dict[tuple[str, int], bytes]:
+        with db.engine.connect() as conn:
+            return {(t, r.id): bytes(r.earmark_salt) for t in tables for r in conn.execute(
+                text(f"SELECT id, earmark_salt FROM {t} WHERE earmark_salt IS NOT NULL"))}  # noqa: S608
+
+    with app.app_context():
+        upgrade()
+        build_demo(db.session)
+        db.session.commit()
+        before = salts()
+        assert len(before) >= 3  # the demo's earmarked donations, purchase and funding
+        downgrade(revision="0013")
+        with db.engine.connect() as conn:
+            parked = conn.execute(text("SELECT count(*) FROM earmark_salt_kept")).scalar_one()
+        assert parked == len(before)
+        upgrade()
+        assert salts() == before
+        with db.engine.connect() as conn:
+            assert "earmark_salt_kept" not in inspect(conn).get_table_names()
+            bodies = conn.execute(text("SELECT body FROM ledger_entry WHERE kind = 'origin.money'"))
+            donations = {r.public_id: (r.id, r.earmark) for r in conn.execute(
+                text("SELECT id, public_id, earmark FROM money_donation"))}
+            opened = 0
+            for (body,) in bodies:
+                data = json.loads(body)["data"]
+                if data.get("earmark_commitment"):
+                    row_id, earmark = donations[data["donation"]]
+                    salt = before[("money_donation", row_id)]
+                    assert opens(data["earmark_commitment"], earmark_key(earmark) or "", salt)
+                    opened += 1
+        assert opened >= 1
+        db.engine.dispose()

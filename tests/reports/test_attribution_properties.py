@@ -20,8 +20,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from coordination.parties.models import PartyKind
-from coordination.reports.attribution import line_credits, lot_credits
+from coordination.donations.models import InKindDonation, MoneyDonation
+from coordination.parties.models import Party, PartyKind
+from coordination.reports.attribution import (
+    _placements,  # the unnarrowed walk, as the reference
+    donation_attribution,
+    line_credits,
+    lot_credits,
+    party_attribution,
+)
 from coordination.reports.credit import first_donation
 from coordination.stock.models import KitComponentUse, Lot, StockMovement
 from tests import factories as f
@@ -32,6 +39,7 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )  # fmt: skip
 
+SOURCES = (PartyKind.GROUP, PartyKind.DONOR, PartyKind.CAMPAIGN)
 Key = tuple[str, str, str | None]  # (credit kind, origin public id, donation public id)
 Composition = dict[Key, tuple[Fraction, Fraction]]  # per unit: (pieces, money)
 
@@ -193,6 +201,19 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
         assert as_composition(credits) == clean(scale(model.unit[lot.id], Fraction(lot.quantity)))
         add(everything, as_composition(credits))
 
+    # Narrowing the walk to candidate lines (candidates.py) changes no follow-up page: each
+    # party's and each donation's placements equal those of a walk over every line.
+    for party in session.scalars(select(Party).where(Party.kind.in_(SOURCES))):
+        assert party_attribution(session, party) == _placements(
+            session, lambda x, p=party: x.party_ref == p.id or x.campaign_ref == p.id, None)
+    for money in session.scalars(select(MoneyDonation)):
+        assert donation_attribution(session, money) == _placements(
+            session, lambda x, m=money: x.kind.value == "funder" and m.id in x.via_refs, None)
+    for gift in session.scalars(select(InKindDonation)):
+        assert donation_attribution(session, gift) == _placements(
+            session, lambda x, g=gift: x.origin_kind == "in_kind" and x.origin_ref == g.id, None)
+    STATS["placements"] += len(party_attribution(session, donors[0]))
+
     # Money conserved over all goods that exist; pieces conserved for origins no kit used.
     assert sum(v[1] for v in everything.values()) == model.spent
     for origin, entered in model.entered.items():
@@ -207,3 +228,4 @@ def test_the_random_chains_reached_kits_and_deliveries(session) -> None:
     if not STATS:
         test_random_chains_conserve_and_credit_exactly(session)
     assert STATS["kits"] >= 3 and STATS["delivered"] >= 3, dict(STATS)
+    assert STATS["placements"] >= 3, dict(STATS)  # the narrowed walks compared real rows
