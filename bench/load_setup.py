@@ -69,7 +69,8 @@ def main() -> None:
             d = create_draft(s, None, DraftInput(from_location_id=workshop.id,
                                                  to_party_id=unit.id))  # fmt: skip
             add_line(s, None, d, d.version, lot.id, 1)
-            d = dispatch(s, None, pack(s, None, d, d.version), d.version)
+            d = pack(s, None, d, d.version)
+            d = dispatch(s, None, d, d.version)
             deliveries.append({"id": d.id, "code": d.code})
         s.commit()
         needs = s.scalars(select(Need.id).where(Need.party_id == fam.party_id)).all()

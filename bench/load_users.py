@@ -21,6 +21,9 @@ PASSWORD = "bench load pass phrase 1"  # noqa: S105 - throwaway accounts in a te
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 HIDDEN = re.compile(r'name="(submission_token|version)"[^>]*value="([^"]*)"')
 QTY = re.compile(r'name="(qty-\d+)"')
+# A form page answered 200 without the fields it must carry: counted with the refused (4xx)
+# requests, since the write it was for could not be made.
+FORM_BROKEN = 490
 
 
 class User:
@@ -86,7 +89,7 @@ class User:
         status, page = self.get("/needs/new")
         token = dict(HIDDEN.findall(page)).get("submission_token")
         if status != 200 or not token:
-            return status if status != 200 else 598  # the form lost its token: a failure
+            return status if status != 200 else FORM_BROKEN
         s = self.setup
         form = {"submission_token": token, "region_id": s["region_id"], "delivery_kind": "region",
                 "lines-0-item_id": s["item_id"], "lines-0-size": s["size"],
@@ -113,7 +116,7 @@ class User:
         version = dict(HIDDEN.findall(page)).get("version")
         lines = QTY.findall(page)
         if status != 200 or not version or not lines:
-            return status if status != 200 else 598
+            return status if status != 200 else FORM_BROKEN
         form = {"version": version, "from_party_id": s["group_id"], "from_role": "source",
                 "to_party_id": s["unit_id"], "to_role": "recipient", "place": "Владимир",
                 **{name: "1" for name in lines}}  # fmt: skip

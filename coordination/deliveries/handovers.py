@@ -32,10 +32,9 @@ from coordination.deliveries.services import (
     require_status,
 )
 from coordination.ledger.services import append
-from coordination.parties.models import Party, PartyKind, Region
+from coordination.parties.models import SOURCE_KINDS, Party, PartyKind, Region
 from coordination.parties.shared import N_, Invalid, has_nul
 
-SOURCE_KINDS = (PartyKind.GROUP, PartyKind.DONOR, PartyKind.CAMPAIGN)
 NAMED_KINDS = (PartyKind.GROUP, PartyKind.CAMPAIGN, PartyKind.DONOR)  # if they agreed
 OPEN = (DeliveryStatus.PACKED, DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED)
 MAX_PLACE = 120

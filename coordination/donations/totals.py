@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
+from coordination.donations.amounts import earmark_key
 from coordination.donations.balance import passed_on_expr, spent_expr
 from coordination.donations.models import MoneyDonation, MoneyStatus
 from coordination.parties.models import Party
@@ -42,7 +43,7 @@ def _key(by: str, donation: MoneyDonation, parties: dict[int, Party]) -> tuple[A
         return (party.public_id, party.public_label) if party else (None, None)
     if by == "earmark":
         label = " ".join(donation.earmark.split()) if donation.earmark else None
-        return (label.casefold() if label else None), label
+        return earmark_key(label), label
     if by == "month":
         month = donation.received_on.strftime("%Y-%m")
         return month, month

@@ -33,6 +33,8 @@ _PHONE_CHARS = re.compile(r"\+?[0-9 ()\-.]+")
 _PERSONAL_WORDS = (
     "phone", "address", "email", "passport", "birth", "surname", "patronymic",
     "first_name", "last_name", "full_name", "private_name", "username", "password",
+    # Free text staff type that may name a person: in the ledger only as a commitment.
+    "earmark",
 )
 # One regex instead of a substring test per word: the check runs on every key of every append.
 _PERSONAL_RE = re.compile("|".join(re.escape(w) for w in _PERSONAL_WORDS))

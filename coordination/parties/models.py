@@ -26,6 +26,9 @@ class PartyKind(enum.StrEnum):
 # Kinds whose real name is personal or sensitive (a family, a unit number, a private donor):
 # their name is encrypted and public pages show only a coarse label.
 PRIVATE_KINDS = frozenset({PartyKind.HOUSEHOLD, PartyKind.UNIT})
+# Kinds that can be the true source of goods (made, gave or paid for them). A courier, an
+# official or a recipient never is: they carry, present or receive.
+SOURCE_KINDS = (PartyKind.GROUP, PartyKind.DONOR, PartyKind.CAMPAIGN)
 
 
 class LocationKind(enum.StrEnum):

@@ -26,7 +26,7 @@ from coordination.parties.forms import (
     parse_version,
     region_choices,
 )
-from coordination.parties.models import Location, Party, PartyKind
+from coordination.parties.models import SOURCE_KINDS, Location, Party, PartyKind
 from coordination.parties.pages import actor, enum_arg, list_args, show_error
 from coordination.parties.shared import get_or_404, paged
 from coordination.ui import current_locale
@@ -76,6 +76,7 @@ def view_party(party_id: int) -> str:
         personal=can_see_personal_data(actor(), party),
         can_manage=can_manage_parties(actor()),
         confirm_form=ConfirmForm(),
+        is_source=party.kind in SOURCE_KINDS,
     )
 
 

@@ -19,8 +19,8 @@ from coordination.accounts.models import Role, User
 from coordination.catalog.models import Item
 from coordination.donations.models import InKindDonation, MoneyDonation
 from coordination.errors import NotFound
-from coordination.parties.models import Party, Region
-from coordination.parties.shared import N_
+from coordination.parties.models import SOURCE_KINDS, Party, Region
+from coordination.parties.shared import N_, get_or_404
 from coordination.reports.attribution import (
     Placement,
     apportion,
@@ -37,10 +37,11 @@ SOURCE_READERS = (Role.COORDINATOR, Role.ADMIN, Role.AUDITOR, Role.VOLUNTEER)
 
 
 def readable_source(session: Session, user: User, party_id: int) -> Party:
-    """The party whose deliveries `user` may follow, else 404: never a household or unit (a
-    recipient, not a source), and for a volunteer only its own group."""
-    party = session.get(Party, party_id)
-    if party is None or party.is_private or user.role not in SOURCE_READERS or (
+    """The party whose deliveries `user` may follow, else 404: only a group, donor or campaign
+    (a recipient, courier or official is never a source), and for a volunteer only its own
+    group."""
+    party = get_or_404(session, Party, party_id)
+    if party.kind not in SOURCE_KINDS or user.role not in SOURCE_READERS or (
         user.role == Role.VOLUNTEER and user.party_id != party.id
     ):
         raise NotFound(N_("Not found."))
@@ -72,12 +73,21 @@ def _names(
 
 
 def _went(session: Session, placements: list[Placement],
-          locale: str) -> tuple[list[dict[str, Any]], Fraction]:  # fmt: skip
-    """The rows of a follow-up page, and the money they hold in all."""
+          locale: str) -> tuple[list[dict[str, Any]], dict[str, int]]:  # fmt: skip
+    """The rows of a follow-up page, and the money they hold in all, per currency."""
     items, places = _names(session, placements, locale)
-    # Whole minor units for the page, rounded so that the rows add up to the exact total.
-    spent = sum((p.money_minor for p in placements), Fraction(0))
-    whole = apportion(round(spent), [p.money_minor for p in placements])
+    # Whole minor units for the page, rounded per currency so that each currency's rows add
+    # up to its exact total (a kopeck never moves into a dollar row).
+    whole = [0] * len(placements)
+    spent: dict[str, int] = {}
+    for currency in sorted({p.currency for p in placements if p.currency}):
+        mine = [i for i, p in enumerate(placements) if p.currency == currency]
+        total = round(sum((placements[i].money_minor for i in mine), Fraction(0)))
+        for i, amount in zip(mine, apportion(total, [placements[i].money_minor for i in mine]),
+                             strict=True):  # fmt: skip
+            whole[i] = amount
+        if total:
+            spent[currency] = total
     rows = [{"region": p.region, "region_name": places.get(p.region or "", None),
              "month": p.month, "item": p.item, "item_name": items.get(p.item, p.item),
              "quantity": fraction_text(p.quantity), "quantity_approx": approx(p.quantity),
@@ -92,7 +102,7 @@ def party_follow_up(session: Session, party: Party, locale: str) -> dict[str, An
     placements = party_attribution(session, party)
     rows, spent = _went(session, placements, locale)
     return {"party": party.public_id, "label": party.public_label, "kind": party.kind.value,
-            "went": rows, "spent_minor": round(spent),
+            "went": rows, "spent_minor": spent,
             "delivered_quantity": approx(sum((p.quantity for p in placements), Fraction(0)))}
 
 
@@ -110,6 +120,7 @@ def follow_up(session: Session, donation: Donation, locale: str) -> dict[str, An
         given = {"kind": "money", "received_on": donation.received_on.isoformat(),
                  "amount_minor": donation.amount_minor, "currency": donation.currency,
                  "status": donation.status.value}  # fmt: skip
+    # One donation's money is in one currency (spending checks it), so one total.
     return {"donation": donation.public_id, "given": given, "went": rows,
             "delivered_quantity": approx(sum((p.quantity for p in placements), Fraction(0))),
-            "spent_minor": round(spent)}  # fmt: skip
+            "spent_minor": sum(spent.values())}  # fmt: skip

@@ -114,6 +114,7 @@ def test_bad_kinds_are_refused(app, session, kind):
         {"earmark_commitment": ["sha256:" + "0" * 64, "for Ivanov's son"]},
         {"earmark_commitment": [["sha256:" + "0" * 64]]},
         {"earmark_commitment": 7},
+        {"earmark": "medical kits"},  # free text: a commitment only
     ],
 )
 def test_personal_data_is_refused(app, session, data):

@@ -55,6 +55,10 @@ def test_only_its_own_group_staff_and_auditors_may_look(client, session) -> None
     household = f.party(session, PartyKind.HOUSEHOLD)
     assert client.get(f"/sources/{household.id}").status_code == 404  # a recipient, not a source
     assert client.get("/sources/999999").status_code == 404
+    assert client.get("/sources/99999999999999999999").status_code == 404  # beyond any id
+    for kind in (PartyKind.COURIER, PartyKind.OFFICIAL, PartyKind.UNIT):
+        other = f.party(session, kind)
+        assert client.get(f"/sources/{other.id}").status_code == 404, kind  # never a source
     detail = client.get(f"/admin/parties/{knitters.id}").get_data(as_text=True)
     assert f'href="/sources/{knitters.id}"' in detail
 
@@ -64,3 +68,22 @@ def test_nothing_delivered_yet_says_so(client, session) -> None:
     f.login(client, f.user(session, Role.VOLUNTEER, party_id=group.id))
     status, page = _page(client, f"/sources/{group.id}")
     assert status == 200 and "Nothing of theirs has been delivered yet." in page
+
+
+def test_money_is_rounded_per_currency_on_a_source_page(session) -> None:
+    from fractions import Fraction
+
+    from coordination.reports.attribution import Placement
+    from coordination.reports.followup import _went
+
+    # 0.6 of a kopeck and 0.6 of a cent: rounded together (1.2 -> 1) one currency would
+    # lose its unit to the other; rounded per currency each keeps 1.
+    three = Fraction(3, 5)
+    placements = [Placement("RU-X", "2026-11", "A", Fraction(1), three, "RUB"),
+                  Placement("RU-Y", "2026-11", "B", Fraction(1), three, "USD"),
+                  Placement("RU-Y", "2026-11", "C", Fraction(2), Fraction(0), None),
+                  Placement("RU-X", "2026-12", "A", Fraction(1), Fraction(200, 3), "RUB"),
+                  Placement("RU-X", "2026-12", "B", Fraction(1), Fraction(100, 3), "RUB")]
+    rows, spent = _went(session, placements, "en")
+    assert spent == {"RUB": 101, "USD": 1}
+    assert [r["money_minor"] for r in rows] == [1, 1, 0, 67, 33]
