@@ -29,6 +29,7 @@ from coordination.ledger.views import current_checkpoint
 from coordination.parties.pages import actor
 from coordination.parties.shared import N_
 from coordination.reports import followup, provenance
+from coordination.reports.credit import ANONYMOUS
 from coordination.reports.forms import OldCheckpointForm
 from coordination.reports.ledger_check import (
     OldCheck,
@@ -142,6 +143,9 @@ def receipt(code: str) -> Page:
 def source(party_id: int) -> Page:
     party = followup.readable_source(db.session, actor(), party_id)
     data = followup.party_follow_up(db.session, party, current_locale())
+    # A donor who did not agree to be named, said in the page's language.
+    if data["label"] == ANONYMOUS:
+        data["label"] = _("anonymous donor")
     return render_template("reports/source.html", r=data)
 
 

@@ -87,3 +87,15 @@ def test_money_is_rounded_per_currency_on_a_source_page(session) -> None:
     rows, spent = _went(session, placements, "en")
     assert spent == {"RUB": 101, "USD": 1}
     assert [r["money_minor"] for r in rows] == [1, 1, 0, 67, 33]
+
+
+def test_an_anonymous_donor_is_named_so_in_the_readers_language(client, session) -> None:
+    donor = f.party(session, PartyKind.DONOR, display_name="Ivan the Secret", name_public=False)
+    f.login(client, f.user(session, Role.AUDITOR))
+    status, page = _page(client, f"/sources/{donor.id}")
+    assert status == 200 and "Ivan the Secret" not in page
+    assert "Where the goods of anonymous donor went" in page
+    russian = client.get(f"/sources/{donor.id}", headers={"Accept-Language": "ru"})
+    text = unescape(russian.get_data(as_text=True))
+    assert '<html lang="ru">' in text and "анонимный жертвователь" in text
+    assert "Ivan the Secret" not in text and "anonymous donor" not in text
