@@ -18,7 +18,6 @@ from coordination.stock.models import Lot
 MAX_QUANTITY = 100_000
 
 
-
 class DeliveryStatus(enum.StrEnum):
     DRAFT = "draft"
     PACKED = "packed"

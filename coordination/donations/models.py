@@ -16,7 +16,6 @@ from coordination.production.models import ProductionBatch
 MAX_QUANTITY = 100_000
 
 
-
 class InKindDonation(Base):
     __tablename__ = "in_kind_donation"
 

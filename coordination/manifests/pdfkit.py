@@ -290,4 +290,3 @@ def chunk_text(text: str, width: int) -> list[str]:
     if lines and (lines[0].startswith(" ") or lines[-1].endswith(" ")):
         raise ValueError("the text starts or ends with a space")
     return lines
-

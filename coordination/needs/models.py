@@ -17,7 +17,6 @@ from coordination.parties.models import Location, Party, Region, new_public_id
 MAX_QUANTITY = 10_000
 
 
-
 class NeedStatus(enum.StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
