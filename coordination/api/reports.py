@@ -26,7 +26,6 @@ from coordination.reports.followup import SOURCE_READERS, readable_source
 from coordination.reports.provenance import readable_delivery
 
 TAG = "attribution"
-PARTY_READERS = SOURCE_READERS
 
 
 class CreditOut(BaseModel):
@@ -116,7 +115,7 @@ def delivery(delivery_id: int) -> DeliveryAttributionOut:
 @endpoint(bp, "/attribution/parties/{party_id}", "GET",
           "What a group made, or a donor or campaign gave or paid for, that was delivered: "
           "by recipient region, month and item", response=PartyAttributionOut,
-          roles=PARTY_READERS, tag=TAG)  # fmt: skip
+          roles=SOURCE_READERS, tag=TAG)  # fmt: skip
 def party(party_id: int) -> PartyAttributionOut:
     found = readable_source(db.session, api_user(), party_id)
     rows = party_attribution(db.session, found)

@@ -87,17 +87,24 @@ class Earmarked(Protocol):
     earmark_salt: bytes | None
 
 
-def earmark_commitment(row: Earmarked) -> str | None:
-    """What the ledger says of an earmark: commit(earmark_key, salt), or None without one.
+def commit_earmark(earmark: str | None,
+                   salt: bytes | None = None) -> tuple[str | None, bytes | None]:  # fmt: skip
+    """What the ledger says of an earmark, and the salt to keep: (commit(earmark_key, salt),
+    salt), a new salt if none is given; (None, salt) without an earmark.
 
     An earmark is free text a coordinator typed and may name a person ("for Ivanov's son"),
     and the ledger is public and permanent, so its text never goes there. The salt is kept on
-    the row (made here on first use), so the holder can show an auditor which earmark was
-    committed, and that a purchase's earmark is its donation's, without publishing either.
+    the row, so the holder can show an auditor which earmark was committed, and that a
+    purchase's earmark is its donation's, without publishing either.
     """
-    key = earmark_key(row.earmark)
+    key = earmark_key(earmark)
     if key is None:
-        return None
-    if row.earmark_salt is None:
-        row.earmark_salt = new_salt()
-    return commit(key, row.earmark_salt)
+        return None, salt
+    salt = salt or new_salt()
+    return commit(key, salt), salt
+
+
+def earmark_commitment(row: Earmarked) -> str | None:
+    """commit_earmark() for a row, keeping its salt on it (made on first use)."""
+    commitment, row.earmark_salt = commit_earmark(row.earmark, row.earmark_salt)
+    return commitment

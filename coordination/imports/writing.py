@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Session
 from coordination.accounts.models import User
 from coordination.crypto import EncryptedText
 from coordination.db import utcnow
-from coordination.donations.amounts import earmark_commitment
+from coordination.donations.amounts import commit_earmark
 from coordination.donations.models import InKindDonation, InKindLine, MoneyDonation
 from coordination.donations.money import new_receipt_code
 from coordination.imports.checks import Row
@@ -54,12 +53,6 @@ _M: Any = StockMovement.__table__
 _D: Any = InKindDonation.__table__
 _DL: Any = InKindLine.__table__
 _MD: Any = MoneyDonation.__table__
-
-
-@dataclass
-class _Earmark:
-    earmark: str | None
-    earmark_salt: bytes | None = None
 
 
 def _public_ids(count: int) -> list[str]:
@@ -246,20 +239,19 @@ def _money(session: Session, actor: User | None, job: ImportJob, n: int,
            chunk: list[dict[str, Any]]) -> None:  # fmt: skip
     now, user = utcnow(), actor.id if actor else None
     donation_ids = _public_ids(len(chunk))
-    marks = [_Earmark(v["earmark"]) for v in chunk]
-    commitments = [earmark_commitment(m) for m in marks]
+    marks = [commit_earmark(v["earmark"]) for v in chunk]  # (commitment, salt) per row
     append(session, actor, "import.money", {
         "job": job.public_id, "chunk": n, **_arrays(MONEY_COLUMNS, [
             [donation_ids[i], _pub(v["donor"]), v["amount"], v["currency"],
              v["status"].value, v["received_on"].isoformat(), _pub(v["campaign"]),
-             _pub(v["holder"]), commitments[i]] for i, v in enumerate(chunk)]),
+             _pub(v["holder"]), marks[i][0]] for i, v in enumerate(chunk)]),
     })  # fmt: skip
     _insert(session, _MD, ("public_id", "donor_id", "campaign_id", "holder_id", "amount_minor",
                            "currency", "received_on", "channel", "earmark", "earmark_salt",
                            "status", "receipt_code"),
             [(donation_ids[i], _id(v["donor"]), _id(v["campaign"]), _id(v["holder"]),
               v["amount"], v["currency"], v["received_on"], v["channel"], v["earmark"],
-              marks[i].earmark_salt, v["status"], new_receipt_code())
+              marks[i][1], v["status"], new_receipt_code())
              for i, v in enumerate(chunk)],
             created_by_id=user, created_at=now)  # fmt: skip
 

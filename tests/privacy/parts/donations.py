@@ -25,7 +25,7 @@ CLASSIFIED = {
     balance: (set(), {"spent_expr", "passed_on_expr", "used", "balance", "lock_donations"}),
     amounts: (set(), {"digits", "check_currency", "check_amount", "parse_major", "major",
                       "format_amount", "clean_text", "earmark_key",
-                      "earmark_commitment"}),
+                      "earmark_commitment", "commit_earmark"}),
     access: (set(), {"donation_clause", "can_see_donation", "visible_donation", "totals_scope",
                      "purchase_clause", "visible_purchase"}),
     queries: (set(), {"money_list", "where_spent"}),
