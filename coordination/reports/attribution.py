@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager
 
 from coordination.deliveries.models import Delivery, DeliveryLine, DeliveryStatus, Handover
 from coordination.donations.models import InKindDonation, MoneyDonation
@@ -185,11 +185,14 @@ def _month(delivery: Delivery) -> str | None:
 def left_lines(session: Session, lots: ColumnElement[bool] | None = None) -> list[DeliveryLine]:
     """Lines of deliveries whose goods left, with their lot and delivery loaded; `lots`
     narrows them to lots matching a clause (candidates.py)."""
+    # The lot and delivery joined for the filters are the ones loaded (one join each).
     stmt = (select(DeliveryLine).join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+            .join(Lot, Lot.id == DeliveryLine.lot_id)
             .where(Delivery.status.in_(LEFT)).order_by(DeliveryLine.id)
-            .options(joinedload(DeliveryLine.lot), joinedload(DeliveryLine.delivery)))  # fmt: skip
+            .options(contains_eager(DeliveryLine.lot),
+                     contains_eager(DeliveryLine.delivery)))  # fmt: skip
     if lots is not None:
-        stmt = stmt.join(Lot, Lot.id == DeliveryLine.lot_id).where(lots)
+        stmt = stmt.where(lots)
     return list(session.scalars(stmt))
 
 

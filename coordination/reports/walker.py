@@ -50,7 +50,9 @@ class Walker:
         self._batch_funding: dict[int, list[tuple[MoneyDonation, int]]] = {}
 
     def prefetch(self, lots: Sequence[Lot]) -> None:
-        """Load the origin records (with group or donor) and batch funding of `lots`."""
+        """Load the lots `lots` were split from (transfers), their origin records (with group
+        or donor) and batch funding."""
+        self._parents(lots)
         wanted: dict[OriginKind, set[int]] = defaultdict(set)
         for lot in lots:
             root = self._root(lot)
@@ -72,6 +74,21 @@ class Walker:
                     .options(joinedload(BatchFunding.donation)).order_by(BatchFunding.id))
             for row in self.session.scalars(stmt):
                 self._batch_funding[row.batch_id].append((row.donation, row.amount_minor))
+
+    def _parents(self, lots: Sequence[Lot]) -> None:
+        # Held here, the parents are in the identity map when _root() follows lot.parent, so
+        # a lot moved through hubs costs no query per transfer.
+        pending = {lot.parent_lot_id for lot in lots if lot.parent_lot_id is not None}
+        for _ in range(MAX_DEPTH):
+            pending = {ident for ident in pending if (Lot, ident) not in self._rows}
+            if not pending:
+                return
+            found: list[Lot] = []
+            for ids in chunks(pending):
+                found.extend(self.session.scalars(select(Lot).where(Lot.id.in_(ids))))
+            for lot in found:
+                self._rows[(Lot, lot.id)] = lot
+            pending = {lot.parent_lot_id for lot in found if lot.parent_lot_id is not None}
 
     def _get(self, model: type[Any], ident: int) -> Any:
         row = self._rows.get((model, ident))
