@@ -49,6 +49,7 @@ test: $(VENV)/.dev translations  ## Install dev dependencies and run the whole s
 
 lint: $(VENV)/.dev  ## ruff, mypy, bandit (no medium/high), pip-audit --strict
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/bandit -q -c pyproject.toml -r coordination app.py migrations -ll
 	$(BIN)/python -m coordination.ops.audit

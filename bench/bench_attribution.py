@@ -74,8 +74,13 @@ class World:
 def make_app(tmp: Path) -> Flask:
     from flask_migrate import upgrade
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp / 'attr.sqlite3'}", "SECRET_KEY": "bench",
-                      "AIDTRAIL_KEYS_DIR": str(tmp / "keys")})  # fmt: skip
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp / 'attr.sqlite3'}",
+            "SECRET_KEY": "bench",
+            "AIDTRAIL_KEYS_DIR": str(tmp / "keys"),
+        }
+    )
     with app.app_context():
         upgrade()
     return app
@@ -94,21 +99,27 @@ def world(s: Session) -> World:
         group = Party(kind=PartyKind.GROUP, display_name=f"Circle {n}", region_id=src.id)
         s.add(group)
         s.flush()
-        shop = Location(name=f"Workshop {n}", kind=LocationKind.WORKSHOP, region_id=src.id,
-                        party_id=group.id)  # fmt: skip
+        shop = Location(
+            name=f"Workshop {n}", kind=LocationKind.WORKSHOP, region_id=src.id, party_id=group.id
+        )
         s.add(shop)
         s.flush()
         groups.append(group.id)
         workshops.append(shop.id)
-    units = [Party(kind=PartyKind.UNIT, display_name=f"Unit {n}", region_id=dest.id)
-             for n in range(UNITS)]  # fmt: skip
+    units = [
+        Party(kind=PartyKind.UNIT, display_name=f"Unit {n}", region_id=dest.id)
+        for n in range(UNITS)
+    ]
     courier = Party(kind=PartyKind.COURIER, display_name="Driver", region_id=src.id)
-    items = [Item(code=code, name_ru=code, name_en=code, unit=UnitOfMeasure.PAIR)
-             for code in ("WOOL-SOCKS", "BALACLAVA", "GLOVES")]  # fmt: skip
+    items = [
+        Item(code=code, name_ru=code, name_en=code, unit=UnitOfMeasure.PAIR)
+        for code in ("WOOL-SOCKS", "BALACLAVA", "GLOVES")
+    ]
     s.add_all([*units, courier, *items])
     s.commit()
-    return World(groups, workshops, [u.id for u in units], courier.id, dest.id,
-                 [i.id for i in items])  # fmt: skip
+    return World(
+        groups, workshops, [u.id for u in units], courier.id, dest.id, [i.id for i in items]
+    )
 
 
 def grow(s: Session, w: World, want: int) -> None:
@@ -127,17 +138,36 @@ def grow(s: Session, w: World, want: int) -> None:
         d = create_draft(s, None, DraftInput(from_location_id=w.workshops[0], to_party_id=unit))
         for k in range(w.lines, w.lines + n):
             group, quantity = w.groups[k % GROUPS], 1 + k % 7
-            batch = log_production_batch(s, None, BatchInput(
-                group_id=group, item_id=w.items[k % len(w.items)], quantity=quantity,
-                made_on=MADE_ON))  # fmt: skip
-            lot = s.scalars(select(Lot.id).where(Lot.origin_kind == OriginKind.BATCH,
-                                                 Lot.origin_id == batch.id)).one()  # fmt: skip
+            batch = log_production_batch(
+                s,
+                None,
+                BatchInput(
+                    group_id=group,
+                    item_id=w.items[k % len(w.items)],
+                    quantity=quantity,
+                    made_on=MADE_ON,
+                ),
+            )
+            lot = s.scalars(
+                select(Lot.id).where(Lot.origin_kind == OriginKind.BATCH, Lot.origin_id == batch.id)
+            ).one()
             add_line(s, None, d, d.version, lot, quantity)
             w.made[group] = w.made.get(group, 0) + quantity
         d = dispatch(s, None, pack(s, None, d, d.version), d.version)
-        record_handover(s, None, d, d.version, HandoverInput(
-            from_party_id=w.courier, from_role=HandoverRole.CARRIER, to_party_id=unit,
-            to_role=HandoverRole.RECIPIENT, place="Белгород", region_id=w.dest_region))  # fmt: skip
+        record_handover(
+            s,
+            None,
+            d,
+            d.version,
+            HandoverInput(
+                from_party_id=w.courier,
+                from_role=HandoverRole.CARRIER,
+                to_party_id=unit,
+                to_role=HandoverRole.RECIPIENT,
+                place="Белгород",
+                region_id=w.dest_region,
+            ),
+        )
         s.commit()
         w.lines += n
     s.expunge_all()
@@ -172,13 +202,25 @@ def raw_lines(s: Session) -> list[Any]:
     from coordination.reports.attribution import LEFT
     from coordination.stock.models import Lot
 
-    stmt = (select(DeliveryLine.id, DeliveryLine.quantity, DeliveryLine.quantity_received,
-                   Delivery.to_party_id, Delivery.to_location_id, Delivery.region_id,
-                   Delivery.dispatched_at, Lot.item_id, Lot.origin_kind, Lot.origin_id,
-                   Lot.parent_lot_id)
-            .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-            .join(Lot, Lot.id == DeliveryLine.lot_id)
-            .where(Delivery.status.in_(LEFT)).order_by(DeliveryLine.id))  # fmt: skip
+    stmt = (
+        select(
+            DeliveryLine.id,
+            DeliveryLine.quantity,
+            DeliveryLine.quantity_received,
+            Delivery.to_party_id,
+            Delivery.to_location_id,
+            Delivery.region_id,
+            Delivery.dispatched_at,
+            Lot.item_id,
+            Lot.origin_kind,
+            Lot.origin_id,
+            Lot.parent_lot_id,
+        )
+        .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+        .join(Lot, Lot.id == DeliveryLine.lot_id)
+        .where(Delivery.status.in_(LEFT))
+        .order_by(DeliveryLine.id)
+    )
     return list(s.connection().execute(stmt).all())
 
 
@@ -191,13 +233,17 @@ def sql_made(party_id: int) -> Callable[[Session], Any]:
 
     def run(s: Session) -> Any:
         got = func.coalesce(DeliveryLine.quantity_received, DeliveryLine.quantity)
-        stmt = (select(Lot.item_id, func.sum(got))
-                .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-                .join(Lot, Lot.id == DeliveryLine.lot_id)
-                .join(ProductionBatch, and_(Lot.origin_kind == OriginKind.BATCH,
-                                            ProductionBatch.id == Lot.origin_id))
-                .where(Delivery.status.in_(LEFT), ProductionBatch.group_id == party_id)
-                .group_by(Lot.item_id))  # fmt: skip
+        stmt = (
+            select(Lot.item_id, func.sum(got))
+            .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+            .join(Lot, Lot.id == DeliveryLine.lot_id)
+            .join(
+                ProductionBatch,
+                and_(Lot.origin_kind == OriginKind.BATCH, ProductionBatch.id == Lot.origin_id),
+            )
+            .where(Delivery.status.in_(LEFT), ProductionBatch.group_id == party_id)
+            .group_by(Lot.item_id)
+        )
         return list(s.connection().execute(stmt).all())
 
     return run
@@ -226,28 +272,44 @@ def main() -> None:
                 assert len(got) == size, (len(got), size)
                 sql_ms, by_item = median_ms(sql_made(party), 5)
                 assert sum(q for _i, q in by_item) == w.made[party]
-                print(f"  {size:,} lines built in {built:.1f} s; the group's share: "
-                      f"{total} pieces in {len(placements)} placements")  # fmt: skip
+                print(
+                    f"  {size:,} lines built in {built:.1f} s; the group's share: "
+                    f"{total} pieces in {len(placements)} placements"
+                )
                 rows.append((size, attr_ms, ceiling_ms, sql_ms, attr_ms / size * 1000))
-    print(f"\n{'delivered lines':>16} {'attribution ms':>15} {'ceiling ms':>11} "
-          f"{'SQL sum ms':>11} {'us/line':>8} {'share':>7}")  # fmt: skip
+    print(
+        f"\n{'delivered lines':>16} {'attribution ms':>15} {'ceiling ms':>11} "
+        f"{'SQL sum ms':>11} {'us/line':>8} {'share':>7}"
+    )
     for size, attr_ms, ceiling_ms, sql_ms, per_line in rows:
-        print(f"{size:>16,} {attr_ms:>15.1f} {ceiling_ms:>11.2f} {sql_ms:>11.2f} "
-              f"{per_line:>8.0f} {ceiling_ms / attr_ms:>7.1%}")  # fmt: skip
-    print("ceiling: one Core query for the delivered lines joined to delivery and lot; "
-          "SQL sum: the group's quantity by item through production_batch (reference)")  # fmt: skip
+        print(
+            f"{size:>16,} {attr_ms:>15.1f} {ceiling_ms:>11.2f} {sql_ms:>11.2f} "
+            f"{per_line:>8.0f} {ceiling_ms / attr_ms:>7.1%}"
+        )
+    print(
+        "ceiling: one Core query for the delivered lines joined to delivery and lot; "
+        "SQL sum: the group's quantity by item through production_batch (reference)"
+    )
     if len(rows) > 1:
         (n0, t0, *_), (n1, t1, *_) = rows[0], rows[-1]
         k = math.log(t1 / t0) / math.log(n1 / n0)
         shape = "linear" if 0.8 <= k <= 1.2 else "sublinear" if k < 0.8 else "superlinear"
-        print(f"growth: time ~ lines^{k:.2f} from {n0:,} to {n1:,} lines ({shape}); "
-              f"{t1 / t0:.1f}x the time for {n1 / n0:.0f}x the lines")  # fmt: skip
+        print(
+            f"growth: time ~ lines^{k:.2f} from {n0:,} to {n1:,} lines ({shape}); "
+            f"{t1 / t0:.1f}x the time for {n1 / n0:.0f}x the lines"
+        )
     for size, attr_ms, ceiling_ms, *_ in rows:
         big = size == rows[-1][0]
         label = f"{size / 1000:g}k" if size >= 1000 else str(size)
-        figure(f"party attribution, {label} delivered lines", attr_ms, "ms", better="lower",
-               target=TARGET_MS if big else None, ceiling=ceiling_ms,
-               ceiling_name=CEILING)  # fmt: skip
+        figure(
+            f"party attribution, {label} delivered lines",
+            attr_ms,
+            "ms",
+            better="lower",
+            target=TARGET_MS if big else None,
+            ceiling=ceiling_ms,
+            ceiling_name=CEILING,
+        )
     if rows:
         verdict = "meets" if rows[-1][1] <= TARGET_MS else "misses"
         print(f"target {TARGET_MS:.0f} ms at {rows[-1][0]:,} lines: {verdict}")

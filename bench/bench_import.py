@@ -50,8 +50,14 @@ from bench.protocol import emit, figure  # noqa: E402
 def make_app(tmp: Path, name: str) -> Flask:
     from flask_migrate import upgrade
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp / name}", "SECRET_KEY": "bench",
-                      "AIDTRAIL_KEYS_DIR": str(tmp / "keys"), "IMPORTS_DIR": str(tmp / "up")})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp / name}",
+            "SECRET_KEY": "bench",
+            "AIDTRAIL_KEYS_DIR": str(tmp / "keys"),
+            "IMPORTS_DIR": str(tmp / "up"),
+        }
+    )
     with app.app_context():
         upgrade()
     return app
@@ -72,13 +78,27 @@ def world(app: Flask) -> int:
             group = Party(kind=PartyKind.GROUP, display_name=f"Circle {n}", region_id=region.id)
             s.add(group)
             s.flush()
-            s.add(Location(name=f"Workshop {n}", kind=LocationKind.WORKSHOP,
-                           region_id=region.id, party_id=group.id))
+            s.add(
+                Location(
+                    name=f"Workshop {n}",
+                    kind=LocationKind.WORKSHOP,
+                    region_id=region.id,
+                    party_id=group.id,
+                )
+            )
         for code in ("WOOL-SOCKS", "BALACLAVA", "GLOVES"):
-            s.add(Item(code=code, name_ru=code, name_en=code, unit=UnitOfMeasure.PAIR,
-                       sizes=["40-42", "42-44"] if code == "WOOL-SOCKS" else []))
-        admin = create_user(s, None, username="bench-admin", password=secrets.token_hex(12),
-                            role=Role.ADMIN)
+            s.add(
+                Item(
+                    code=code,
+                    name_ru=code,
+                    name_en=code,
+                    unit=UnitOfMeasure.PAIR,
+                    sizes=["40-42", "42-44"] if code == "WOOL-SOCKS" else [],
+                )
+            )
+        admin = create_user(
+            s, None, username="bench-admin", password=secrets.token_hex(12), role=Role.ADMIN
+        )
         s.commit()
         return admin.id
 
@@ -90,8 +110,17 @@ def rows(n: int) -> list[list[Any]]:
     for i in range(n):
         code, size = items[i % 3]
         members = "Ivanova, Petrova" if i % 10 == 0 else ""
-        out.append([f"Circle {i % 5}", code, size, i % 150 + 1,
-                    (start + timedelta(days=i % 600)).isoformat(), members, "no"])
+        out.append(
+            [
+                f"Circle {i % 5}",
+                code,
+                size,
+                i % 150 + 1,
+                (start + timedelta(days=i % 600)).isoformat(),
+                members,
+                "no",
+            ]
+        )
     return out
 
 
@@ -159,10 +188,36 @@ def ceiling_rows(app: Flask, data: list[list[Any]]) -> tuple[list[tuple[Any, ...
     moves: list[tuple[Any, ...]] = []
     for i, (group, code, size, quantity, made_on, members, _public) in enumerate(data):
         gid, iid, pk = groups[group], items[code], base + i
-        batches.append((pk, secrets.token_hex(8), gid, iid, size or None, quantity, made_on,
-                        cipher if members else None, 0, 1, now))
-        lots.append((pk, secrets.token_hex(8), iid, size or None, quantity, 0, places[gid],
-                     "batch", pk, i // 1000, now))
+        batches.append(
+            (
+                pk,
+                secrets.token_hex(8),
+                gid,
+                iid,
+                size or None,
+                quantity,
+                made_on,
+                cipher if members else None,
+                0,
+                1,
+                now,
+            )
+        )
+        lots.append(
+            (
+                pk,
+                secrets.token_hex(8),
+                iid,
+                size or None,
+                quantity,
+                0,
+                places[gid],
+                "batch",
+                pk,
+                i // 1000,
+                now,
+            )
+        )
         moves.append((pk, "in", quantity, i // 1000, 1, now))
     return batches, lots, moves
 
@@ -194,32 +249,56 @@ def raw_ceiling(path: Path, rows_: tuple[list[tuple[Any, ...]], ...], ledger: bo
     conn.executemany(
         "INSERT INTO production_batch (id, public_id, group_id, item_id, size, quantity, made_on,"
         " members, made_by_members_public, created_by_id, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batches)
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        batches,
+    )
     conn.executemany(
         "INSERT INTO lot (id, public_id, item_id, size, quantity, reserved, location_id,"
         " origin_kind, origin_id, entry_index, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " ?, ?)", lots)
+        " ?, ?)",
+        lots,
+    )
     conn.executemany(
         "INSERT INTO stock_movement (lot_id, kind, delta, entry_index, user_id, at)"
-        " VALUES (?, ?, ?, ?, ?, ?)", moves)
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        moves,
+    )
     if ledger:
         for first in range(0, len(batches) + 1, 1000):
             part = range(first, min(first + 1000, len(batches)))
-            body = json.dumps({"v": 1, "kind": "import.batches", "at": "2026-11-24T00:00:00Z",
-                               "data": {"batch": [batches[i][1] for i in part],
-                                        "lot": [lots[i][1] for i in part],
-                                        "quantity": [batches[i][5] for i in part],
-                                        "made_on": [batches[i][6] for i in part],
-                                        "size": [batches[i][4] for i in part]}},
-                              sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            body = json.dumps(
+                {
+                    "v": 1,
+                    "kind": "import.batches",
+                    "at": "2026-11-24T00:00:00Z",
+                    "data": {
+                        "batch": [batches[i][1] for i in part],
+                        "lot": [lots[i][1] for i in part],
+                        "quantity": [batches[i][5] for i in part],
+                        "made_on": [batches[i][6] for i in part],
+                        "size": [batches[i][4] for i in part],
+                    },
+                },
+                sort_keys=True,
+                separators=(",", ":"),
+                ensure_ascii=False,
+            )
             leaf = hashlib.sha256(b"\x00" + body.encode()).digest()
-            index = conn.execute("UPDATE ledger_head SET size = size + 1 WHERE id = 1"
-                                 " RETURNING size").fetchone()[0] - 1
-            conn.execute("INSERT INTO ledger_entry (idx, kind, body, leaf_hash, created_at)"
-                         " VALUES (?, 'import.batches', ?, ?, ?)", (index, body, leaf,
-                                                                   "2026-11-24 00:00:00"))
-            conn.execute("INSERT INTO ledger_node (level, position, hash) VALUES (1, ?, ?)",
-                         (1_000_000 + index, hashlib.sha256(leaf + leaf).digest()))
+            index = (
+                conn.execute(
+                    "UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size"
+                ).fetchone()[0]
+                - 1
+            )
+            conn.execute(
+                "INSERT INTO ledger_entry (idx, kind, body, leaf_hash, created_at)"
+                " VALUES (?, 'import.batches', ?, ?, ?)",
+                (index, body, leaf, "2026-11-24 00:00:00"),
+            )
+            conn.execute(
+                "INSERT INTO ledger_node (level, position, hash) VALUES (1, ?, ?)",
+                (1_000_000 + index, hashlib.sha256(leaf + leaf).digest()),
+            )
     conn.execute("COMMIT")
     elapsed = time.perf_counter() - start
     conn.close()
@@ -241,8 +320,10 @@ def main() -> None:
         admin = world(app)
         data = rows(ROWS)
         load = os.getloadavg()
-        print(f"bulk import, SQLite, WAL + synchronous=FULL ({ROWS:,} production rows, CSV);"
-              f" load average {load[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"bulk import, SQLite, WAL + synchronous=FULL ({ROWS:,} production rows, CSV);"
+            f" load average {load[0]:.1f} on {os.cpu_count()} cores"
+        )
         ceiling_data = ceiling_rows(app, data)
         raw_db, raw_ledger_db = tmp / "raw.sqlite3", tmp / "raw-ledger.sqlite3"
         snapshot(tmp / "app.sqlite3", raw_db)  # the same schema and the same world
@@ -252,31 +333,60 @@ def main() -> None:
         # Right after the confirm, on a copy taken before it: same disk, same moment's load.
         bare = raw_ceiling(raw_db, ceiling_data, ledger=False)
         bare_ledger = raw_ceiling(raw_ledger_db, ceiling_data, ledger=True)
-        line("dry run (read, check, store file and problems)", f"{ROWS / checked:,.0f} rows/s",
-             f"{checked:.1f} s")
-        line("confirm (check again + write + ledger + commit)", f"{rate:,.0f} rows/s",
-             f"{written:.1f} s; {'meets target' if rate >= TARGET else 'BELOW TARGET'}"
-             f" (>= {TARGET:,})")
-        line("ceiling: bare sqlite3 executemany, same rows, 3 tables, 1 txn",
-             f"{bare:,.0f} rows/s", f"confirm at {rate / bare:.0%} of it")
-        line("ceiling: the same + as many ledger appends (101)", f"{bare_ledger:,.0f} rows/s",
-             f"confirm at {rate / bare_ledger:.0%} of it")
+        line(
+            "dry run (read, check, store file and problems)",
+            f"{ROWS / checked:,.0f} rows/s",
+            f"{checked:.1f} s",
+        )
+        line(
+            "confirm (check again + write + ledger + commit)",
+            f"{rate:,.0f} rows/s",
+            f"{written:.1f} s; {'meets target' if rate >= TARGET else 'BELOW TARGET'}"
+            f" (>= {TARGET:,})",
+        )
+        line(
+            "ceiling: bare sqlite3 executemany, same rows, 3 tables, 1 txn",
+            f"{bare:,.0f} rows/s",
+            f"confirm at {rate / bare:.0%} of it",
+        )
+        line(
+            "ceiling: the same + as many ledger appends (101)",
+            f"{bare_ledger:,.0f} rows/s",
+            f"confirm at {rate / bare_ledger:.0%} of it",
+        )
         print(f"  load average after: {os.getloadavg()[0]:.1f}")
         xlsx = as_xlsx(rows(XLSX_ROWS))
         x_checked, x_written, x_done = run(app, admin, "log.xlsx", xlsx)
-        line(f"XLSX {XLSX_ROWS:,} rows: dry run", f"{XLSX_ROWS / x_checked:,.0f} rows/s",
-             f"{x_checked:.1f} s")
-        line(f"XLSX {XLSX_ROWS:,} rows: confirm (reads the file again)",
-             f"{x_done / x_written:,.0f} rows/s", f"{x_written:.1f} s")
+        line(
+            f"XLSX {XLSX_ROWS:,} rows: dry run",
+            f"{XLSX_ROWS / x_checked:,.0f} rows/s",
+            f"{x_checked:.1f} s",
+        )
+        line(
+            f"XLSX {XLSX_ROWS:,} rows: confirm (reads the file again)",
+            f"{x_done / x_written:,.0f} rows/s",
+            f"{x_written:.1f} s",
+        )
         # one BENCH-JSON line, at the very end
-        figure("import confirm, 100k CSV rows", rate, "rows/s", better="higher",
-               target=TARGET, ceiling=bare_ledger,
-               ceiling_name="bare sqlite3 executemany of the same rows + 101 ledger appends")
-        figure("import confirm vs bare inserts only", rate, "rows/s", better="higher",
-               ceiling=bare, ceiling_name="bare sqlite3 executemany of the same rows")
+        figure(
+            "import confirm, 100k CSV rows",
+            rate,
+            "rows/s",
+            better="higher",
+            target=TARGET,
+            ceiling=bare_ledger,
+            ceiling_name="bare sqlite3 executemany of the same rows + 101 ledger appends",
+        )
+        figure(
+            "import confirm vs bare inserts only",
+            rate,
+            "rows/s",
+            better="higher",
+            ceiling=bare,
+            ceiling_name="bare sqlite3 executemany of the same rows",
+        )
         figure("import dry run, 100k CSV rows", ROWS / checked, "rows/s", better="higher")
-        figure("import XLSX 10k rows, confirm", x_done / x_written, "rows/s",
-               better="higher")
+        figure("import XLSX 10k rows, confirm", x_done / x_written, "rows/s", better="higher")
         emit()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

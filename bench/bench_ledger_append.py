@@ -198,12 +198,31 @@ def bench_appends(tmp: Path) -> None:
         f"{hashed:,.0f} /s",
     )
     raw_name = "bare sqlite3, same statements, commit each"
-    figure("ledger append, 1 per txn (SQLite)", median, "/s", better="higher",
-           target=TARGET_APPENDS, ceiling=raw, ceiling_name=raw_name)
-    figure("ledger append, 10 per txn (SQLite)", batched, "/s", better="higher",
-           ceiling=raw, ceiling_name=raw_name)
-    figure("ledger append + checkpoint per txn", signed, "/s", better="higher",
-           ceiling=raw, ceiling_name=raw_name)
+    figure(
+        "ledger append, 1 per txn (SQLite)",
+        median,
+        "/s",
+        better="higher",
+        target=TARGET_APPENDS,
+        ceiling=raw,
+        ceiling_name=raw_name,
+    )
+    figure(
+        "ledger append, 10 per txn (SQLite)",
+        batched,
+        "/s",
+        better="higher",
+        ceiling=raw,
+        ceiling_name=raw_name,
+    )
+    figure(
+        "ledger append + checkpoint per txn",
+        signed,
+        "/s",
+        better="higher",
+        ceiling=raw,
+        ceiling_name=raw_name,
+    )
     figure("ledger leaf+node hashing", hashed, "/s", better="higher")
 
 
@@ -324,10 +343,20 @@ def bench_big(tmp: Path) -> None:
         f"{verdict(worst < TARGET_PROOF_MS)} (< {TARGET_PROOF_MS:.0f} ms)",
     )
     line("consistency proof from stored nodes (one query)", summary(con))
-    figure("inclusion proof from DB (median)", statistics.median(inc), "ms", better="lower",
-           target=TARGET_PROOF_MS)
-    figure("consistency proof from DB (median)", statistics.median(con), "ms", better="lower",
-           target=TARGET_PROOF_MS)
+    figure(
+        "inclusion proof from DB (median)",
+        statistics.median(inc),
+        "ms",
+        better="lower",
+        target=TARGET_PROOF_MS,
+    )
+    figure(
+        "consistency proof from DB (median)",
+        statistics.median(con),
+        "ms",
+        better="lower",
+        target=TARGET_PROOF_MS,
+    )
     client = app.test_client()
     http = timed(
         lambda: client.get(f"/ledger/proof/inclusion?index={rng.randrange(BIG)}&size={BIG}"), 300

@@ -74,8 +74,14 @@ def main() -> None:
     per_append = f"{appended / N * 1e6:.2f} us each, {len(store)} nodes"
     print(f"stored-node appends @1M: {per_append} {ceiling}")
     raw_us = raw / N * 1e6
-    figure("stored-node append @1M", appended / N * 1e6, "us", better="lower",
-           ceiling=raw_us, ceiling_name="raw hashlib leaf hash")
+    figure(
+        "stored-node append @1M",
+        appended / N * 1e6,
+        "us",
+        better="lower",
+        ceiling=raw_us,
+        ceiling_name="raw hashlib leaf hash",
+    )
 
     subtree = merkle.subtree_from_stored(get)
     root = merkle.root_from(subtree, N)
@@ -123,8 +129,14 @@ def main() -> None:
                 f"offline verify @1M ({megabytes:.0f} MB, {len(checkpoints)} checkpoints,"
                 f" CLI, {label}): {took:.2f} s {ceiling}"
             )
-            figure(f"offline verify @1M, {label}", took, "s", better="lower",
-                   ceiling=raw, ceiling_name="raw hashlib 1M leaf hashes")
+            figure(
+                f"offline verify @1M, {label}",
+                took,
+                "s",
+                better="lower",
+                ceiling=raw,
+                ceiling_name="raw hashlib 1M leaf hashes",
+            )
     emit()
 
 

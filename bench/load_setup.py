@@ -44,30 +44,57 @@ def main() -> None:
         assert group is not None
         workshop = group_location(s, group)
         assert workshop is not None
-        unit = s.scalars(select(Party).where(Party.kind == PartyKind.UNIT)
-                         .order_by(Party.id)).first()  # fmt: skip
+        unit = s.scalars(
+            select(Party).where(Party.kind == PartyKind.UNIT).order_by(Party.id)
+        ).first()
         assert unit is not None
         for i in range(volunteers):
-            create_user(s, None, username=f"load-vol-{i}", password=password,
-                        role=Role.VOLUNTEER, party_id=group.id)  # fmt: skip
+            create_user(
+                s,
+                None,
+                username=f"load-vol-{i}",
+                password=password,
+                role=Role.VOLUNTEER,
+                party_id=group.id,
+            )
         for i in range(families):
-            create_user(s, None, username=f"load-fam-{i}", password=password,
-                        role=Role.FAMILY, party_id=fam.party_id)  # fmt: skip
+            create_user(
+                s,
+                None,
+                username=f"load-fam-{i}",
+                password=password,
+                role=Role.FAMILY,
+                party_id=fam.party_id,
+            )
         for i in range(coordinators):
-            create_user(s, None, username=f"load-coord-{i}", password=password,
-                        role=Role.COORDINATOR, region_id=workshop.region_id)  # fmt: skip
+            create_user(
+                s,
+                None,
+                username=f"load-coord-{i}",
+                password=password,
+                role=Role.COORDINATOR,
+                region_id=workshop.region_id,
+            )
         item = s.scalars(select(Item).order_by(Item.id)).first()
         assert item is not None
         size = (item.sizes or [""])[0]
-        batch = log_production_batch(s, None, BatchInput(
-            group_id=group.id, item_id=item.id, quantity=10 * max(coordinators, 1),
-            made_on=date.today(), size=size))  # fmt: skip
-        lot = s.scalars(select(Lot).where(Lot.origin_kind == OriginKind.BATCH,
-                                          Lot.origin_id == batch.id)).one()  # fmt: skip
+        batch = log_production_batch(
+            s,
+            None,
+            BatchInput(
+                group_id=group.id,
+                item_id=item.id,
+                quantity=10 * max(coordinators, 1),
+                made_on=date.today(),
+                size=size,
+            ),
+        )
+        lot = s.scalars(
+            select(Lot).where(Lot.origin_kind == OriginKind.BATCH, Lot.origin_id == batch.id)
+        ).one()
         deliveries = []
         for _ in range(coordinators):
-            d = create_draft(s, None, DraftInput(from_location_id=workshop.id,
-                                                 to_party_id=unit.id))  # fmt: skip
+            d = create_draft(s, None, DraftInput(from_location_id=workshop.id, to_party_id=unit.id))
             add_line(s, None, d, d.version, lot.id, 1)
             d = pack(s, None, d, d.version)
             d = dispatch(s, None, d, d.version)
@@ -76,11 +103,20 @@ def main() -> None:
         needs = s.scalars(select(Need.id).where(Need.party_id == fam.party_id)).all()
         head = s.get(LedgerHead, 1)
         assert head is not None
-        print(json.dumps({
-            "item_id": item.id, "size": size, "ledger_size": head.size,
-            "group_id": group.id, "unit_id": unit.id, "region_id": workshop.region_id,
-            "deliveries": deliveries, "family_needs": list(needs),
-        }))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "item_id": item.id,
+                    "size": size,
+                    "ledger_size": head.size,
+                    "group_id": group.id,
+                    "unit_id": unit.id,
+                    "region_id": workshop.region_id,
+                    "deliveries": deliveries,
+                    "family_needs": list(needs),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,9 @@ FORM_BROKEN = 490
 
 
 class User:
-    def __init__(self, base: str, role: str, username: str | None, setup: dict[str, Any],
-                 index: int = 0):  # fmt: skip
+    def __init__(
+        self, base: str, role: str, username: str | None, setup: dict[str, Any], index: int = 0
+    ):
         self.base, self.role, self.setup = base, role, setup
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
@@ -70,8 +71,12 @@ class User:
     def act_volunteer(self, rng: random.Random) -> tuple[str, int]:
         s = self.setup
         if rng.random() < 0.3:
-            form = {"item_id": s["item_id"], "size": s["size"], "quantity": rng.randint(1, 50),
-                    "made_on": "2026-11-01"}  # fmt: skip
+            form = {
+                "item_id": s["item_id"],
+                "size": s["size"],
+                "quantity": rng.randint(1, 50),
+                "made_on": "2026-11-01",
+            }
             return "batch: POST, page", self.post("/production/batches/new", form)[0]
         path = rng.choice(["/stock/", "/production/batches/new", "/ledger"])
         return "GET " + path, self.get(path)[0]
@@ -91,9 +96,15 @@ class User:
         if status != 200 or not token:
             return status if status != 200 else FORM_BROKEN
         s = self.setup
-        form = {"submission_token": token, "region_id": s["region_id"], "delivery_kind": "region",
-                "lines-0-item_id": s["item_id"], "lines-0-size": s["size"],
-                "lines-0-quantity": rng.randint(1, 5), "lines-0-priority": "normal"}  # fmt: skip
+        form = {
+            "submission_token": token,
+            "region_id": s["region_id"],
+            "delivery_kind": "region",
+            "lines-0-item_id": s["item_id"],
+            "lines-0-size": s["size"],
+            "lines-0-quantity": rng.randint(1, 5),
+            "lines-0-priority": "normal",
+        }
         status, _body, url = self.post_to("/needs/new", form)
         tail = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
         if status == 200 and tail.isdigit():
@@ -117,9 +128,15 @@ class User:
         lines = QTY.findall(page)
         if status != 200 or not version or not lines:
             return status if status != 200 else FORM_BROKEN
-        form = {"version": version, "from_party_id": s["group_id"], "from_role": "source",
-                "to_party_id": s["unit_id"], "to_role": "recipient", "place": "Владимир",
-                **{name: "1" for name in lines}}  # fmt: skip
+        form = {
+            "version": version,
+            "from_party_id": s["group_id"],
+            "from_role": "source",
+            "to_party_id": s["unit_id"],
+            "to_role": "recipient",
+            "place": "Владимир",
+            **{name: "1" for name in lines},
+        }
         return self.post(f"/deliveries/{d['id']}/handover", form)[0]
 
     def act_visitor(self, rng: random.Random) -> tuple[str, int]:
@@ -129,8 +146,14 @@ class User:
             return "GET /verify/<code>", self.get(f"/verify/{rng.choice(codes)}")[0]
         size = s["ledger_size"]
         start = rng.randrange(max(size - 20, 1))
-        path = rng.choice(["/ledger", "/needs/board", "/ledger/checkpoint",
-                           f"/ledger/entries?start={start}&end={start + 20}"])  # fmt: skip
+        path = rng.choice(
+            [
+                "/ledger",
+                "/needs/board",
+                "/ledger/checkpoint",
+                f"/ledger/entries?start={start}&end={start + 20}",
+            ]
+        )
         return "GET " + path.split("?")[0], self.get(path)[0]
 
     def act_bare(self, rng: random.Random) -> tuple[str, int]:

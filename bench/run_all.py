@@ -75,8 +75,18 @@ def table(runs: list[dict[str, Any]]) -> str:
     for r in runs:
         name = r["script"].removesuffix(".py")
         if r["results"] is None:
-            rows.append((name, "no data" + (f" (exit {r['exit_code']})" if r["exit_code"] else ""),
-                         "", "", "", "", "", ""))
+            rows.append(
+                (
+                    name,
+                    "no data" + (f" (exit {r['exit_code']})" if r["exit_code"] else ""),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                )
+            )
             continue
         if r["exit_code"]:
             rows.append((name, f"FAILED (exit {r['exit_code']})", "", "", "", "", "", ""))
@@ -85,8 +95,18 @@ def table(runs: list[dict[str, Any]]) -> str:
             sign = ">=" if f.get("better") == "higher" else "<="
             target = "" if f.get("target") is None else f"{sign} {number(f['target'])}"
             ratio = "" if f.get("ratio") is None else f"{f['ratio']:.0%}"
-            rows.append((name, f["name"], number(f["value"]), f["unit"], target,
-                         number(f.get("ceiling")) if f.get("ceiling") else "", ratio, ok))
+            rows.append(
+                (
+                    name,
+                    f["name"],
+                    number(f["value"]),
+                    f["unit"],
+                    target,
+                    number(f.get("ceiling")) if f.get("ceiling") else "",
+                    ratio,
+                    ok,
+                )
+            )
     widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
     fmt = "  ".join(f"{{:{'>' if i in (2, 4, 5, 6) else '<'}{w}}}" for i, w in enumerate(widths))
     out = [fmt.format(*head), fmt.format(*("-" * w for w in widths))]
@@ -105,8 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + table(runs))
     OUT.mkdir(exist_ok=True)
     stamp = datetime.now(UTC)
-    doc = {"when": stamp.isoformat(timespec="seconds"), "python": sys.version.split()[0],
-           "cpus": os.cpu_count(), "runs": runs}
+    doc = {
+        "when": stamp.isoformat(timespec="seconds"),
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "runs": runs,
+    }
     text = json.dumps(doc, indent=2, ensure_ascii=False)
     (OUT / "results.json").write_text(text)
     (OUT / f"results-{stamp:%Y%m%dT%H%M%SZ}.json").write_text(text)

@@ -142,5 +142,6 @@ def sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
 
 def str_enum(cls: type[enum.Enum], length: int = 16) -> Enum:
     """A Python enum stored as its string values in a VARCHAR (no native type to migrate)."""
-    return Enum(cls, native_enum=False, length=length,
-                values_callable=lambda e: [m.value for m in e])  # fmt: skip
+    return Enum(
+        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
+    )

@@ -74,7 +74,7 @@ TITLES = {
 FALLBACK_PAGE = (
     '<!doctype html><html lang="ru"><meta charset="utf-8"><title>{status}</title>'
     "<h1>{status}</h1><p>AidTrail не может сейчас ответить. Повторите попытку чуть позже.</p>"
-    "<p lang=\"en\">AidTrail cannot answer right now. Try again shortly.</p></html>"
+    '<p lang="en">AidTrail cannot answer right now. Try again shortly.</p></html>'
 )
 
 
@@ -175,4 +175,3 @@ def _rollback() -> None:
 
     with contextlib.suppress(Exception):  # the connection may be the thing that failed
         db.session.rollback()
-

@@ -56,10 +56,15 @@ def triage_entry(ok: Outcome, why: str) -> dict[str, Any]:
         "also": [{"fill": REGION_NEED, "expect": only(*STAFF, ok=ok), "why": why}],
     }
 
+
 OTHERS_LOT = {
     "expect": only("volunteer", *STAFF) | {"volunteer": 404, "coordinator": 404},
     "why": "another group's lot, in another coordinator's region",
-    "also": [{"fill": {"lot_id": "own_lot_id"}, "expect": only("volunteer", *STAFF),
-              "why": "the volunteer's own group's lot, in the coordinator's region"}],
+    "also": [
+        {
+            "fill": {"lot_id": "own_lot_id"},
+            "expect": only("volunteer", *STAFF),
+            "why": "the volunteer's own group's lot, in the coordinator's region",
+        }
+    ],
 }
-

@@ -112,12 +112,16 @@ def reset_postgres(url: str) -> None:
     if engine is None:
         engine = _RESET_ENGINES[url] = create_engine(url, pool_size=1)
     with engine.begin() as conn:
-        tables = conn.execute(
-            text(
-                "SELECT tablename FROM pg_tables"
-                " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        tables = (
+            conn.execute(
+                text(
+                    "SELECT tablename FROM pg_tables"
+                    " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         probe = " UNION ALL ".join(
             f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")"  # noqa: S608 - names from pg_tables
             for t in tables
@@ -131,12 +135,16 @@ def reset_postgres(url: str) -> None:
             conn.execute(text("SET LOCAL session_replication_role = replica"))
             for table in used:
                 conn.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608 - from pg_tables
-        sequences = conn.execute(
-            text(
-                "SELECT sequencename FROM pg_sequences"
-                " WHERE schemaname = 'public' AND last_value IS NOT NULL"
+        sequences = (
+            conn.execute(
+                text(
+                    "SELECT sequencename FROM pg_sequences"
+                    " WHERE schemaname = 'public' AND last_value IS NOT NULL"
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         if sequences:
             restarts = ", ".join(f"setval('\"{q}\"', 1, false)" for q in sequences)
             conn.execute(text(f"SELECT {restarts}"))

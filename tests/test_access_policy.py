@@ -113,8 +113,12 @@ POLICY: dict[str, dict[str, Any]] = {
     "api.needs_get_need": {
         "expect": api_only("family", "unit_rep", *STAFF) | OTHERS_NEED,
         "why": "the need belongs to another household, in another coordinator's region",
-        "also": [{"fill": REGION_NEED, "expect": api_only("family", "unit_rep", *STAFF)
-                  | {"family": 404, "unit_rep": 404}}],
+        "also": [
+            {
+                "fill": REGION_NEED,
+                "expect": api_only("family", "unit_rep", *STAFF) | {"family": 404, "unit_rep": 404},
+            }
+        ],
     },
     "api.needs_create_need": {"expect": api_only("family", "unit_rep", ok=400)},
     "api.needs_cancel_need": {"expect": api_only("family", "unit_rep", ok=400)},
@@ -174,8 +178,12 @@ POLICY: dict[str, dict[str, Any]] = {
     "needs.view_need": {
         "expect": only("family", "unit_rep", *STAFF) | OTHERS_NEED,
         "why": "the need belongs to another household, in another coordinator's region",
-        "also": [{"fill": REGION_NEED, "expect": only("family", "unit_rep", *STAFF)
-                  | {"family": 404, "unit_rep": 404}}],
+        "also": [
+            {
+                "fill": REGION_NEED,
+                "expect": only("family", "unit_rep", *STAFF) | {"family": 404, "unit_rep": 404},
+            }
+        ],
     },
     "needs.edit_need": {"expect": only("family", "unit_rep", ok=404)},
     "needs.cancel_need": {"expect": only("family", "unit_rep", ok=404)},
@@ -231,12 +239,24 @@ def build_world(session: Session) -> World:
     need = _need(session, household.id, household.region_id, item.id, "0001")
     own = _need(session, household.id, users["coordinator"].region_id, item.id, "0002")
     lot = _lot(session, loc.id, item.id)
-    own_loc = f.location(session, party_id=users["volunteer"].party_id,
-                         region_id=users["coordinator"].region_id)
+    own_loc = f.location(
+        session, party_id=users["volunteer"].party_id, region_id=users["coordinator"].region_id
+    )
     own_lot = _lot(session, own_loc.id, item.id)
-    extra = extend_world(session, users, {"group": outsider_group, "outsider": outsider,
-                                  "household": household, "location": loc, "item": item,
-                                  "lot": lot, "own_location": own_loc, "own_lot": own_lot})
+    extra = extend_world(
+        session,
+        users,
+        {
+            "group": outsider_group,
+            "outsider": outsider,
+            "household": household,
+            "location": loc,
+            "item": item,
+            "lot": lot,
+            "own_location": own_loc,
+            "own_lot": own_lot,
+        },
+    )
     for n in range(2):  # so proofs have something to prove
         append(session, None, "test.access.policy", {"n": n})
     session.commit()
@@ -266,10 +286,13 @@ def _need(session: Session, household_id: int, region_id: int, item_id: int, n: 
     from coordination.needs.models import DeliveryKind, Need, NeedLine, NeedStatus
 
     need = Need(
-        party_id=household_id, region_id=region_id, delivery_kind=DeliveryKind.REGION,
-        status=NeedStatus.SUBMITTED, submission_token=f"access-policy-need-{n}",
+        party_id=household_id,
+        region_id=region_id,
+        delivery_kind=DeliveryKind.REGION,
+        status=NeedStatus.SUBMITTED,
+        submission_token=f"access-policy-need-{n}",
         lines=[NeedLine(item_id=item_id, quantity=1)],
-    )  # fmt: skip
+    )
     session.add(need)
     session.flush()
     return need
@@ -278,8 +301,13 @@ def _need(session: Session, household_id: int, region_id: int, item_id: int, n: 
 def _lot(session: Session, location_id: int, item_id: int) -> Any:
     from coordination.stock.models import Lot, OriginKind
 
-    lot = Lot(item_id=item_id, quantity=5, location_id=location_id,
-              origin_kind=OriginKind.IN_KIND, origin_id=1)  # fmt: skip
+    lot = Lot(
+        item_id=item_id,
+        quantity=5,
+        location_id=location_id,
+        origin_kind=OriginKind.IN_KIND,
+        origin_id=1,
+    )
     session.add(lot)
     session.flush()
     return lot
@@ -315,8 +343,12 @@ def cases(entry: dict[str, Any]) -> Iterator[Case]:
     """The entry itself, then any extra cases under "also" (other objects, other queries)."""
     yield Case(entry["expect"], entry.get("fill", {}), entry.get("query"), "")
     for n, extra in enumerate(entry.get("also", []), 1):
-        yield Case(extra["expect"], extra.get("fill", {}), extra.get("query", entry.get("query")),
-                   f" (case {n}: {extra.get('why', extra.get('fill'))})")
+        yield Case(
+            extra["expect"],
+            extra.get("fill", {}),
+            extra.get("query", entry.get("query")),
+            f" (case {n}: {extra.get('why', extra.get('fill'))})",
+        )
 
 
 def rules(app: Flask) -> Iterator[Any]:
@@ -397,14 +429,18 @@ def test_access_matches_the_policy(app, session) -> None:
                 want = case.expect[role]
                 got = request_as(app, world, role, rule, case, first)
                 if got != want:
-                    wrong.append(f"{rule.endpoint}{case.label} [{first} {rule.rule}] as {role}: "
-                                 f"expected {want}, got {got}")
+                    wrong.append(
+                        f"{rule.endpoint}{case.label} [{first} {rule.rule}] as {role}: "
+                        f"expected {want}, got {got}"
+                    )
                 # A role refused the page is refused every other method on it too.
                 for method in others if want in DENIALS else []:
                     got = request_as(app, world, role, rule, case, method)
                     if got != want:
-                        wrong.append(f"{rule.endpoint}{case.label} [{method} {rule.rule}] as "
-                                     f"{role}: expected {want} like {first}, got {got}")
+                        wrong.append(
+                            f"{rule.endpoint}{case.label} [{method} {rule.rule}] as "
+                            f"{role}: expected {want} like {first}, got {got}"
+                        )
     assert not wrong, "access policy violations:\n  " + "\n  ".join(wrong)
 
 

@@ -55,8 +55,12 @@ def test_production_from_environment_refuses_without_secret_key(
 ) -> None:
     monkeypatch.setenv("AIDTRAIL_ENV", "production")
     with pytest.raises(ConfigError):
-        create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
-                    "AIDTRAIL_KEYS_DIR": str(tmp_path / "keys")})
+        create_app(
+            {
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+                "AIDTRAIL_KEYS_DIR": str(tmp_path / "keys"),
+            }
+        )
 
 
 def test_production_refuses_fast_password_hashing(tmp_path: Path, clean_env: None) -> None:
@@ -100,7 +104,8 @@ def test_database_urls_are_normalised(given: str, expected: str) -> None:
 def _flask(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The real command line, as an operator would run it."""
     full_env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if k not in {"AIDTRAIL_ENV", "SECRET_KEY", "DATABASE_URL"}
     }
     full_env.update(
@@ -112,7 +117,12 @@ def _flask(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProces
     )
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", *args],
-        cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -161,8 +171,11 @@ def test_fresh_production_database_has_no_accounts(prod_app: Flask) -> None:
     client = prod_app.test_client()
     for name in ("admin", "demo-admin", "root"):
         for password in ("admin", "password", "demo"):
-            resp = client.post("/login", data={"username": name, "password": password},
-                               base_url="https://localhost")
+            resp = client.post(
+                "/login",
+                data={"username": name, "password": password},
+                base_url="https://localhost",
+            )
             assert resp.status_code == 200, (name, password)  # the failed-login page
 
 
@@ -179,7 +192,8 @@ def test_create_user_makes_the_first_admin(prod_app: Flask) -> None:
     assert "a long admin passphrase" not in result.output
     client = prod_app.test_client()
     resp = client.post(
-        "/login", data={"username": "chief.admin", "password": "a long admin passphrase"},
+        "/login",
+        data={"username": "chief.admin", "password": "a long admin passphrase"},
         base_url="https://localhost",
     )
     assert resp.status_code == 302
@@ -203,16 +217,30 @@ def test_create_user_applies_the_password_policy(
 def test_create_user_refuses_a_family_without_household(prod_app: Flask) -> None:
     result = cli(
         prod_app,
-        ["create-user", "--username", "fam", "--role", "family",
-         "--password", "a long family passphrase"],
+        [
+            "create-user",
+            "--username",
+            "fam",
+            "--role",
+            "family",
+            "--password",
+            "a long family passphrase",
+        ],
     )
     assert result.exit_code != 0
     assert _users(prod_app) == []
 
 
 def test_create_user_refuses_a_taken_username(prod_app: Flask) -> None:
-    args = ["create-user", "--username", "boss", "--role", "auditor",
-            "--password", "a long auditor passphrase"]
+    args = [
+        "create-user",
+        "--username",
+        "boss",
+        "--role",
+        "auditor",
+        "--password",
+        "a long auditor passphrase",
+    ]
     assert cli(prod_app, args).exit_code == 0
     again = cli(prod_app, args)
     assert again.exit_code != 0 and "taken" in again.output

@@ -52,9 +52,7 @@ def update_account(
     return user
 
 
-def search_users(
-    q: str = "", role: Role | None = None, active: bool | None = None
-) -> Select[User]:
+def search_users(q: str = "", role: Role | None = None, active: bool | None = None) -> Select[User]:
     stmt = select(User).order_by(User.username)
     if q:
         stmt = stmt.where(search_clause(q, User.username, User.public_id))

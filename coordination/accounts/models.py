@@ -43,9 +43,7 @@ class User(Base):
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        str_enum(Role)
-    )
+    role: Mapped[Role] = mapped_column(str_enum(Role))
     party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
     full_name: Mapped[str | None] = mapped_column(EncryptedText)

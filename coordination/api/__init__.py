@@ -22,6 +22,18 @@ def openapi() -> ResponseReturnValue:
 
 
 # Each module registers its endpoints on `bp` when imported.
-for _module in ("account", "catalog", "needs", "parties", "users", "money", "stock", "imports",
-                "deliveries", "evidence", "reports", "disputes"):
+for _module in (
+    "account",
+    "catalog",
+    "needs",
+    "parties",
+    "users",
+    "money",
+    "stock",
+    "imports",
+    "deliveries",
+    "evidence",
+    "reports",
+    "disputes",
+):
     import_module(f"coordination.api.{_module}")

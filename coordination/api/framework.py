@@ -105,7 +105,17 @@ def endpoint(
         name = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
         REGISTRY.append(
             ApiRoute(
-                rule, method, summary, name, query, body, response, status, public, roles, [tag],
+                rule,
+                method,
+                summary,
+                name,
+                query,
+                body,
+                response,
+                status,
+                public,
+                roles,
+                [tag],
                 upload,
             )
         )

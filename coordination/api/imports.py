@@ -57,41 +57,69 @@ def _problem(p: ImportProblem) -> ProblemOut:
     return ProblemOut(row=p.row_no, column=p.column, reason=_(p.message, **p.params))
 
 
-@endpoint(bp, "/imports", "POST",
-          "Upload a CSV or XLSX file (multipart/form-data, part 'file') for a dry run; "
-          "nothing is imported until you confirm",
-          query=UploadQuery, response=JobOut, status=201, roles=services.IMPORTERS,
-          tag=TAG, upload="file")  # fmt: skip
+@endpoint(
+    bp,
+    "/imports",
+    "POST",
+    "Upload a CSV or XLSX file (multipart/form-data, part 'file') for a dry run; "
+    "nothing is imported until you confirm",
+    query=UploadQuery,
+    response=JobOut,
+    status=201,
+    roles=services.IMPORTERS,
+    tag=TAG,
+    upload="file",
+)
 def upload(query: UploadQuery) -> tuple[JobOut, int]:
     upload = request.files.get("file")
     if upload is None:
         raise Invalid(N_("Send the file as multipart/form-data in a part named “file”."), "file")
     kind = services.parse_kind(query.kind)
-    job = services.check_upload(db.session, api_user(), kind, upload.filename,
-                                upload.stream.read(MAX_BYTES + 1))  # fmt: skip
+    job = services.check_upload(
+        db.session, api_user(), kind, upload.filename, upload.stream.read(MAX_BYTES + 1)
+    )
     db.session.commit()
     return _job(job), 201
 
 
-@endpoint(bp, "/imports/{job_id}", "GET", "An import's status and counts (404 if not yours)",
-          response=JobOut, roles=services.IMPORTERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/imports/{job_id}",
+    "GET",
+    "An import's status and counts (404 if not yours)",
+    response=JobOut,
+    roles=services.IMPORTERS,
+    tag=TAG,
+)
 def get_import(job_id: int) -> JobOut:
     return _job(services.visible_job(db.session, api_user(), job_id))
 
 
-@endpoint(bp, "/imports/{job_id}/problems", "GET",
-          "The dry run's refused rows: row number, column and reason",
-          query=PageQuery, response=Page[ProblemOut], roles=services.IMPORTERS,
-          tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/imports/{job_id}/problems",
+    "GET",
+    "The dry run's refused rows: row number, column and reason",
+    query=PageQuery,
+    response=Page[ProblemOut],
+    roles=services.IMPORTERS,
+    tag=TAG,
+)
 def import_problems(job_id: int, query: PageQuery) -> Page[ProblemOut]:
     job = services.visible_job(db.session, api_user(), job_id)
     return paginate(db.session, services.problems_of(job), query, _problem)
 
 
-@endpoint(bp, "/imports/{job_id}/confirm", "POST",
-          "Import every good row in one transaction; 409 if it is running or done, or if "
-          "records changed since the check",
-          response=JobOut, roles=services.IMPORTERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/imports/{job_id}/confirm",
+    "POST",
+    "Import every good row in one transaction; 409 if it is running or done, or if "
+    "records changed since the check",
+    response=JobOut,
+    roles=services.IMPORTERS,
+    tag=TAG,
+)
 def confirm_import(job_id: int) -> JobOut:
     job = services.visible_job(db.session, api_user(), job_id)
     return _job(runner.confirm_import(db.session, api_user(), job))

@@ -60,19 +60,34 @@ def _out(need_id: int) -> NeedOut:
     return need_out(visible_need(db.session, user, need_id), can_triage(user))
 
 
-@endpoint(bp, "/needs", "GET", "List needs: your own, or (coordinators) the triage queue",
-          query=NeedQuery, response=Page[NeedOut], roles=NEED_READERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/needs",
+    "GET",
+    "List needs: your own, or (coordinators) the triage queue",
+    query=NeedQuery,
+    response=Page[NeedOut],
+    roles=NEED_READERS,
+    tag=TAG,
+)
 def list_needs(query: NeedQuery) -> Page[NeedOut]:
     user = api_user()
     triager = can_triage(user)
     if triager:
         # A coordinator's region comes from its account; only admins filter by region.
         region = (query.region or "").upper() if sees_all_regions(user) else ""
-        stmt = scoped(user, triage_queue(TriageFilter(
-            q=clean_search(query.q), region=region, item=query.item or "",
-            priority=Priority(query.priority) if query.priority else None,
-            status=None if query.status == "all" else NeedStatus(query.status),
-        )))  # fmt: skip
+        stmt = scoped(
+            user,
+            triage_queue(
+                TriageFilter(
+                    q=clean_search(query.q),
+                    region=region,
+                    item=query.item or "",
+                    priority=Priority(query.priority) if query.priority else None,
+                    status=None if query.status == "all" else NeedStatus(query.status),
+                )
+            ),
+        )
     else:
         stmt = needs_of_party(user.party_id or 0)
         if query.status != "all":
@@ -80,8 +95,15 @@ def list_needs(query: NeedQuery) -> Page[NeedOut]:
     return paginate(db.session, stmt, query, lambda n: need_out(n, triager))
 
 
-@endpoint(bp, "/needs/{need_id}", "GET", "One need (404 if it is not yours)",
-          response=NeedOut, roles=NEED_READERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/needs/{need_id}",
+    "GET",
+    "One need (404 if it is not yours)",
+    response=NeedOut,
+    roles=NEED_READERS,
+    tag=TAG,
+)
 def get_need(need_id: int) -> NeedOut:
     return _out(need_id)
 
@@ -98,31 +120,62 @@ def _need_input(body: NeedIn) -> NeedInput:
         item = db.session.scalar(select(Item).where(Item.code == line.item))
         if item is None:
             raise Invalid(N_("Choose an item from the catalog."), field=f"lines-{n}-item")
-        lines.append(LineInput(item.id, line.quantity, line.size, Priority(line.priority),
-                               line.needed_by, line.note, n))  # fmt: skip
+        lines.append(
+            LineInput(
+                item.id,
+                line.quantity,
+                line.size,
+                Priority(line.priority),
+                line.needed_by,
+                line.note,
+                n,
+            )
+        )
     return NeedInput(
-        region_id=region_for(body.region), delivery_kind=DeliveryKind(body.delivery),
-        town=body.town, location_id=hub, address=body.address,
-        serviceman_name=body.serviceman_name, serviceman_unit=body.serviceman_unit, lines=lines,
-    )  # fmt: skip
+        region_id=region_for(body.region),
+        delivery_kind=DeliveryKind(body.delivery),
+        town=body.town,
+        location_id=hub,
+        address=body.address,
+        serviceman_name=body.serviceman_name,
+        serviceman_unit=body.serviceman_unit,
+        lines=lines,
+    )
 
 
-@endpoint(bp, "/needs", "POST",
-          "Submit a need; send an Idempotency-Key header (or submission_token) to make a "
-          "repeat land on the first (200) instead of creating another (201)",
-          body=NeedIn, response=NeedOut, status=201, roles=SUBMITTERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/needs",
+    "POST",
+    "Submit a need; send an Idempotency-Key header (or submission_token) to make a "
+    "repeat land on the first (200) instead of creating another (201)",
+    body=NeedIn,
+    response=NeedOut,
+    status=201,
+    roles=SUBMITTERS,
+    tag=TAG,
+)
 def create_need(body: NeedIn) -> Response | tuple[NeedOut, int]:
     key = request.headers.get("Idempotency-Key") or body.submission_token
     if key is not None and not TOKEN.fullmatch(key):
         return problem(400, "Bad request", "Idempotency-Key must be 16 to 64 of A-Z a-z 0-9 _ -.")
-    need, created = services.submit_need(db.session, api_user(), _need_input(body),
-                                         key or new_token())  # fmt: skip
+    need, created = services.submit_need(
+        db.session, api_user(), _need_input(body), key or new_token()
+    )
     db.session.commit()
     return need_out(need, False), 201 if created else 200
 
 
-@endpoint(bp, "/needs/{need_id}/cancel", "POST", "Cancel your need while it is submitted",
-          body=VersionIn, response=NeedOut, roles=SUBMITTERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/needs/{need_id}/cancel",
+    "POST",
+    "Cancel your need while it is submitted",
+    body=VersionIn,
+    response=NeedOut,
+    roles=SUBMITTERS,
+    tag=TAG,
+)
 def cancel_need(need_id: int, body: VersionIn) -> NeedOut:
     need = visible_need(db.session, api_user(), need_id)
     services.cancel_need(db.session, api_user(), need, body.version)
@@ -130,8 +183,16 @@ def cancel_need(need_id: int, body: VersionIn) -> NeedOut:
     return _out(need_id)
 
 
-@endpoint(bp, "/needs/{need_id}/approve", "POST", "Approve a submitted need",
-          body=VersionIn, response=NeedOut, roles=TRIAGERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/needs/{need_id}/approve",
+    "POST",
+    "Approve a submitted need",
+    body=VersionIn,
+    response=NeedOut,
+    roles=TRIAGERS,
+    tag=TAG,
+)
 def approve_need(need_id: int, body: VersionIn) -> NeedOut:
     need = visible_need(db.session, api_user(), need_id)
     services.approve_need(db.session, api_user(), need, body.version)
@@ -139,8 +200,16 @@ def approve_need(need_id: int, body: VersionIn) -> NeedOut:
     return _out(need_id)
 
 
-@endpoint(bp, "/needs/{need_id}/reject", "POST", "Reject a need with a reason the submitter sees",
-          body=ReasonIn, response=NeedOut, roles=TRIAGERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/needs/{need_id}/reject",
+    "POST",
+    "Reject a need with a reason the submitter sees",
+    body=ReasonIn,
+    response=NeedOut,
+    roles=TRIAGERS,
+    tag=TAG,
+)
 def reject_need(need_id: int, body: ReasonIn) -> NeedOut:
     need = visible_need(db.session, api_user(), need_id)
     services.reject_need(db.session, api_user(), need, body.version, body.reason)
@@ -148,22 +217,35 @@ def reject_need(need_id: int, body: ReasonIn) -> NeedOut:
     return _out(need_id)
 
 
-@endpoint(bp, "/needs/{need_id}/lines/{line_id}/unavailable", "POST",
-          "Mark one line unavailable, with an optional reason the submitter sees; "
-          "409 if the need changed since the version you send",
-          body=UnavailableIn, response=NeedOut, roles=TRIAGERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/needs/{need_id}/lines/{line_id}/unavailable",
+    "POST",
+    "Mark one line unavailable, with an optional reason the submitter sees; "
+    "409 if the need changed since the version you send",
+    body=UnavailableIn,
+    response=NeedOut,
+    roles=TRIAGERS,
+    tag=TAG,
+)
 def line_unavailable(need_id: int, line_id: int, body: UnavailableIn) -> NeedOut:
     need = visible_need(db.session, api_user(), need_id)
-    services.mark_line_unavailable(db.session, api_user(), need, body.version, line_id,
-                                   body.reason)  # fmt: skip
+    services.mark_line_unavailable(db.session, api_user(), need, body.version, line_id, body.reason)
     db.session.commit()
     return _out(need_id)
 
 
-@endpoint(bp, "/needs/{need_id}/merge", "POST",
-          "Close a duplicate in favour of another open need of the same family or unit; "
-          "409 if the duplicate changed since the version you send",
-          body=MergeIn, response=NeedOut, roles=TRIAGERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/needs/{need_id}/merge",
+    "POST",
+    "Close a duplicate in favour of another open need of the same family or unit; "
+    "409 if the duplicate changed since the version you send",
+    body=MergeIn,
+    response=NeedOut,
+    roles=TRIAGERS,
+    tag=TAG,
+)
 def merge_need(need_id: int, body: MergeIn) -> NeedOut:
     need = visible_need(db.session, api_user(), need_id)
     into = visible_by_public_id(db.session, api_user(), body.into)
@@ -174,8 +256,17 @@ def merge_need(need_id: int, body: MergeIn) -> NeedOut:
     return _out(need_id)
 
 
-@endpoint(bp, "/needs/{need_id}/comment", "POST", "Comment on a need (coordinators only see it)",
-          body=CommentIn, response=NeedOut, status=201, roles=TRIAGERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/needs/{need_id}/comment",
+    "POST",
+    "Comment on a need (coordinators only see it)",
+    body=CommentIn,
+    response=NeedOut,
+    status=201,
+    roles=TRIAGERS,
+    tag=TAG,
+)
 def comment_need(need_id: int, body: CommentIn) -> NeedOut:
     need = visible_need(db.session, api_user(), need_id)
     services.comment_need(db.session, api_user(), need, body.text)
@@ -183,17 +274,34 @@ def comment_need(need_id: int, body: CommentIn) -> NeedOut:
     return _out(need_id)
 
 
-@endpoint(bp, "/needs/demand", "GET", "Open demand as anonymous lines",
-          query=NeedQuery, response=Page[DemandLineOut], roles=DEMAND_READERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/needs/demand",
+    "GET",
+    "Open demand as anonymous lines",
+    query=NeedQuery,
+    response=Page[DemandLineOut],
+    roles=DEMAND_READERS,
+    tag=TAG,
+)
 def demand(query: NeedQuery) -> Page[DemandLineOut]:
     stmt = demand_lines((query.region or "").upper(), query.item or "")
     return paginate(db.session, stmt, query, demand_out)
 
 
-@endpoint(bp, "/needs/board", "GET",
-          "Public needs board: open demand by item, region and month; small counts suppressed",
-          response=BoardOut, public=True, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/needs/board",
+    "GET",
+    "Public needs board: open demand by item, region and month; small counts suppressed",
+    response=BoardOut,
+    public=True,
+    tag=TAG,
+)
 def needs_board() -> BoardOut:
     result = board(db.session)
-    return BoardOut(min_count=MIN_PUBLIC_COUNT, suppressed=result.suppressed,
-                    rows=[board_row_out(r) for r in result.rows])  # fmt: skip
+    return BoardOut(
+        min_count=MIN_PUBLIC_COUNT,
+        suppressed=result.suppressed,
+        rows=[board_row_out(r) for r in result.rows],
+    )

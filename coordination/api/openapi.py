@@ -90,9 +90,18 @@ def _operation(route: ApiRoute, schemas: dict[str, Any]) -> dict[str, Any]:
         }
     if route.upload is not None:
         part = {"type": "string", "format": "binary"}
-        op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": [route.upload], "properties": {route.upload: part},
-        }}}}  # fmt: skip
+        op["requestBody"] = {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": [route.upload],
+                        "properties": {route.upload: part},
+                    }
+                }
+            },
+        }
     ok: dict[str, Any] = {"description": "Success"}
     if route.response is not None:
         ok["content"] = {"application/json": {"schema": _schema(route.response, schemas)}}

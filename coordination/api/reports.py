@@ -85,45 +85,88 @@ class PartyAttributionOut(BaseModel):
 
 def credit_out(c: Credit) -> CreditOut:
     funder = c.kind.value == "funder"
-    return CreditOut(party=c.party, label=c.label, kind=c.kind.value,
-                     origin_kind=c.origin_kind or None, origin=c.origin,
-                     quantity=fraction_text(c.quantity), quantity_approx=approx(c.quantity),
-                     money_minor=fraction_text(c.money_minor) if funder else None,
-                     currency=c.currency if funder else None,
-                     donation=c.donation, campaign=c.campaign)  # fmt: skip
+    return CreditOut(
+        party=c.party,
+        label=c.label,
+        kind=c.kind.value,
+        origin_kind=c.origin_kind or None,
+        origin=c.origin,
+        quantity=fraction_text(c.quantity),
+        quantity_approx=approx(c.quantity),
+        money_minor=fraction_text(c.money_minor) if funder else None,
+        currency=c.currency if funder else None,
+        donation=c.donation,
+        campaign=c.campaign,
+    )
 
 
-@endpoint(bp, "/attribution/deliveries/{delivery_id}", "GET",
-          "Who a delivery's goods are credited to (makers, donors, funders), line by line, and "
-          "each custody party's origin credit (zero for carriers and presenters)",
-          response=DeliveryAttributionOut, roles=(*DELIVERY_READERS, Role.AUDITOR),
-          tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/attribution/deliveries/{delivery_id}",
+    "GET",
+    "Who a delivery's goods are credited to (makers, donors, funders), line by line, and "
+    "each custody party's origin credit (zero for carriers and presenters)",
+    response=DeliveryAttributionOut,
+    roles=(*DELIVERY_READERS, Role.AUDITOR),
+    tag=TAG,
+)
 def delivery(delivery_id: int) -> DeliveryAttributionOut:
     found = readable_delivery(db.session, api_user(), delivery_id)
     report = delivery_attribution(db.session, found)
     return DeliveryAttributionOut(
-        delivery=found.public_id, code=found.code, status=found.status.value,
+        delivery=found.public_id,
+        code=found.code,
+        status=found.status.value,
         quantity=report.quantity,
-        lines=[LineOut(item=ln.item, size=ln.line.lot.size, quantity=ln.quantity,
-                       sources=[credit_out(c) for c in ln.credits]) for ln in report.lines],
+        lines=[
+            LineOut(
+                item=ln.item,
+                size=ln.line.lot.size,
+                quantity=ln.quantity,
+                sources=[credit_out(c) for c in ln.credits],
+            )
+            for ln in report.lines
+        ],
         sources=[credit_out(c) for c in report.credits],
-        parties=[PartyRoleOut(party=r.party, label=r.label, kind=r.kind, roles=r.roles,
-                              credit=fraction_text(r.credit)) for r in report.custody],
-    )  # fmt: skip
+        parties=[
+            PartyRoleOut(
+                party=r.party,
+                label=r.label,
+                kind=r.kind,
+                roles=r.roles,
+                credit=fraction_text(r.credit),
+            )
+            for r in report.custody
+        ],
+    )
 
 
-@endpoint(bp, "/attribution/parties/{party_id}", "GET",
-          "What a group made, or a donor or campaign gave or paid for, that was delivered: "
-          "by recipient region, month and item", response=PartyAttributionOut,
-          roles=SOURCE_READERS, tag=TAG)  # fmt: skip
+@endpoint(
+    bp,
+    "/attribution/parties/{party_id}",
+    "GET",
+    "What a group made, or a donor or campaign gave or paid for, that was delivered: "
+    "by recipient region, month and item",
+    response=PartyAttributionOut,
+    roles=SOURCE_READERS,
+    tag=TAG,
+)
 def party(party_id: int) -> PartyAttributionOut:
     found = readable_source(db.session, api_user(), party_id)
     rows = party_attribution(db.session, found)
     return PartyAttributionOut(
-        party=found.public_id, label=found.public_label,
-        delivered=[PlacementOut(region=p.region, month=p.month, item=p.item,
-                                quantity=fraction_text(p.quantity),
-                                quantity_approx=approx(p.quantity),
-                                money_minor=fraction_text(p.money_minor), currency=p.currency)
-                   for p in rows],
-    )  # fmt: skip
+        party=found.public_id,
+        label=found.public_label,
+        delivered=[
+            PlacementOut(
+                region=p.region,
+                month=p.month,
+                item=p.item,
+                quantity=fraction_text(p.quantity),
+                quantity_approx=approx(p.quantity),
+                money_minor=fraction_text(p.money_minor),
+                currency=p.currency,
+            )
+            for p in rows
+        ],
+    )

@@ -38,9 +38,7 @@ class Item(Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_ru: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
-    unit: Mapped[UnitOfMeasure] = mapped_column(
-        str_enum(UnitOfMeasure)
-    )
+    unit: Mapped[UnitOfMeasure] = mapped_column(str_enum(UnitOfMeasure))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     sizes: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_kit: Mapped[bool] = mapped_column(Boolean, default=False)

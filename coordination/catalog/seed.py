@@ -59,13 +59,22 @@ ITEMS = [
     SeedItem("RESCUE-BLANKET", "Спасательное покрывало", "Rescue blanket", PC, "MEDICAL"),
     SeedItem("TRAUMA-SHEARS", "Атравматические ножницы", "Trauma shears", PC, "MEDICAL"),
     SeedItem(
-        "MED-KIT", "Аптечка первой помощи", "Individual medical kit", K, "MEDICAL",
+        "MED-KIT",
+        "Аптечка первой помощи",
+        "Individual medical kit",
+        K,
+        "MEDICAL",
         components=(
-            ("TOURNIQUET", 1), ("HEMO-BANDAGE", 1), ("PRESSURE-BANDAGE", 1), ("CHEST-SEAL", 2),
-            ("NITRILE-GLOVES", 2), ("RESCUE-BLANKET", 1), ("TRAUMA-SHEARS", 1),
+            ("TOURNIQUET", 1),
+            ("HEMO-BANDAGE", 1),
+            ("PRESSURE-BANDAGE", 1),
+            ("CHEST-SEAL", 2),
+            ("NITRILE-GLOVES", 2),
+            ("RESCUE-BLANKET", 1),
+            ("TRAUMA-SHEARS", 1),
         ),
     ),
-]  # fmt: skip
+]
 
 
 @dataclass

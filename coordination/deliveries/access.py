@@ -39,8 +39,10 @@ def can_manage(actor: User | None, delivery: Delivery) -> bool:
 def can_manage_region(actor: User | None, region_id: int | None) -> bool:
     if actor is None or actor.role == Role.ADMIN:
         return True
-    return actor.role == Role.COORDINATOR and actor.region_id is not None and (
-        actor.region_id == region_id
+    return (
+        actor.role == Role.COORDINATOR
+        and actor.region_id is not None
+        and (actor.region_id == region_id)
     )
 
 

@@ -45,14 +45,20 @@ class Proposal:
     source_label: str | None  # a public label, or None for an anonymous source
 
 
-def candidate_lots(session: Session, delivery: Delivery, need_line: NeedLine | None = None,
-                   limit: int = MAX_PROPOSALS) -> list[Proposal]:  # fmt: skip
+def candidate_lots(
+    session: Session,
+    delivery: Delivery,
+    need_line: NeedLine | None = None,
+    limit: int = MAX_PROPOSALS,
+) -> list[Proposal]:
     """Lots in the delivery's region with something still available, nearest then oldest."""
     stmt = (
-        select(Lot).join(Location, Location.id == Lot.location_id)
-        .where(Location.region_id == delivery.region_id, Location.active,
-               Lot.quantity > Lot.reserved)
-    )  # fmt: skip
+        select(Lot)
+        .join(Location, Location.id == Lot.location_id)
+        .where(
+            Location.region_id == delivery.region_id, Location.active, Lot.quantity > Lot.reserved
+        )
+    )
     order: list[Any] = [case((Lot.location_id == delivery.from_location_id, 0), else_=1)]
     if need_line is not None:
         need = need_line.need
@@ -100,46 +106,81 @@ def _need_line(session: Session, delivery: Delivery, need_line_id: Any) -> NeedL
     return line
 
 
-def _add(session: Session, actor: User | None, delivery: Delivery, lot: Lot, quantity: Any,
-         need_line: NeedLine | None) -> DeliveryLine:  # fmt: skip
+def _add(
+    session: Session,
+    actor: User | None,
+    delivery: Delivery,
+    lot: Lot,
+    quantity: Any,
+    need_line: NeedLine | None,
+) -> DeliveryLine:
     if need_line is not None:
         # Lock the need first: two deliveries for one need line never promise past its quantity.
         need = session.execute(
-            select(Need).where(Need.id == need_line.need_id).with_for_update()
+            select(Need)
+            .where(Need.id == need_line.need_id)
+            .with_for_update()
             .execution_options(populate_existing=True)
-        ).scalar_one()  # fmt: skip
+        ).scalar_one()
         session.refresh(need_line)
         if need.status not in OPEN_DEMAND or need_line.unavailable:
             raise Invalid(N_("That need line no longer waits for goods."), "need_line_id")
         if lot.item_id != need_line.item_id or (need_line.size and lot.size != need_line.size):
             raise Invalid(N_("The lot holds another item or size than the need line."), "lot_id")
-        if isinstance(quantity, int) and not isinstance(quantity, bool) and (
-            quantity > need_line.remaining
+        if (
+            isinstance(quantity, int)
+            and not isinstance(quantity, bool)
+            and (quantity > need_line.remaining)
         ):
-            raise Invalid(N_("The need line waits for %(n)s more at most."), "quantity",
-                          n=need_line.remaining)  # fmt: skip
+            raise Invalid(
+                N_("The need line waits for %(n)s more at most."), "quantity", n=need_line.remaining
+            )
     lot = reserve_lot(session, actor, lot, quantity)
-    line = DeliveryLine(delivery_id=delivery.id, lot_id=lot.id, lot=lot, quantity=quantity,
-                        need_line_id=need_line.id if need_line else None,
-                        need_line=need_line)  # fmt: skip
+    line = DeliveryLine(
+        delivery_id=delivery.id,
+        lot_id=lot.id,
+        lot=lot,
+        quantity=quantity,
+        need_line_id=need_line.id if need_line else None,
+        need_line=need_line,
+    )
     delivery.lines.append(line)
     session.flush()
     if need_line is not None:
         progress(session, need_line, allocated=quantity)
-    append(session, actor, "delivery.allocated", {
-        **base_view(delivery), **line_view(session, line),
-        "need": need_line.need.public_id if need_line else None,
-    })  # fmt: skip
+    append(
+        session,
+        actor,
+        "delivery.allocated",
+        {
+            **base_view(delivery),
+            **line_view(session, line),
+            "need": need_line.need.public_id if need_line else None,
+        },
+    )
     return line
 
 
-def add_line(session: Session, actor: User | None, delivery: Delivery, version: Any,
-             lot_id: Any, quantity: Any, need_line_id: Any = None) -> DeliveryLine:  # fmt: skip
+def add_line(
+    session: Session,
+    actor: User | None,
+    delivery: Delivery,
+    version: Any,
+    lot_id: Any,
+    quantity: Any,
+    need_line_id: Any = None,
+) -> DeliveryLine:
     require_manager(actor, delivery)
     delivery = locked(session, delivery, version)
     require_status(delivery, DeliveryStatus.DRAFT)
-    line = _add(session, actor, delivery, _lot(session, delivery, lot_id), quantity,
-                _need_line(session, delivery, need_line_id))  # fmt: skip
+    line = _add(
+        session,
+        actor,
+        delivery,
+        _lot(session, delivery, lot_id),
+        quantity,
+        _need_line(session, delivery, need_line_id),
+    )
     bump(session, delivery)
     return line
 
@@ -151,20 +192,32 @@ def _own_line(delivery: Delivery, line_id: Any) -> DeliveryLine:
     return line
 
 
-def release_line(session: Session, actor: User | None, delivery: Delivery, line: DeliveryLine,
-                 record: bool = True) -> None:  # fmt: skip
+def release_line(
+    session: Session,
+    actor: User | None,
+    delivery: Delivery,
+    line: DeliveryLine,
+    record: bool = True,
+) -> None:
     """Give the line's reservation back (the line itself stays: cancel keeps it as history)."""
     release_lot(session, actor, line.lot, line.quantity)
     if line.need_line is not None:
         progress(session, line.need_line, allocated=-line.quantity)
     if record:
-        append(session, actor, "delivery.released", {
-            **base_view(delivery), **line_view(session, line),
-        })  # fmt: skip
+        append(
+            session,
+            actor,
+            "delivery.released",
+            {
+                **base_view(delivery),
+                **line_view(session, line),
+            },
+        )
 
 
-def remove_line(session: Session, actor: User | None, delivery: Delivery, version: Any,
-                line_id: Any) -> Delivery:  # fmt: skip
+def remove_line(
+    session: Session, actor: User | None, delivery: Delivery, version: Any, line_id: Any
+) -> Delivery:
     require_manager(actor, delivery)
     delivery = locked(session, delivery, version)
     require_status(delivery, DeliveryStatus.DRAFT)
@@ -175,8 +228,15 @@ def remove_line(session: Session, actor: User | None, delivery: Delivery, versio
     return delivery
 
 
-def change_line(session: Session, actor: User | None, delivery: Delivery, version: Any,
-                line_id: Any, lot_id: Any, quantity: Any) -> DeliveryLine:  # fmt: skip
+def change_line(
+    session: Session,
+    actor: User | None,
+    delivery: Delivery,
+    version: Any,
+    line_id: Any,
+    lot_id: Any,
+    quantity: Any,
+) -> DeliveryLine:
     """Another lot or quantity for a line: its reservation moves, all or nothing."""
     require_manager(actor, delivery)
     delivery = locked(session, delivery, version)

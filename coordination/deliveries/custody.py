@@ -48,12 +48,22 @@ def record_handover(delivery_id: int) -> Page:
         at = form.at.data.replace(tzinfo=UTC) if form.at.data else None
         try:
             handovers.record_handover(
-                db.session, actor(), delivery, parse_version(form.version.data),
+                db.session,
+                actor(),
+                delivery,
+                parse_version(form.version.data),
                 handovers.HandoverInput(
-                    from_party_id=opt_int(form.from_party_id.data), from_role=form.from_role.data,
-                    to_party_id=opt_int(form.to_party_id.data), to_role=form.to_role.data,
-                    place=form.place.data, region_id=opt_int(form.region_id.data), at=at,
-                    note=form.note.data, lines=_quantities(delivery, "qty")))  # fmt: skip
+                    from_party_id=opt_int(form.from_party_id.data),
+                    from_role=form.from_role.data,
+                    to_party_id=opt_int(form.to_party_id.data),
+                    to_role=form.to_role.data,
+                    place=form.place.data,
+                    region_id=opt_int(form.region_id.data),
+                    at=at,
+                    note=form.note.data,
+                    lines=_quantities(delivery, "qty"),
+                ),
+            )
         except DomainError as exc:
             db.session.rollback()
             if isinstance(exc, NotFound):
@@ -69,8 +79,9 @@ def record_handover(delivery_id: int) -> Page:
 
 def _handover_page(delivery: Delivery, form: HandoverForm, status: int) -> tuple[str, int]:
     sent = {k: request.form.get(k) for k in request.form if k.startswith("qty-")}
-    return render_template("deliveries/handover.html", delivery=delivery, form=form, sent=sent,
-                           **labels()), status  # fmt: skip
+    return render_template(
+        "deliveries/handover.html", delivery=delivery, form=form, sent=sent, **labels()
+    ), status
 
 
 @bp.route("/<int:delivery_id>/receipt", methods=["GET", "POST"])
@@ -85,12 +96,19 @@ def confirm_receipt(delivery_id: int) -> Page:
     elif form.validate():
         try:
             got = dict(_quantities(delivery, "got"))
-            answers = {line_id: (n, request.form.get(f"cond-{line_id}", "ok"))
-                       for line_id, n in got.items()}  # fmt: skip
-            receipts.record_receipt(db.session, actor(), delivery, parse_version(form.version.data),
-                                    receipts.ReceiptInput(lines=answers,
-                                                          challenged=bool(form.challenged.data),
-                                                          note=form.note.data))  # fmt: skip
+            answers = {
+                line_id: (n, request.form.get(f"cond-{line_id}", "ok"))
+                for line_id, n in got.items()
+            }
+            receipts.record_receipt(
+                db.session,
+                actor(),
+                delivery,
+                parse_version(form.version.data),
+                receipts.ReceiptInput(
+                    lines=answers, challenged=bool(form.challenged.data), note=form.note.data
+                ),
+            )
         except DomainError as exc:
             db.session.rollback()
             show_error(form, exc)
@@ -104,6 +122,11 @@ def confirm_receipt(delivery_id: int) -> Page:
 
 def _receipt_page(delivery: Delivery, form: ReceiptForm, status: int) -> tuple[str, int]:
     sent = {k: request.form.get(k) for k in request.form if k.startswith(("got-", "cond-"))}
-    return render_template("deliveries/receipt.html", delivery=delivery, form=form, sent=sent,
-                           to_label=party_label(actor(), delivery.to_party),
-                           **labels()), status  # fmt: skip
+    return render_template(
+        "deliveries/receipt.html",
+        delivery=delivery,
+        form=form,
+        sent=sent,
+        to_label=party_label(actor(), delivery.to_party),
+        **labels(),
+    ), status

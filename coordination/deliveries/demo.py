@@ -32,8 +32,13 @@ from coordination.stock.models import Lot, OriginKind
 if TYPE_CHECKING:
     from coordination.demo import World
 
-S, C, CA, P, R = (HandoverRole.SOURCE, HandoverRole.COLLECTOR, HandoverRole.CARRIER,
-                  HandoverRole.PRESENTER, HandoverRole.RECIPIENT)  # fmt: skip
+S, C, CA, P, R = (
+    HandoverRole.SOURCE,
+    HandoverRole.COLLECTOR,
+    HandoverRole.CARRIER,
+    HandoverRole.PRESENTER,
+    HandoverRole.RECIPIENT,
+)
 
 
 def add_deliveries(session: Session, world: World) -> None:
@@ -43,17 +48,31 @@ def add_deliveries(session: Session, world: World) -> None:
     socks = _unit_delivery(session, world, coordinator, lines)
     world.things["delivery-socks"] = socks
     world.things["handover-socks-unit"] = _handover(
-        session, coordinator, socks, world.parties["courier-vla"], CA,
-        world.parties["unit-north"], R, "Белгород", world, "RU-BEL", days=2)  # fmt: skip
+        session,
+        coordinator,
+        socks,
+        world.parties["courier-vla"],
+        CA,
+        world.parties["unit-north"],
+        R,
+        "Белгород",
+        world,
+        "RU-BEL",
+        days=2,
+    )
     _receive(session, world.users["demo-unit"], socks, short=0)
     world.things["delivery-household"] = _household(session, world, coordinator)
     world.things["delivery-vladimir-case"] = _vladimir_case(session, world, coordinator)
 
 
 def _open_lines(session: Session, world: World, party: str, index: int) -> list[NeedLine]:
-    needs = list(session.scalars(
-        select(Need).where(Need.party_id == world.parties[party].id,
-                           Need.status.in_(OPEN_DEMAND)).order_by(Need.id)))  # fmt: skip
+    needs = list(
+        session.scalars(
+            select(Need)
+            .where(Need.party_id == world.parties[party].id, Need.status.in_(OPEN_DEMAND))
+            .order_by(Need.id)
+        )
+    )
     return [ln for ln in needs[index].lines if ln.remaining > 0 and not ln.unavailable]
 
 
@@ -62,13 +81,34 @@ def _go(session: Session, actor: User | None, delivery: Delivery) -> Delivery:
     return dispatch(session, actor, delivery, delivery.version)
 
 
-def _handover(session: Session, actor: User | None, delivery: Delivery, giver: Party,
-              from_role: HandoverRole, taker: Party, to_role: HandoverRole, town: str,
-              world: World, region: str, days: int) -> Handover:  # fmt: skip
-    return record_handover(session, actor, delivery, delivery.version, HandoverInput(
-        from_party_id=giver.id, from_role=from_role, to_party_id=taker.id, to_role=to_role,
-        place=town, region_id=world.regions[region].id,
-        at=utcnow() - timedelta(days=days)))  # fmt: skip
+def _handover(
+    session: Session,
+    actor: User | None,
+    delivery: Delivery,
+    giver: Party,
+    from_role: HandoverRole,
+    taker: Party,
+    to_role: HandoverRole,
+    town: str,
+    world: World,
+    region: str,
+    days: int,
+) -> Handover:
+    return record_handover(
+        session,
+        actor,
+        delivery,
+        delivery.version,
+        HandoverInput(
+            from_party_id=giver.id,
+            from_role=from_role,
+            to_party_id=taker.id,
+            to_role=to_role,
+            place=town,
+            region_id=world.regions[region].id,
+            at=utcnow() - timedelta(days=days),
+        ),
+    )
 
 
 def _receive(session: Session, actor: User, delivery: Delivery, short: int) -> None:
@@ -83,62 +123,146 @@ def _receive(session: Session, actor: User, delivery: Delivery, short: int) -> N
 def _hub_move(session: Session, world: World, coordinator: User) -> None:
     """The knitting circle's socks left at its workshop travel to the Vladimir hub."""
     room = world.locations["knitting-room"]
-    lots = list(session.scalars(select(Lot).where(
-        Lot.location_id == room.id, Lot.quantity > Lot.reserved,
-        Lot.origin_kind == OriginKind.BATCH).order_by(Lot.id)))  # fmt: skip
+    lots = list(
+        session.scalars(
+            select(Lot)
+            .where(
+                Lot.location_id == room.id,
+                Lot.quantity > Lot.reserved,
+                Lot.origin_kind == OriginKind.BATCH,
+            )
+            .order_by(Lot.id)
+        )
+    )
     if not lots:
         return
-    move = create_draft(session, None, DraftInput(
-        from_location_id=room.id, to_location_id=world.locations["hub-vla"].id))  # fmt: skip
+    move = create_draft(
+        session,
+        None,
+        DraftInput(from_location_id=room.id, to_location_id=world.locations["hub-vla"].id),
+    )
     for lot in lots:
         add_line(session, None, move, move.version, lot.id, lot.quantity - lot.reserved)
     _go(session, None, move)
-    _handover(session, None, move, world.parties["knitting"], S, world.parties["courier-vla"],
-              CA, "Кострома", world, "RU-KOS", days=6)  # fmt: skip
+    _handover(
+        session,
+        None,
+        move,
+        world.parties["knitting"],
+        S,
+        world.parties["courier-vla"],
+        CA,
+        "Кострома",
+        world,
+        "RU-KOS",
+        days=6,
+    )
     mark_delivered(session, None, move, move.version)
     _receive(session, coordinator, move, short=0)
     world.things["delivery-hub-move"] = move
 
 
-def _unit_delivery(session: Session, world: World, coordinator: User,
-                   lines: list[NeedLine]) -> Delivery:  # fmt: skip
-    delivery = create_draft(session, coordinator, DraftInput(
-        from_location_id=world.locations["hub-vla"].id,
-        need_line_ids=[ln.id for ln in lines],
-        expected_on=utcnow().date() - timedelta(days=2)))  # fmt: skip
+def _unit_delivery(
+    session: Session, world: World, coordinator: User, lines: list[NeedLine]
+) -> Delivery:
+    delivery = create_draft(
+        session,
+        coordinator,
+        DraftInput(
+            from_location_id=world.locations["hub-vla"].id,
+            need_line_ids=[ln.id for ln in lines],
+            expected_on=utcnow().date() - timedelta(days=2),
+        ),
+    )
     return _go(session, coordinator, delivery)
 
 
 def _household(session: Session, world: World, coordinator: User) -> Delivery:
     hub = world.locations["hub-vla"]
     party = world.parties["household-vla"]
-    needs = session.scalars(select(Need).where(
-        Need.party_id == party.id, Need.status.in_(OPEN_DEMAND)).order_by(Need.id))  # fmt: skip
+    needs = session.scalars(
+        select(Need)
+        .where(Need.party_id == party.id, Need.status.in_(OPEN_DEMAND))
+        .order_by(Need.id)
+    )
     probe = Delivery(region_id=hub.region_id, from_location_id=hub.id)
-    wanted = [ln.id for need in needs for ln in need.lines
-              if ln.remaining > 0 and candidate_lots(session, probe, ln, limit=1)]  # fmt: skip
-    delivery = create_draft(session, coordinator, DraftInput(
-        from_location_id=hub.id, need_line_ids=wanted,
-        expected_on=utcnow().date() - timedelta(days=1)))  # fmt: skip
+    wanted = [
+        ln.id
+        for need in needs
+        for ln in need.lines
+        if ln.remaining > 0 and candidate_lots(session, probe, ln, limit=1)
+    ]
+    delivery = create_draft(
+        session,
+        coordinator,
+        DraftInput(
+            from_location_id=hub.id,
+            need_line_ids=wanted,
+            expected_on=utcnow().date() - timedelta(days=1),
+        ),
+    )
     _go(session, coordinator, delivery)
     world.things["handover-household"] = _handover(
-        session, coordinator, delivery, world.parties["courier-vla"], CA, party, R,
-        "Владимир", world, "RU-VLA", days=1)  # fmt: skip
+        session,
+        coordinator,
+        delivery,
+        world.parties["courier-vla"],
+        CA,
+        party,
+        R,
+        "Владимир",
+        world,
+        "RU-VLA",
+        days=1,
+    )
     _receive(session, world.users["demo-family"], delivery, short=1)
     return delivery
 
 
 def _vladimir_case(session: Session, world: World, coordinator: User) -> Delivery:
     p = world.parties
-    delivery = _unit_delivery(session, world, coordinator,
-                              _open_lines(session, world, "unit-north", 1))  # fmt: skip
-    _handover(session, coordinator, delivery, p["knitting"], S, p["courier-vla"], C,
-              "Владимир", world, "RU-VLA", days=4)  # fmt: skip
-    _handover(session, coordinator, delivery, p["courier-vla"], CA, p["official"], P,
-              "Владимир", world, "RU-VLA", days=3)  # fmt: skip
+    delivery = _unit_delivery(
+        session, world, coordinator, _open_lines(session, world, "unit-north", 1)
+    )
+    _handover(
+        session,
+        coordinator,
+        delivery,
+        p["knitting"],
+        S,
+        p["courier-vla"],
+        C,
+        "Владимир",
+        world,
+        "RU-VLA",
+        days=4,
+    )
+    _handover(
+        session,
+        coordinator,
+        delivery,
+        p["courier-vla"],
+        CA,
+        p["official"],
+        P,
+        "Владимир",
+        world,
+        "RU-VLA",
+        days=3,
+    )
     world.things["handover-ceremony"] = _handover(
-        session, coordinator, delivery, p["official"], P, p["unit-north"], R,
-        "Владимир", world, "RU-VLA", days=3)  # fmt: skip
+        session,
+        coordinator,
+        delivery,
+        p["official"],
+        P,
+        p["unit-north"],
+        R,
+        "Владимир",
+        world,
+        "RU-VLA",
+        days=3,
+    )
     mark_delivered(session, coordinator, delivery, delivery.version)
     _receive(session, world.users["demo-unit"], delivery, short=0)
     return delivery

@@ -39,8 +39,10 @@ RECIPIENT_KINDS = (EvidenceKind.PHOTO, EvidenceKind.RECEIPT_SCAN)
 PUBLIC_KINDS = (EvidenceKind.PHOTO, EvidenceKind.REPORT)
 
 # Standalone evidence (for a dispute) has no handover, so the sentence names none.
-register("evidence.added", _l("Evidence %(evidence)s (%(kind)s) was filed; the SHA-256 of the "
-                              "original file is recorded."))
+register(
+    "evidence.added",
+    _l("Evidence %(evidence)s (%(kind)s) was filed; the SHA-256 of the original file is recorded."),
+)
 register("evidence.published", _l("Evidence %(evidence)s was made public."))
 register("evidence.unpublished", _l("Evidence %(evidence)s was made private again."))
 
@@ -92,14 +94,21 @@ def visible_evidence(session: Session, actor: User | None, evidence_id: int | No
 
 def _check_public(kind: EvidenceKind, public: bool) -> None:
     if public and kind not in PUBLIC_KINDS:
-        raise Invalid(N_("A receipt scan holds signatures and names; it cannot be public."),
-                      field="public")  # fmt: skip
+        raise Invalid(
+            N_("A receipt scan holds signatures and names; it cannot be public."), field="public"
+        )
 
 
 def store_evidence(
-    session: Session, actor: User | None, directory: Path, *, data: bytes, kind: object,
-    handover: Handover | None = None, public: bool = False,
-) -> Evidence:  # fmt: skip
+    session: Session,
+    actor: User | None,
+    directory: Path,
+    *,
+    data: bytes,
+    kind: object,
+    handover: Handover | None = None,
+    public: bool = False,
+) -> Evidence:
     """Check, re-encode and store an upload; append evidence.added. Flushes only.
 
     The file is written before the ledger append so the entry only ever names a file that
@@ -119,26 +128,37 @@ def store_evidence(
         raise Invalid(N_("Choose a file to upload."), field="file")
     image = clean(bytes(data))
     evidence = Evidence(
-        handover=handover, kind=kind, stored_name=evidence_store.new_name(image.extension),
-        content_type=image.content_type, original_sha256=hashlib.sha256(data).hexdigest(),
-        stored_sha256=hashlib.sha256(image.data).hexdigest(), width=image.width,
-        height=image.height, byte_size=len(image.data), public=bool(public),
+        handover=handover,
+        kind=kind,
+        stored_name=evidence_store.new_name(image.extension),
+        content_type=image.content_type,
+        original_sha256=hashlib.sha256(data).hexdigest(),
+        stored_sha256=hashlib.sha256(image.data).hexdigest(),
+        width=image.width,
+        height=image.height,
+        byte_size=len(image.data),
+        public=bool(public),
         uploaded_by_id=actor.id if actor is not None else None,
-    )  # fmt: skip
+    )
     session.add(evidence)
     evidence_store.write(directory, evidence.stored_name, image.data)
     try:
         session.flush()
         delivery: Delivery | None = handover.delivery if handover is not None else None
-        entry = append(session, actor, "evidence.added", {
-            "evidence": evidence.public_id,
-            "handover": handover.public_id if handover is not None else None,
-            "delivery": delivery.public_id if delivery is not None else None,
-            "kind": kind.value,
-            "original_sha256": evidence.original_sha256,
-            "stored_sha256": evidence.stored_sha256,
-            "public": evidence.public,
-        })  # fmt: skip
+        entry = append(
+            session,
+            actor,
+            "evidence.added",
+            {
+                "evidence": evidence.public_id,
+                "handover": handover.public_id if handover is not None else None,
+                "delivery": delivery.public_id if delivery is not None else None,
+                "kind": kind.value,
+                "original_sha256": evidence.original_sha256,
+                "stored_sha256": evidence.stored_sha256,
+                "public": evidence.public,
+            },
+        )
         evidence.entry_index = entry.index
         session.flush()
     except BaseException:

@@ -31,9 +31,11 @@ if TYPE_CHECKING:
 GPS_LAT = (56.0, 7.0, 30.12)
 GPS_LON = (40.0, 24.0, 25.2)
 CAMERA = "AidTrail demo phone"
-XMP = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/'
-       b'02/22-rdf-syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" '
-       b'exif:GPSLatitude="56,7.502N" exif:GPSLongitude="40,24.42E"/></rdf:RDF></x:xmpmeta>')
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/'
+    b'02/22-rdf-syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+    b'exif:GPSLatitude="56,7.502N" exif:GPSLongitude="40,24.42E"/></rdf:RDF></x:xmpmeta>'
+)
 COMMENT = b"Vladimir, handover photo"
 
 # (world.things key, kind, format, public): the ceremony photo is public for the verify page.
@@ -67,8 +69,12 @@ def demo_picture(kind: EvidenceKind, fmt: str, size: tuple[int, int] = (640, 480
         draw.rectangle((0, h * 2 // 3, w, h), fill=(120, 90, 60))  # table
         for n in range(3):
             x = w // 8 + n * w // 4
-            draw.rectangle((x, h // 3, x + w // 5, h * 2 // 3), fill=(180, 140, 80),
-                           outline=(90, 60, 30), width=3)  # fmt: skip
+            draw.rectangle(
+                (x, h // 3, x + w // 5, h * 2 // 3),
+                fill=(180, 140, 80),
+                outline=(90, 60, 30),
+                width=3,
+            )
         draw.text((w // 10, h // 12), "AidTrail demo", fill=(20, 20, 60))
     out = io.BytesIO()
     extra: dict[str, Any] = {"exif": gps_exif().tobytes(), "xmp": XMP}
@@ -102,8 +108,22 @@ def add_photos(session: Session, world: World) -> None:
         # Built by the deliveries demo; without it there is nothing to photograph.
         if not isinstance(handover, Handover):
             continue
-        uploader = family if family is not None and is_recipient(family, handover.delivery) \
-            and kind == EvidenceKind.RECEIPT_SCAN else coordinator  # fmt: skip
-        added.append(store_evidence(session, uploader, directory, data=demo_picture(kind, fmt),
-                                    kind=kind, handover=handover, public=public))  # fmt: skip
+        uploader = (
+            family
+            if family is not None
+            and is_recipient(family, handover.delivery)
+            and kind == EvidenceKind.RECEIPT_SCAN
+            else coordinator
+        )
+        added.append(
+            store_evidence(
+                session,
+                uploader,
+                directory,
+                data=demo_picture(kind, fmt),
+                kind=kind,
+                handover=handover,
+                public=public,
+            )
+        )
     world.things["evidence"] = added

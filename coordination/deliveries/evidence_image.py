@@ -33,8 +33,11 @@ MAX_PIXELS = 40_000_000
 JPEG_QUALITY = 85
 
 # format -> (content type, extension)
-FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png"),
-           "WEBP": ("image/webp", ".webp")}  # fmt: skip
+FORMATS = {
+    "JPEG": ("image/jpeg", ".jpg"),
+    "PNG": ("image/png", ".png"),
+    "WEBP": ("image/webp", ".webp"),
+}
 EXTENSIONS = {ctype: ext for ctype, ext in FORMATS.values()}
 # Openers of markup a browser would run. Five bytes or more each, so that the compressed data
 # of a genuine 10 MB photo matches by chance with odds below one in a thousand.
@@ -42,8 +45,10 @@ _MARKUP = re.compile(rb"<(script|html|svg|iframe|body|object|embed)[\s>/]|<\?php
 
 NOT_AN_IMAGE = N_("Only JPEG, PNG or WebP photos and scans are accepted.")
 DAMAGED = N_("The image is damaged or incomplete; take or scan it again.")
-EXTRA = N_("The file carries data after the end of the picture (a second image, a video or "
-           "another file); it is refused. Save or export the photo as a plain image and retry.")
+EXTRA = N_(
+    "The file carries data after the end of the picture (a second image, a video or "
+    "another file); it is refused. Save or export the photo as a plain image and retry."
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,7 @@ def _jpeg_end(data: bytes) -> int | None:
             continue
         if pos + 4 > n:
             return None
-        (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
         pos += 2 + length
         if marker == 0xDA:  # start of scan: skip entropy-coded data to the next real marker
             # find() rather than a byte loop: a 10 MB scan took seconds in pure Python.
@@ -111,7 +116,7 @@ def _jpeg_end(data: bytes) -> int | None:
 def _png_end(data: bytes) -> int | None:
     pos, n = 8, len(data)
     while pos + 12 <= n:
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
         pos += 12 + length
         if kind == b"IEND":
             return pos
@@ -128,8 +133,11 @@ def check_container(data: bytes) -> str:
     if not data:
         raise Invalid(N_("The file is empty."), field="file")
     if len(data) > MAX_BYTES:
-        raise Invalid(N_("The file is larger than %(mb)s MB; send a smaller photo or scan."),
-                      field="file", mb=MAX_BYTES // (1024 * 1024))  # fmt: skip
+        raise Invalid(
+            N_("The file is larger than %(mb)s MB; send a smaller photo or scan."),
+            field="file",
+            mb=MAX_BYTES // (1024 * 1024),
+        )
     fmt = sniff(data)
     if fmt is None:
         raise Invalid(NOT_AN_IMAGE, field="file")
@@ -137,14 +145,18 @@ def check_container(data: bytes) -> str:
         raise Invalid(EXTRA, field="file")
     lowered = data.lower()
     if _MARKUP.search(lowered):
-        raise Invalid(N_("The file carries web page or script content; it is refused."),
-                      field="file")  # fmt: skip
+        raise Invalid(
+            N_("The file carries web page or script content; it is refused."), field="file"
+        )
     return fmt
 
 
 def _too_big() -> Invalid:
-    return Invalid(N_("The image is larger than %(mp)s megapixels; send a smaller one."),
-                   field="file", mp=MAX_PIXELS // 1_000_000)  # fmt: skip
+    return Invalid(
+        N_("The image is larger than %(mp)s megapixels; send a smaller one."),
+        field="file",
+        mp=MAX_PIXELS // 1_000_000,
+    )
 
 
 def _open(data: bytes, fmt: str) -> Image.Image:
@@ -199,8 +211,12 @@ def _to_srgb(img: Image.Image) -> Image.Image:
         return img
     try:
         src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        out = ImageCms.profileToProfile(img, src, ImageCms.createProfile("sRGB"),
-                                        outputMode="RGBA" if img.mode == "RGBA" else "RGB")
+        out = ImageCms.profileToProfile(
+            img,
+            src,
+            ImageCms.createProfile("sRGB"),
+            outputMode="RGBA" if img.mode == "RGBA" else "RGB",
+        )
     except (ImageCms.PyCMSError, OSError, ValueError):
         return img
     return out if out is not None else img

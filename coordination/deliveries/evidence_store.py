@@ -31,9 +31,7 @@ def evidence_dir(app: Flask) -> Path:
     Under TESTING with no explicit setting, the directory sits beside the test's key
     directory (a per-test tmp dir), so a test run never writes into the real instance.
     """
-    configured = app.config.get("AIDTRAIL_EVIDENCE_DIR") or os.environ.get(
-        "AIDTRAIL_EVIDENCE_DIR"
-    )
+    configured = app.config.get("AIDTRAIL_EVIDENCE_DIR") or os.environ.get("AIDTRAIL_EVIDENCE_DIR")
     if configured:
         return Path(configured)
     if app.testing and app.config.get("AIDTRAIL_KEYS_DIR"):

@@ -39,8 +39,11 @@ bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 PUBLIC_ID = re.compile(r"[0-9a-f]{16}")
 Page = str | tuple[str, int] | BaseResponse
 
-KIND_LABELS = {EvidenceKind.PHOTO: _l("Photo"), EvidenceKind.RECEIPT_SCAN: _l("Signed receipt"),
-               EvidenceKind.REPORT: _l("Outside report")}  # fmt: skip
+KIND_LABELS = {
+    EvidenceKind.PHOTO: _l("Photo"),
+    EvidenceKind.RECEIPT_SCAN: _l("Signed receipt"),
+    EvidenceKind.REPORT: _l("Outside report"),
+}
 
 
 class UploadForm(FlaskForm):
@@ -86,15 +89,24 @@ def upload_for_handover(handover_id: int) -> Page:
     if not services.can_attach(actor(), handover):
         raise Forbidden(N_("Only the delivery's coordinators or its recipient add evidence."))
     form = UploadForm()
-    kinds = list(EvidenceKind) if can_manage(actor(), handover.delivery) else list(
-        services.RECIPIENT_KINDS)
+    kinds = (
+        list(EvidenceKind)
+        if can_manage(actor(), handover.delivery)
+        else list(services.RECIPIENT_KINDS)
+    )
     form.kind.choices = [(k.value, KIND_LABELS[k]) for k in kinds]
     if form.validate_on_submit():
         directory = _dir()
         try:
             evidence = services.store_evidence(
-                db.session, actor(), directory, data=_read_upload(form), kind=form.kind.data,
-                handover=handover, public=bool(form.public.data))  # fmt: skip
+                db.session,
+                actor(),
+                directory,
+                data=_read_upload(form),
+                kind=form.kind.data,
+                handover=handover,
+                public=bool(form.public.data),
+            )
         except Invalid as exc:
             db.session.rollback()
             show_error(form, exc)
@@ -103,8 +115,13 @@ def upload_for_handover(handover_id: int) -> Page:
             flash(_("The picture was cleaned of its metadata and attached."), "success")
             return redirect(_back(handover))
     status = 400 if request.method == "POST" else 200
-    return render_template("evidence/upload.html", form=form, handover=handover,
-                           back=_back(handover), max_mb=MAX_BYTES // 2**20), status  # fmt: skip
+    return render_template(
+        "evidence/upload.html",
+        form=form,
+        handover=handover,
+        back=_back(handover),
+        max_mb=MAX_BYTES // 2**20,
+    ), status
 
 
 def _commit_or_discard(directory: Path, stored_name: str) -> None:
@@ -137,9 +154,16 @@ def view(evidence_id: int) -> Response:
 def public_file(evidence_public_id: str) -> Response:
     """For the public verification page: only evidence marked public, for anyone."""
     # Anything but a public id (16 hex) is unknown; a NUL byte must never reach PostgreSQL.
-    evidence = db.session.scalar(select(Evidence).where(
-        Evidence.public_id == evidence_public_id, Evidence.public.is_(True),
-    )) if PUBLIC_ID.fullmatch(evidence_public_id) else None  # fmt: skip
+    evidence = (
+        db.session.scalar(
+            select(Evidence).where(
+                Evidence.public_id == evidence_public_id,
+                Evidence.public.is_(True),
+            )
+        )
+        if PUBLIC_ID.fullmatch(evidence_public_id)
+        else None
+    )
     if evidence is None:
         raise NotFound(N_("Not found."))
     return send(evidence, public=True)
@@ -165,9 +189,14 @@ def set_public(evidence_id: int) -> Page:
         flash(_("Saved. The ledger records the change."), "success")
         return redirect(_back(evidence.handover))
     form.public.data = "1" if wanted else "0"
-    return render_template("evidence/public.html", form=form, evidence=evidence, wanted=wanted,
-                           kind_label=KIND_LABELS[evidence.kind],
-                           back=_back(evidence.handover)), status  # fmt: skip
+    return render_template(
+        "evidence/public.html",
+        form=form,
+        evidence=evidence,
+        wanted=wanted,
+        kind_label=KIND_LABELS[evidence.kind],
+        back=_back(evidence.handover),
+    ), status
 
 
 @bp.app_context_processor

@@ -56,20 +56,22 @@ class VersionForm(FlaskForm):
 
 
 class NewDeliveryForm(FlaskForm):
-    from_location_id = SelectField(_l("Goods leave from"), coerce=int,
-                                   validators=[InputRequired()])  # fmt: skip
-    to_location_id = SelectField(_l("Move to a hub instead (no need lines)"), coerce=int,
-                                 validators=[Optional()])  # fmt: skip
-    to_party_id = SelectField(_l("Or deliver to (without need lines)"), coerce=int,
-                              validators=[Optional()])  # fmt: skip
+    from_location_id = SelectField(_l("Goods leave from"), coerce=int, validators=[InputRequired()])
+    to_location_id = SelectField(
+        _l("Move to a hub instead (no need lines)"), coerce=int, validators=[Optional()]
+    )
+    to_party_id = SelectField(
+        _l("Or deliver to (without need lines)"), coerce=int, validators=[Optional()]
+    )
     expected_on = DateField(_l("Expected on"), validators=[Optional()])
 
 
 class LineForm(FlaskForm):
     version = HiddenField()
     lot_id = SelectField(_l("Lot"), coerce=int, validators=[InputRequired()])
-    quantity = IntegerField(_l("Quantity"),
-                            validators=[InputRequired(), NumberRange(1, MAX_QUANTITY)])  # fmt: skip
+    quantity = IntegerField(
+        _l("Quantity"), validators=[InputRequired(), NumberRange(1, MAX_QUANTITY)]
+    )
     need_line_id = SelectField(_l("For need line"), coerce=int, validators=[Optional()])
 
 
@@ -88,10 +90,12 @@ class HandoverForm(FlaskForm):
     from_party_id = SelectField(_l("From"), coerce=int, validators=[InputRequired()])
     from_role = SelectField(_l("In the role of"), choices=options(ROLE_LABELS.items()))
     to_party_id = SelectField(_l("To"), coerce=int, validators=[InputRequired()])
-    to_role = SelectField(_l("In the role of"), choices=options(ROLE_LABELS.items()),
-                          default="recipient")  # fmt: skip
-    place = StringField(_l("Town (never a street address)"),
-                        validators=[InputRequired(), Length(max=120), no_nul])  # fmt: skip
+    to_role = SelectField(
+        _l("In the role of"), choices=options(ROLE_LABELS.items()), default="recipient"
+    )
+    place = StringField(
+        _l("Town (never a street address)"), validators=[InputRequired(), Length(max=120), no_nul]
+    )
     region_id = SelectField(_l("Region"), coerce=int, validators=[Optional()])
     at = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000), no_nul])

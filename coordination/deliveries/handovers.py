@@ -70,8 +70,14 @@ def _role(value: Any, fld: str) -> HandoverRole:
         raise Invalid(N_("Choose a role."), fld) from None
 
 
-def check_roles(session: Session, delivery: Delivery, giver: Party, from_role: HandoverRole,
-                taker: Party, to_role: HandoverRole) -> None:  # fmt: skip
+def check_roles(
+    session: Session,
+    delivery: Delivery,
+    giver: Party,
+    from_role: HandoverRole,
+    taker: Party,
+    to_role: HandoverRole,
+) -> None:
     if giver.id == taker.id:
         raise Invalid(N_("A party cannot hand goods over to itself."), "to_party_id")
     if to_role == HandoverRole.SOURCE:
@@ -85,8 +91,13 @@ def check_roles(session: Session, delivery: Delivery, giver: Party, from_role: H
             for h in delivery.handovers
         )
         if giver.kind not in SOURCE_KINDS or presented:
-            raise Invalid(N_("Only a group, a donor or a campaign that made or gave the goods "
-                             "is their source; a presenter never is."), "from_role")  # fmt: skip
+            raise Invalid(
+                N_(
+                    "Only a group, a donor or a campaign that made or gave the goods "
+                    "is their source; a presenter never is."
+                ),
+                "from_role",
+            )
 
 
 def _lines(delivery: Delivery, raw: list[tuple[Any, Any]]) -> list[tuple[Any, int]]:
@@ -98,8 +109,10 @@ def _lines(delivery: Delivery, raw: list[tuple[Any, Any]]) -> list[tuple[Any, in
         line = by_id.get(line_id) if _id_ok(line_id) else None
         if line is None or line_id in chosen:
             raise Invalid(N_("That line is not part of this delivery."), "lines")
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or not (
-            0 <= quantity <= line.quantity
+        if (
+            isinstance(quantity, bool)
+            or not isinstance(quantity, int)
+            or not (0 <= quantity <= line.quantity)
         ):
             raise Invalid(N_("Enter a quantity from 0 to %(n)s."), "lines", n=line.quantity)
         chosen[line_id] = quantity
@@ -115,13 +128,16 @@ def _label(party: Party) -> str | None:
     return party.display_name
 
 
-def record_handover(session: Session, actor: User | None, delivery: Delivery, version: Any,
-                    data: HandoverInput) -> Handover:  # fmt: skip
+def record_handover(
+    session: Session, actor: User | None, delivery: Delivery, version: Any, data: HandoverInput
+) -> Handover:
     require_manager(actor, delivery)
     delivery = locked(session, delivery, version)
     require_status(delivery, *OPEN)
-    giver, taker = _party(session, data.from_party_id, "from_party_id"), _party(
-        session, data.to_party_id, "to_party_id")  # fmt: skip
+    giver, taker = (
+        _party(session, data.from_party_id, "from_party_id"),
+        _party(session, data.to_party_id, "to_party_id"),
+    )
     from_role, to_role = _role(data.from_role, "from_role"), _role(data.to_role, "to_role")
     check_roles(session, delivery, giver, from_role, taker, to_role)
     place = data.place.strip() if isinstance(data.place, str) else ""
@@ -139,24 +155,44 @@ def record_handover(session: Session, actor: User | None, delivery: Delivery, ve
     if note is not None and (len(note) > MAX_NOTE or has_nul(note)):
         raise Invalid(N_("At most %(n)s characters."), "note", n=MAX_NOTE)
     lines = _lines(delivery, data.lines)
-    handover = Handover(delivery_id=delivery.id, from_party_id=giver.id, from_role=from_role,
-                        to_party_id=taker.id, to_role=to_role, place=place,
-                        region_id=region.id if region else None, at=at, note=note,
-                        created_by_id=actor.id if actor else None)  # fmt: skip
+    handover = Handover(
+        delivery_id=delivery.id,
+        from_party_id=giver.id,
+        from_role=from_role,
+        to_party_id=taker.id,
+        to_role=to_role,
+        place=place,
+        region_id=region.id if region else None,
+        at=at,
+        note=note,
+        created_by_id=actor.id if actor else None,
+    )
     handover.lines = [HandoverLine(delivery_line_id=ln.id, quantity=q) for ln, q in lines]
     delivery.handovers.append(handover)
     session.flush()
-    entry = append(session, actor, "delivery.handover", {
-        **base_view(delivery), "handover": handover.public_id,
-        "from": giver.public_id, "from_kind": giver.kind.value, "from_role": from_role.value,
-        "from_label": _label(giver),
-        "to": taker.public_id, "to_kind": taker.kind.value, "to_role": to_role.value,
-        "to_label": _label(taker),
-        "region": region.code if region else delivery.region.code,
-        "on": at.date().isoformat(),
-        "lines": [{"lot": ln.lot.public_id, "item": ln.lot.item.code, "quantity": q}
-                  for ln, q in lines],
-    })  # fmt: skip
+    entry = append(
+        session,
+        actor,
+        "delivery.handover",
+        {
+            **base_view(delivery),
+            "handover": handover.public_id,
+            "from": giver.public_id,
+            "from_kind": giver.kind.value,
+            "from_role": from_role.value,
+            "from_label": _label(giver),
+            "to": taker.public_id,
+            "to_kind": taker.kind.value,
+            "to_role": to_role.value,
+            "to_label": _label(taker),
+            "region": region.code if region else delivery.region.code,
+            "on": at.date().isoformat(),
+            "lines": [
+                {"lot": ln.lot.public_id, "item": ln.lot.item.code, "quantity": q}
+                for ln, q in lines
+            ],
+        },
+    )
     handover.entry_index = entry.index
     bump(session, delivery)
     return handover

@@ -34,8 +34,11 @@ MAX_OPEN_LINES = 200
 
 
 def labels() -> dict[str, Any]:
-    return {"status_labels": STATUS_LABELS, "role_labels": ROLE_LABELS,
-            "condition_labels": CONDITION_LABELS}  # fmt: skip
+    return {
+        "status_labels": STATUS_LABELS,
+        "role_labels": ROLE_LABELS,
+        "condition_labels": CONDITION_LABELS,
+    }
 
 
 def party_label(actor: User, party: Party | None) -> str:
@@ -44,29 +47,43 @@ def party_label(actor: User, party: Party | None) -> str:
         return ""
     if actor.role.value in ("coordinator", "admin") or actor.party_id == party.id:
         return party.display_name
-    return str(_("a unit") if party.kind == PartyKind.UNIT else _("a household")
-               if party.kind == PartyKind.HOUSEHOLD else party.public_label)  # fmt: skip
+    return str(
+        _("a unit")
+        if party.kind == PartyKind.UNIT
+        else _("a household")
+        if party.kind == PartyKind.HOUSEHOLD
+        else party.public_label
+    )
 
 
 def location_choices(session: Session, actor: User, blank: str) -> list[Any]:
-    places = session.scalars(select(Location).where(Location.active.is_(True))
-                             .order_by(Location.name))  # fmt: skip
-    return options([(NONE, blank), *((loc.id, loc.name) for loc in places
-                                     if can_manage_region(actor, loc.region_id))])  # fmt: skip
+    places = session.scalars(
+        select(Location).where(Location.active.is_(True)).order_by(Location.name)
+    )
+    return options(
+        [
+            (NONE, blank),
+            *((loc.id, loc.name) for loc in places if can_manage_region(actor, loc.region_id)),
+        ]
+    )
 
 
 def hub_choices(session: Session, blank: str) -> list[Any]:
-    places = session.scalars(select(Location).where(Location.active.is_(True))
-                             .order_by(Location.name))  # fmt: skip
+    places = session.scalars(
+        select(Location).where(Location.active.is_(True)).order_by(Location.name)
+    )
     return options([(NONE, blank), *((loc.id, loc.name) for loc in places)])
 
 
 def open_need_lines(session: Session) -> list[NeedLine]:
     """Approved lines still waiting for goods, most urgent first (the 'new delivery' list)."""
-    stmt = (select(NeedLine).join(Need).where(Need.status.in_(OPEN_DEMAND),
-                                              NeedLine.unavailable.is_(False))
-            .order_by(NeedLine.needed_by.is_(None), NeedLine.needed_by, Need.created_at)
-            .limit(MAX_OPEN_LINES))  # fmt: skip
+    stmt = (
+        select(NeedLine)
+        .join(Need)
+        .where(Need.status.in_(OPEN_DEMAND), NeedLine.unavailable.is_(False))
+        .order_by(NeedLine.needed_by.is_(None), NeedLine.needed_by, Need.created_at)
+        .limit(MAX_OPEN_LINES)
+    )
     return [ln for ln in session.scalars(stmt) if ln.remaining > 0]
 
 
@@ -85,16 +102,35 @@ def line_form(session: Session, delivery: Delivery) -> LineForm:
 
 def setup_line(form: LineForm, session: Session, delivery: Delivery) -> LineForm:
     lots = candidate_lots(session, delivery, limit=200)
-    form.lot_id.choices = options([(NONE, _("— choose —")), *(
-        (p.lot.id, f"{p.lot.item.name(current_locale())} {p.lot.size or ''} · {p.lot.location.name}"
-         f" · {p.available} · {p.source_label or _('anonymous')}") for p in lots)])  # fmt: skip
+    form.lot_id.choices = options(
+        [
+            (NONE, _("— choose —")),
+            *(
+                (
+                    p.lot.id,
+                    f"{p.lot.item.name(current_locale())} {p.lot.size or ''}"
+                    f" · {p.lot.location.name} · {p.available}"
+                    f" · {p.source_label or _('anonymous')}",
+                )
+                for p in lots
+            ),
+        ]
+    )
     lines = []
     if delivery.to_party_id is not None:
-        needs = session.scalars(select(Need).where(Need.party_id == delivery.to_party_id,
-                                                   Need.status.in_(OPEN_DEMAND)))  # fmt: skip
-        lines = [(ln.id, f"{ln.item.name(current_locale())} {ln.size or ''} · "
-                         f"{ln.need.public_id} · {ln.remaining}")
-                 for need in needs for ln in need.lines if ln.remaining > 0]  # fmt: skip
+        needs = session.scalars(
+            select(Need).where(Need.party_id == delivery.to_party_id, Need.status.in_(OPEN_DEMAND))
+        )
+        lines = [
+            (
+                ln.id,
+                f"{ln.item.name(current_locale())} {ln.size or ''} · "
+                f"{ln.need.public_id} · {ln.remaining}",
+            )
+            for need in needs
+            for ln in need.lines
+            if ln.remaining > 0
+        ]
     form.need_line_id.choices = options([(NONE, _("— none —")), *lines])
     return form
 
@@ -124,9 +160,14 @@ def setup_details(form: DetailsForm, session: Session) -> DetailsForm:
     return form
 
 
-def render_delivery(session: Session, actor: User, delivery: Delivery, status: int = 200,
-                    line: LineForm | None = None, details: DetailsForm | None = None,
-                    ) -> tuple[str, int]:  # fmt: skip
+def render_delivery(
+    session: Session,
+    actor: User,
+    delivery: Delivery,
+    status: int = 200,
+    line: LineForm | None = None,
+    details: DetailsForm | None = None,
+) -> tuple[str, int]:
     manage = can_manage(actor, delivery)
     version = VersionForm(formdata=None)
     version.version.data = str(delivery.version)
@@ -136,19 +177,27 @@ def render_delivery(session: Session, actor: User, delivery: Delivery, status: i
         for ln in _recipient_lines(session, delivery):
             proposals[ln] = candidate_lots(session, delivery, ln, limit=5)
     return render_template(
-        "deliveries/detail.html", delivery=delivery, manage=manage,
-        recipient=is_recipient(actor, delivery), may_confirm=may_confirm(actor, delivery),
-        sources=line_sources(session, delivery), version=version, proposals=proposals,
+        "deliveries/detail.html",
+        delivery=delivery,
+        manage=manage,
+        recipient=is_recipient(actor, delivery),
+        may_confirm=may_confirm(actor, delivery),
+        sources=line_sources(session, delivery),
+        version=version,
+        proposals=proposals,
         line_form=(line or line_form(session, delivery)) if manage and draft else None,
         details_form=(details or details_form(session, delivery)) if manage else None,
-        to_label=party_label(actor, delivery.to_party), party_label=party_label,
-        user=actor, **labels(),
-    ), status  # fmt: skip
+        to_label=party_label(actor, delivery.to_party),
+        party_label=party_label,
+        user=actor,
+        **labels(),
+    ), status
 
 
 def _recipient_lines(session: Session, delivery: Delivery) -> list[NeedLine]:
     if delivery.to_party_id is None:
         return []
-    needs = session.scalars(select(Need).where(Need.party_id == delivery.to_party_id,
-                                               Need.status.in_(OPEN_DEMAND)))  # fmt: skip
+    needs = session.scalars(
+        select(Need).where(Need.party_id == delivery.to_party_id, Need.status.in_(OPEN_DEMAND))
+    )
     return [ln for need in needs for ln in need.lines if ln.remaining > 0 and not ln.unavailable]

@@ -25,12 +25,15 @@ def deliveries_for(actor: User | None, q: str = "", status: str = "") -> Select[
         .outerjoin(to_party, to_party.id == Delivery.to_party_id)
         .outerjoin(to_location, to_location.id == Delivery.to_location_id)
         .where(delivery_clause(actor))
-    )  # fmt: skip
+    )
     if status in STATUSES:
         stmt = stmt.where(Delivery.status == DeliveryStatus(status))
     if q:
-        stmt = stmt.where(search_clause(q, Delivery.public_id, Delivery.code,
-                                        to_party.display_name, to_location.name))  # fmt: skip
+        stmt = stmt.where(
+            search_clause(
+                q, Delivery.public_id, Delivery.code, to_party.display_name, to_location.name
+            )
+        )
     return stmt.order_by(Delivery.created_at.desc(), Delivery.id.desc())
 
 

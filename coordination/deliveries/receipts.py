@@ -51,8 +51,10 @@ class ReceiptInput:
 
 def may_confirm(actor: User | None, delivery: Delivery) -> bool:
     if delivery.to_location is not None:
-        return actor is not None and actor.role.value in ("coordinator", "admin") and (
-            can_manage_region(actor, delivery.to_location.region_id)
+        return (
+            actor is not None
+            and actor.role.value in ("coordinator", "admin")
+            and (can_manage_region(actor, delivery.to_location.region_id))
         )
     return actor is None or is_recipient(actor, delivery)
 
@@ -64,8 +66,9 @@ def _condition(value: Any) -> LineCondition:
         raise Invalid(N_("Choose the condition of each line."), "lines") from None
 
 
-def record_receipt(session: Session, actor: User | None, delivery: Delivery, version: Any,
-                   data: ReceiptInput) -> Receipt:  # fmt: skip
+def record_receipt(
+    session: Session, actor: User | None, delivery: Delivery, version: Any, data: ReceiptInput
+) -> Receipt:
     if not may_confirm(actor, delivery):
         if actor is not None and actor.role.value in ("family", "unit_rep"):
             raise NotFound(N_("Not found."))
@@ -78,8 +81,12 @@ def record_receipt(session: Session, actor: User | None, delivery: Delivery, ver
     note = (data.note or "").strip() or None
     if note is not None and (len(note) > MAX_NOTE or has_nul(note)):
         raise Invalid(N_("At most %(n)s characters."), "note", n=MAX_NOTE)
-    receipt = Receipt(delivery_id=delivery.id, party_id=delivery.to_party_id,
-                      user_id=actor.id if actor else None, note=note)  # fmt: skip
+    receipt = Receipt(
+        delivery_id=delivery.id,
+        party_id=delivery.to_party_id,
+        user_id=actor.id if actor else None,
+        note=note,
+    )
     disputed = bool(data.challenged)
     ledger_lines: list[dict[str, Any]] = []
     new_lots: list[Lot] = []
@@ -92,11 +99,17 @@ def record_receipt(session: Session, actor: User | None, delivery: Delivery, ver
             condition = LineCondition.SHORT
         disputed = disputed or condition != LineCondition.OK
         line.quantity_received = got
-        receipt.lines.append(ReceiptLine(delivery_line_id=line.id, quantity_received=got,
-                                         condition=condition))  # fmt: skip
+        receipt.lines.append(
+            ReceiptLine(delivery_line_id=line.id, quantity_received=got, condition=condition)
+        )
         usable = got if condition != LineCondition.DAMAGED else 0
-        item = {"lot": line.lot.public_id, "item": line.lot.item.code, "quantity": line.quantity,
-                "received": got, "condition": condition.value}  # fmt: skip
+        item = {
+            "lot": line.lot.public_id,
+            "item": line.lot.item.code,
+            "quantity": line.quantity,
+            "received": got,
+            "condition": condition.value,
+        }
         if delivery.to_location is not None and usable:
             new = receive_at(session, actor, line.lot, delivery.to_location, usable)
             item["new_lot"] = new.public_id
@@ -108,14 +121,21 @@ def record_receipt(session: Session, actor: User | None, delivery: Delivery, ver
     delivery.status = DeliveryStatus.DISPUTED if disputed else DeliveryStatus.CONFIRMED
     delivery.closed_at = utcnow()
     session.flush()
-    entry = append(session, actor, "delivery.receipt", {
-        **base_view(delivery), "receipt": receipt.public_id, "disputed": disputed,
-        "challenged": bool(data.challenged), "lines": ledger_lines,
-        "outcome": delivery.status.value,
-    })  # fmt: skip
+    entry = append(
+        session,
+        actor,
+        "delivery.receipt",
+        {
+            **base_view(delivery),
+            "receipt": receipt.public_id,
+            "disputed": disputed,
+            "challenged": bool(data.challenged),
+            "lines": ledger_lines,
+            "outcome": delivery.status.value,
+        },
+    )
     receipt.entry_index, receipt.disputed = entry.index, disputed
     for lot in new_lots:
         lot.entry_index = entry.index  # the entry that created the lot, as stock does
     bump(session, delivery)
     return receipt
-

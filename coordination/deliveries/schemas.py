@@ -29,8 +29,11 @@ class DeliveryQuery(PageQuery):
 
 class DeliveryIn(Strict):
     from_location: PublicId = Field(description="Public id of the location the goods leave")
-    need_lines: list[Id] = Field(default_factory=list, max_length=200,
-                                 description="Need line ids of one recipient's approved needs")
+    need_lines: list[Id] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Need line ids of one recipient's approved needs",
+    )
     to_party: PublicId | None = Field(None, description="Without need lines: the recipient")
     to_location: PublicId | None = Field(None, description="A move to a hub")
     expected_on: date | None = None
@@ -60,12 +63,14 @@ class HandoverIn(Strict):
     to_party: PublicId
     to_role: Role
     place: Annotated[str, Field(min_length=1, max_length=120)] = Field(
-        description="Town only, never a street address")
+        description="Town only, never a street address"
+    )
     region: RegionCode | None = None
     at: datetime | None = None
     note: Note | None = None
-    lines: list[HandoverLineIn] = Field(default_factory=list, max_length=200,
-                                        description="Empty: every line in full")
+    lines: list[HandoverLineIn] = Field(
+        default_factory=list, max_length=200, description="Empty: every line in full"
+    )
 
 
 class ReceiptLineIn(Strict):

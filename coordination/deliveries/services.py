@@ -87,16 +87,24 @@ def bump(session: Session, delivery: Delivery) -> None:
 
 def require_status(delivery: Delivery, *allowed: DeliveryStatus) -> None:
     if delivery.status not in allowed:
-        raise Conflict(N_("This cannot be done to a delivery that is %(status)s.")
-                       % {"status": delivery.status.value})  # fmt: skip
+        raise Conflict(
+            N_("This cannot be done to a delivery that is %(status)s.")
+            % {"status": delivery.status.value}
+        )
 
 
 def line_view(session: Session, line: DeliveryLine, **extra: Any) -> dict[str, Any]:
     """A delivery line for the ledger: public ids, item code, quantity, origin. No names."""
     lot = line.lot
-    return {"lot": lot.public_id, "item": lot.item.code, "size": lot.size,
-            "quantity": line.quantity, "origin_kind": lot.origin_kind.value,
-            "origin": origin_public_id(session, lot), **extra}  # fmt: skip
+    return {
+        "lot": lot.public_id,
+        "item": lot.item.code,
+        "size": lot.size,
+        "quantity": line.quantity,
+        "origin_kind": lot.origin_kind.value,
+        "origin": origin_public_id(session, lot),
+        **extra,
+    }
 
 
 def base_view(delivery: Delivery) -> dict[str, Any]:
@@ -104,17 +112,20 @@ def base_view(delivery: Delivery) -> dict[str, Any]:
     return {"delivery": delivery.public_id, "region": delivery.region.code, "to_kind": to_kind}
 
 
-def progress(session: Session, line: NeedLine, *, allocated: int = 0, dispatched: int = 0,
-             received: int = 0) -> None:  # fmt: skip
+def progress(
+    session: Session, line: NeedLine, *, allocated: int = 0, dispatched: int = 0, received: int = 0
+) -> None:
     """Move a need line's fulfilment projection by these amounts (needs.record_progress).
 
     The need may sit in another region than the delivery (a hub serves several), so the
     delivery service, having checked its own rights, records the progress as the system.
     """
     need = session.execute(
-        select(Need).where(Need.id == line.need_id).with_for_update()
+        select(Need)
+        .where(Need.id == line.need_id)
+        .with_for_update()
         .execution_options(populate_existing=True)
-    ).scalar_one()  # fmt: skip
+    ).scalar_one()
     current = next(ln for ln in need.lines if ln.id == line.id)
     session.refresh(current)
     alloc = min(max(current.quantity_allocated + allocated, 0), current.quantity)
@@ -122,8 +133,9 @@ def progress(session: Session, line: NeedLine, *, allocated: int = 0, dispatched
     got = min(max(current.quantity_received + received, 0), sent)
     if need.status not in OPEN_DEMAND:
         return  # a need closed meanwhile (cancelled, fulfilled) keeps its own record
-    needs.record_progress(session, None, need, line.id, allocated=alloc, dispatched=sent,
-                          received=got)  # fmt: skip
+    needs.record_progress(
+        session, None, need, line.id, allocated=alloc, dispatched=sent, received=got
+    )
 
 
 @dataclass
@@ -154,11 +166,13 @@ def open_need_lines(session: Session, ids: list[int]) -> list[NeedLine]:
         raise Invalid(N_("Choose at least one approved need line."), "need_line_ids")
     for line in lines:
         if line.need.status not in OPEN_DEMAND or line.unavailable or line.remaining < 1:
-            raise Invalid(N_("Only approved lines still waiting for goods can be delivered."),
-                          "need_line_ids")  # fmt: skip
+            raise Invalid(
+                N_("Only approved lines still waiting for goods can be delivered."), "need_line_ids"
+            )
     if len({line.need.party_id for line in lines}) != 1:
-        raise Invalid(N_("One delivery goes to one recipient: choose lines of one party."),
-                      "need_line_ids")  # fmt: skip
+        raise Invalid(
+            N_("One delivery goes to one recipient: choose lines of one party."), "need_line_ids"
+        )
     return sorted(lines, key=lambda ln: ln.id)
 
 
@@ -168,8 +182,9 @@ def _destination(
     if data.to_location_id is not None:
         dest = session.get(Location, data.to_location_id) if _id_ok(data.to_location_id) else None
         if dest is None or not dest.active or dest.id == origin.id:
-            raise Invalid(N_("Choose another active location to move the goods to."),
-                          "to_location_id")  # fmt: skip
+            raise Invalid(
+                N_("Choose another active location to move the goods to."), "to_location_id"
+            )
         return None, dest
     party = session.get(Party, data.to_party_id) if _id_ok(data.to_party_id) else None
     if party is None or not party.active or party.kind not in RECIPIENT_KINDS:
@@ -192,17 +207,27 @@ def create_draft(session: Session, actor: User | None, data: DraftInput) -> Deli
         lines = open_need_lines(session, data.need_line_ids)
         data.to_party_id = lines[0].need.party_id
     party, dest = _destination(session, data, origin)
-    delivery = Delivery(region_id=origin.region_id, from_location_id=origin.id,
-                        to_party_id=party.id if party else None,
-                        to_location_id=dest.id if dest else None, expected_on=data.expected_on,
-                        created_by_id=actor.id if actor else None)  # fmt: skip
+    delivery = Delivery(
+        region_id=origin.region_id,
+        from_location_id=origin.id,
+        to_party_id=party.id if party else None,
+        to_location_id=dest.id if dest else None,
+        expected_on=data.expected_on,
+        created_by_id=actor.id if actor else None,
+    )
     session.add(delivery)
     session.flush()
-    append(session, actor, "delivery.created", {
-        **base_view(delivery), "from": origin.public_id,
-        "to": party.public_id if party else dest.public_id if dest else None,
-        "needs": sorted({ln.need.public_id for ln in lines}),
-    })  # fmt: skip
+    append(
+        session,
+        actor,
+        "delivery.created",
+        {
+            **base_view(delivery),
+            "from": origin.public_id,
+            "to": party.public_id if party else dest.public_id if dest else None,
+            "needs": sorted({ln.need.public_id for ln in lines}),
+        },
+    )
     if data.allocate and lines:
         from coordination.deliveries.allocation import allocate_proposals
 
@@ -260,8 +285,14 @@ def cancel(session: Session, actor: User | None, delivery: Delivery, version: An
     for line in list(delivery.lines):
         release_line(session, actor, delivery, line, record=False)
     delivery.status, delivery.closed_at = DeliveryStatus.CANCELLED, utcnow()
-    append(session, actor, "delivery.cancelled", {
-        **base_view(delivery), "lines": [line_view(session, ln) for ln in delivery.lines],
-    })  # fmt: skip
+    append(
+        session,
+        actor,
+        "delivery.cancelled",
+        {
+            **base_view(delivery),
+            "lines": [line_view(session, ln) for ln in delivery.lines],
+        },
+    )
     bump(session, delivery)
     return delivery

@@ -47,10 +47,16 @@ def pack(session: Session, actor: User | None, delivery: Delivery, version: Any)
     if not delivery.lines:
         raise Conflict(N_("Add at least one line before packing."))
     delivery.status, delivery.packed_at = DeliveryStatus.PACKED, utcnow()
-    append(session, actor, "delivery.packed", {
-        **base_view(delivery), "lines": [line_view(session, ln) for ln in delivery.lines],
-        "packages": delivery.packages,
-    })  # fmt: skip
+    append(
+        session,
+        actor,
+        "delivery.packed",
+        {
+            **base_view(delivery),
+            "lines": [line_view(session, ln) for ln in delivery.lines],
+            "packages": delivery.packages,
+        },
+    )
     bump(session, delivery)
     return delivery
 
@@ -75,14 +81,20 @@ def dispatch(session: Session, actor: User | None, delivery: Delivery, version: 
             progress(session, line.need_line, dispatched=line.quantity)
     delivery.code = new_code(session)
     delivery.status, delivery.dispatched_at = DeliveryStatus.DISPATCHED, utcnow()
-    entry = append(session, actor, "delivery.dispatched", {
-        **base_view(delivery), "code": delivery.code,
-        "from": delivery.from_location.public_id,
-        "to_location": delivery.to_location.public_id if delivery.to_location else None,
-        "carrier": delivery.carrier.public_id if delivery.carrier else None,
-        "lines": [line_view(session, ln) for ln in delivery.lines],
-        "packages": delivery.packages,
-    })  # fmt: skip
+    entry = append(
+        session,
+        actor,
+        "delivery.dispatched",
+        {
+            **base_view(delivery),
+            "code": delivery.code,
+            "from": delivery.from_location.public_id,
+            "to_location": delivery.to_location.public_id if delivery.to_location else None,
+            "carrier": delivery.carrier.public_id if delivery.carrier else None,
+            "lines": [line_view(session, ln) for ln in delivery.lines],
+            "packages": delivery.packages,
+        },
+    )
     delivery.dispatch_entry = entry.index
     bump(session, delivery)
     return delivery

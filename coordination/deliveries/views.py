@@ -59,14 +59,26 @@ def _list(mine: bool) -> str:
     q, state = clean_search(request.args.get("q")), request.args.get("status", "")
     state = state if state in STATUSES else ""
     rows, page, pages, total = paged(
-        db.session, deliveries_for(actor(), q, state), parse_page(request.args.get("page")),
+        db.session,
+        deliveries_for(actor(), q, state),
+        parse_page(request.args.get("page")),
         int(current_app.config.get("PAGE_SIZE", 25)),
-    )  # fmt: skip
+    )
     return render_template(
-        "deliveries/list.html", deliveries=rows, page=page, pages=pages, total=total, q=q,
-        status=state, mine=mine, url_args={"q": q, "status": state}, user=actor(),
-        party_label=party_label, statuses=STATUSES, **labels(),
-    )  # fmt: skip
+        "deliveries/list.html",
+        deliveries=rows,
+        page=page,
+        pages=pages,
+        total=total,
+        q=q,
+        status=state,
+        mine=mine,
+        url_args={"q": q, "status": state},
+        user=actor(),
+        party_label=party_label,
+        statuses=STATUSES,
+        **labels(),
+    )
 
 
 @bp.route("/")
@@ -85,14 +97,19 @@ def my_deliveries() -> str:
 @roles_required(*DELIVERY_STAFF)
 def new_delivery() -> Page:
     form = setup_new(NewDeliveryForm(), db.session, actor())
-    chosen = [v for v in (read_int(x, 1, 2**31 - 1) for x in request.form.getlist("need_line"))
-              if v is not None]  # fmt: skip
+    chosen = [
+        v
+        for v in (read_int(x, 1, 2**31 - 1) for x in request.form.getlist("need_line"))
+        if v is not None
+    ]
     if form.validate_on_submit():
         data = services.DraftInput(
-            from_location_id=opt_int(form.from_location_id.data), need_line_ids=chosen,
+            from_location_id=opt_int(form.from_location_id.data),
+            need_line_ids=chosen,
             to_party_id=opt_int(form.to_party_id.data),
-            to_location_id=opt_int(form.to_location_id.data), expected_on=form.expected_on.data,
-        )  # fmt: skip
+            to_location_id=opt_int(form.to_location_id.data),
+            expected_on=form.expected_on.data,
+        )
         try:
             delivery = services.create_draft(db.session, actor(), data)
         except DomainError as exc:
@@ -103,9 +120,14 @@ def new_delivery() -> Page:
             flash(_("Draft delivery created; the proposed lots are reserved."), "success")
             return redirect(url_for("deliveries.view_delivery", delivery_id=delivery.id))
     code = 400 if form.is_submitted() else 200
-    return render_template("deliveries/new.html", form=form, lines=open_need_lines(db.session),
-                           chosen=set(chosen), user=actor(),
-                           party_label=party_label), code  # fmt: skip
+    return render_template(
+        "deliveries/new.html",
+        form=form,
+        lines=open_need_lines(db.session),
+        chosen=set(chosen),
+        user=actor(),
+        party_label=party_label,
+    ), code
 
 
 @bp.route("/<int:delivery_id>")
@@ -129,8 +151,9 @@ def _done(delivery: Delivery, message: str) -> BaseResponse:
     return redirect(url_for("deliveries.view_delivery", delivery_id=delivery.id))
 
 
-@bp.route("/<int:delivery_id>/<any(pack, unpack, dispatch, deliver, cancel):action>",
-          methods=["POST"])
+@bp.route(
+    "/<int:delivery_id>/<any(pack, unpack, dispatch, deliver, cancel):action>", methods=["POST"]
+)
 @roles_required(*DELIVERY_STAFF)
 def step(delivery_id: int, action: str) -> Page:
     if action not in STEPS:
@@ -155,17 +178,24 @@ def add_line(delivery_id: int) -> Page:
     if not form.validate_on_submit():
         return render_delivery(db.session, actor(), delivery, 400, line=form)
     try:
-        allocation.add_line(db.session, actor(), delivery, parse_version(form.version.data),
-                            form.lot_id.data, form.quantity.data,
-                            opt_int(form.need_line_id.data))  # fmt: skip
+        allocation.add_line(
+            db.session,
+            actor(),
+            delivery,
+            parse_version(form.version.data),
+            form.lot_id.data,
+            form.quantity.data,
+            opt_int(form.need_line_id.data),
+        )
     except DomainError as exc:
         db.session.rollback()
         if isinstance(exc, NotFound):
             raise
         show_error(form, exc)
         delivery = visible_delivery(db.session, actor(), delivery_id)
-        return render_delivery(db.session, actor(), delivery, exc.status,
-                               line=setup_line(form, db.session, delivery))  # fmt: skip
+        return render_delivery(
+            db.session, actor(), delivery, exc.status, line=setup_line(form, db.session, delivery)
+        )
     return _done(delivery, N_("Lot allocated and reserved."))
 
 
@@ -177,8 +207,9 @@ def remove_line(delivery_id: int, line_id: int) -> Page:
     try:
         if not form.validate_on_submit():
             raise Invalid(N_("The form expired; try again."))
-        allocation.remove_line(db.session, actor(), delivery, parse_version(form.version.data),
-                               line_id)  # fmt: skip
+        allocation.remove_line(
+            db.session, actor(), delivery, parse_version(form.version.data), line_id
+        )
     except DomainError as exc:
         return _refused(delivery_id, None, exc)
     return _done(delivery, N_("Line removed; its stock is free again."))
@@ -192,17 +223,27 @@ def edit_details(delivery_id: int) -> Page:
     if not form.validate_on_submit():
         return render_delivery(db.session, actor(), delivery, 400, details=form)
     try:
-        services.update_details(db.session, actor(), delivery, parse_version(form.version.data),
-                                services.DetailsInput(
-            expected_on=form.expected_on.data, carrier_id=opt_int(form.carrier_id.data),
-            vehicle=form.vehicle.data, driver=form.driver.data, comments=form.comments.data,
-            packages=form.packages.data))  # fmt: skip
+        services.update_details(
+            db.session,
+            actor(),
+            delivery,
+            parse_version(form.version.data),
+            services.DetailsInput(
+                expected_on=form.expected_on.data,
+                carrier_id=opt_int(form.carrier_id.data),
+                vehicle=form.vehicle.data,
+                driver=form.driver.data,
+                comments=form.comments.data,
+                packages=form.packages.data,
+            ),
+        )
     except DomainError as exc:
         db.session.rollback()
         show_error(form, exc)
         delivery = visible_delivery(db.session, actor(), delivery_id)
-        return render_delivery(db.session, actor(), delivery, exc.status,
-                               details=setup_details(form, db.session))  # fmt: skip
+        return render_delivery(
+            db.session, actor(), delivery, exc.status, details=setup_details(form, db.session)
+        )
     return _done(delivery, N_("Delivery details saved."))
 
 

@@ -28,8 +28,11 @@ def donation_clause(actor: User | None) -> ColumnElement[bool]:
         return true()
     if actor.role == Role.COORDINATOR and actor.region_id is not None:
         holder = aliased(Party)
-        in_region = exists(select(holder.id).where(
-            holder.id == MoneyDonation.holder_id, holder.region_id == actor.region_id))
+        in_region = exists(
+            select(holder.id).where(
+                holder.id == MoneyDonation.holder_id, holder.region_id == actor.region_id
+            )
+        )
         return or_(MoneyDonation.holder_id.is_(None), in_region)
     if actor.role == Role.VOLUNTEER and actor.party_id is not None:
         return MoneyDonation.holder_id == actor.party_id
@@ -42,7 +45,8 @@ def can_see_donation(actor: User | None, donation: MoneyDonation) -> bool:
     if actor.role == Role.COORDINATOR:
         holder = donation.holder
         return actor.region_id is not None and (
-            holder is None or holder.region_id == actor.region_id)  # fmt: skip
+            holder is None or holder.region_id == actor.region_id
+        )
     if actor.role == Role.VOLUNTEER:
         return actor.party_id is not None and donation.holder_id == actor.party_id
     return False
@@ -67,8 +71,11 @@ def purchase_clause(actor: User | None) -> ColumnElement[bool]:
     """A purchase is visible to whoever may see one of the donations that paid for it."""
     if actor is None or actor.role == Role.ADMIN:
         return true()
-    paid = (select(PurchaseFunding.id).join(MoneyDonation)
-            .where(PurchaseFunding.purchase_id == Purchase.id, donation_clause(actor)))  # fmt: skip
+    paid = (
+        select(PurchaseFunding.id)
+        .join(MoneyDonation)
+        .where(PurchaseFunding.purchase_id == Purchase.id, donation_clause(actor))
+    )
     return exists(paid)
 
 

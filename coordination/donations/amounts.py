@@ -17,10 +17,31 @@ CURRENCY = re.compile(r"[A-Z]{3}")
 MAX_AMOUNT_MINOR = 10**13  # 100 billion in major units: far above any real donation
 # ISO 4217 minor-unit exponents that are not 2; every other code has 2.
 MINOR_DIGITS = {
-    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
-    "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
-    "XPF": 0, "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-}  # fmt: skip
+    "BIF": 0,
+    "CLP": 0,
+    "DJF": 0,
+    "GNF": 0,
+    "ISK": 0,
+    "JPY": 0,
+    "KMF": 0,
+    "KRW": 0,
+    "PYG": 0,
+    "RWF": 0,
+    "UGX": 0,
+    "UYI": 0,
+    "VND": 0,
+    "VUV": 0,
+    "XAF": 0,
+    "XOF": 0,
+    "XPF": 0,
+    "BHD": 3,
+    "IQD": 3,
+    "JOD": 3,
+    "KWD": 3,
+    "LYD": 3,
+    "OMR": 3,
+    "TND": 3,
+}
 _MAJOR = re.compile(r"(\d{1,14})(?:[.,](\d{1,3}))?")
 TEXT_LIMIT = 120
 
@@ -87,8 +108,9 @@ class Earmarked(Protocol):
     earmark_salt: bytes | None
 
 
-def commit_earmark(earmark: str | None,
-                   salt: bytes | None = None) -> tuple[str | None, bytes | None]:  # fmt: skip
+def commit_earmark(
+    earmark: str | None, salt: bytes | None = None
+) -> tuple[str | None, bytes | None]:
     """What the ledger says of an earmark, and the salt to keep: (commit(earmark_key, salt),
     salt), a new salt if none is given; (None, salt) without an earmark.
 

@@ -30,8 +30,11 @@ def spent_expr() -> ColumnElement[int]:
 
 def passed_on_expr() -> ColumnElement[int]:
     child = aliased(MoneyDonation)
-    return (select(func.coalesce(func.sum(child.amount_minor), 0))
-            .where(child.passed_from_id == MoneyDonation.id).scalar_subquery())  # fmt: skip
+    return (
+        select(func.coalesce(func.sum(child.amount_minor), 0))
+        .where(child.passed_from_id == MoneyDonation.id)
+        .scalar_subquery()
+    )
 
 
 def used(session: Session, donation_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
@@ -39,8 +42,9 @@ def used(session: Session, donation_ids: Iterable[int]) -> dict[int, tuple[int, 
     ids = list(donation_ids)
     if not ids:
         return {}
-    rows = session.execute(select(MoneyDonation.id, spent_expr(), passed_on_expr())
-                           .where(MoneyDonation.id.in_(ids)))  # fmt: skip
+    rows = session.execute(
+        select(MoneyDonation.id, spent_expr(), passed_on_expr()).where(MoneyDonation.id.in_(ids))
+    )
     return {row[0]: (int(row[1]), int(row[2])) for row in rows}
 
 
@@ -55,7 +59,11 @@ def balance(session: Session, donation: MoneyDonation) -> int:
 def lock_donations(session: Session, ids: Iterable[int]) -> dict[int, MoneyDonation]:
     """Lock the rows in id order (so two spenders never deadlock) and reload them."""
     wanted = sorted(set(ids))
-    stmt = (select(MoneyDonation).where(MoneyDonation.id.in_(wanted))
-            .order_by(MoneyDonation.id).with_for_update())  # fmt: skip
+    stmt = (
+        select(MoneyDonation)
+        .where(MoneyDonation.id.in_(wanted))
+        .order_by(MoneyDonation.id)
+        .with_for_update()
+    )
     rows = session.scalars(stmt.execution_options(populate_existing=True))
     return {d.id: d for d in rows}

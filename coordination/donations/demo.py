@@ -45,21 +45,50 @@ def add_money(session: Session, world: World) -> None:
     fair = world.parties["fair"]
     donations = []
     for donor, amount, channel, days in FAIR_TAKINGS:
-        donations.append(record_money_donation(session, None, MoneyInput(
-            amount_minor=amount, received_on=today - timedelta(days=days), currency="RUB",
-            donor_id=world.parties[donor].id if donor else fair.id, channel=channel,
-            earmark=EARMARK, received=True, campaign_id=fair.id)))  # fmt: skip
+        donations.append(
+            record_money_donation(
+                session,
+                None,
+                MoneyInput(
+                    amount_minor=amount,
+                    received_on=today - timedelta(days=days),
+                    currency="RUB",
+                    donor_id=world.parties[donor].id if donor else fair.id,
+                    channel=channel,
+                    earmark=EARMARK,
+                    received=True,
+                    campaign_id=fair.id,
+                ),
+            )
+        )
     world.things["fair-donations"] = donations
     # Promised at the fair but not handed in yet: shown, never counted as raised.
-    world.things["fair-pledge"] = record_money_donation(session, None, MoneyInput(
-        amount_minor=300_000, received_on=today - timedelta(days=21), donor_id=fair.id,
-        channel="promised by a parents' committee", earmark=EARMARK, campaign_id=fair.id))
+    world.things["fair-pledge"] = record_money_donation(
+        session,
+        None,
+        MoneyInput(
+            amount_minor=300_000,
+            received_on=today - timedelta(days=21),
+            donor_id=fair.id,
+            channel="promised by a parents' committee",
+            earmark=EARMARK,
+            campaign_id=fair.id,
+        ),
+    )
     kit = session.scalars(select(Item).where(Item.code == "MED-KIT")).one()
-    purchase = record_purchase(session, None, PurchaseInput(
-        location_id=world.locations["hub-vla"].id, bought_on=today - timedelta(days=14),
-        currency="RUB", earmark=EARMARK, supplier="Медтехника, Владимир",
-        lines=[PurchaseLineInput(kit.id, KITS, KITS * KIT_PRICE_MINOR)],
-        funding=[FundingInput(d.id, d.amount_minor) for d in donations]))  # fmt: skip
+    purchase = record_purchase(
+        session,
+        None,
+        PurchaseInput(
+            location_id=world.locations["hub-vla"].id,
+            bought_on=today - timedelta(days=14),
+            currency="RUB",
+            earmark=EARMARK,
+            supplier="Медтехника, Владимир",
+            lines=[PurchaseLineInput(kit.id, KITS, KITS * KIT_PRICE_MINOR)],
+            funding=[FundingInput(d.id, d.amount_minor) for d in donations],
+        ),
+    )
     world.things["fair-purchase"] = purchase
     world.things["med-kit-lots"] = purchase_lots(session, purchase)
     _yarn(session, world)
@@ -70,15 +99,29 @@ def _yarn(session: Session, world: World) -> None:
     wool and 2,000 went on to the vest makers (the same money, not raised twice)."""
     today = utcnow().date()
     knitting = world.parties["knitting"]
-    yarn = record_money_donation(session, None, MoneyInput(
-        amount_minor=1_200_000, received_on=today - timedelta(days=35),
-        donor_id=world.parties["yarn-shop"].id, channel="bank transfer", earmark="yarn",
-        received=True, holder_id=knitting.id))  # fmt: skip
-    batch = session.scalars(select(ProductionBatch).where(ProductionBatch.group_id == knitting.id)
-                            .order_by(ProductionBatch.id)).first()  # fmt: skip
+    yarn = record_money_donation(
+        session,
+        None,
+        MoneyInput(
+            amount_minor=1_200_000,
+            received_on=today - timedelta(days=35),
+            donor_id=world.parties["yarn-shop"].id,
+            channel="bank transfer",
+            earmark="yarn",
+            received=True,
+            holder_id=knitting.id,
+        ),
+    )
+    batch = session.scalars(
+        select(ProductionBatch)
+        .where(ProductionBatch.group_id == knitting.id)
+        .order_by(ProductionBatch.id)
+    ).first()
     if batch is not None:
-        world.things["yarn-funding"] = fund_batch(session, None, batch.id, yarn.id, 850_000,
-                                                  today - timedelta(days=31), earmark="yarn")
+        world.things["yarn-funding"] = fund_batch(
+            session, None, batch.id, yarn.id, 850_000, today - timedelta(days=31), earmark="yarn"
+        )
     world.things["yarn-donation"] = yarn
     world.things["yarn-passed-on"] = pass_on_money(
-        session, None, yarn, world.parties["vests"].id, 200_000, today - timedelta(days=16))
+        session, None, yarn, world.parties["vests"].id, 200_000, today - timedelta(days=16)
+    )

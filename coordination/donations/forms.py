@@ -37,14 +37,18 @@ class InKindForm(FlaskForm):
     received_on = DateField(_l("Received on"), validators=[InputRequired()])
     lines = FieldList(FormField(InKindLineForm), min_entries=LINE_SLOTS, max_entries=LINE_SLOTS)
 
-    def setup(self, session: Session, actor: User, locale: str, blank: str,
-              anonymous: str) -> InKindForm:  # fmt: skip
+    def setup(
+        self, session: Session, actor: User, locale: str, blank: str, anonymous: str
+    ) -> InKindForm:
         self.location_id.choices = location_choices(session, actor, blank)
         donors = session.scalars(
-            select(Party).where(Party.kind.in_(DONOR_KINDS), Party.active.is_(True))
-            .order_by(Party.display_name))  # fmt: skip
-        self.donor_id.choices = options([(NONE, anonymous),
-                                         *((d.id, d.display_name) for d in donors)])  # fmt: skip
+            select(Party)
+            .where(Party.kind.in_(DONOR_KINDS), Party.active.is_(True))
+            .order_by(Party.display_name)
+        )
+        self.donor_id.choices = options(
+            [(NONE, anonymous), *((d.id, d.display_name) for d in donors)]
+        )
         pairs = item_choices(session, locale, blank)
         for entry in self.lines:
             entry.form.item_id.choices = pairs
@@ -59,7 +63,14 @@ class InKindForm(FlaskForm):
                 raise ValidationError(_("Every line needs an item and a quantity."))
 
     def in_kind_input(self) -> InKindInput:
-        lines = [InKindLineInput(e.form.item_id.data, e.form.quantity.data, e.form.size.data)
-                 for e in self.lines if not e.form.empty()]  # fmt: skip
-        return InKindInput(location_id=self.location_id.data, received_on=self.received_on.data,
-                           donor_id=self.donor_id.data or None, lines=lines)  # fmt: skip
+        lines = [
+            InKindLineInput(e.form.item_id.data, e.form.quantity.data, e.form.size.data)
+            for e in self.lines
+            if not e.form.empty()
+        ]
+        return InKindInput(
+            location_id=self.location_id.data,
+            received_on=self.received_on.data,
+            donor_id=self.donor_id.data or None,
+            lines=lines,
+        )

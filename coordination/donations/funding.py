@@ -25,19 +25,32 @@ from coordination.parties.shared import N_, Invalid
 from coordination.production.models import ProductionBatch
 from coordination.production.services import check_date
 
-register("batch.funded", _l("Donation %(donation)s paid %(amount_minor)s minor units of "
-                            "%(currency)s for the materials of batch %(batch)s."))  # fmt: skip
+register(
+    "batch.funded",
+    _l(
+        "Donation %(donation)s paid %(amount_minor)s minor units of "
+        "%(currency)s for the materials of batch %(batch)s."
+    ),
+)
 
 
-def fund_batch(session: Session, actor: User | None, batch_id: Any, donation_id: Any,
-               amount_minor: Any, on: date | None, earmark: str | None = None,
-               ) -> BatchFunding:  # fmt: skip
+def fund_batch(
+    session: Session,
+    actor: User | None,
+    batch_id: Any,
+    donation_id: Any,
+    amount_minor: Any,
+    on: date | None,
+    earmark: str | None = None,
+) -> BatchFunding:
     require_recorder(actor)
     batch = session.get(ProductionBatch, valid_id(batch_id)) if valid_id(batch_id) else None
     if batch is None:
         raise Invalid(N_("Choose a production batch."), "batch_id")
-    if actor is not None and actor.role == Role.COORDINATOR and (
-        batch.group.region_id != actor.region_id
+    if (
+        actor is not None
+        and actor.role == Role.COORDINATOR
+        and (batch.group.region_id != actor.region_id)
     ):
         raise NotFound(N_("Not found."))
     ident = valid_id(donation_id)
@@ -46,19 +59,34 @@ def fund_batch(session: Session, actor: User | None, batch_id: Any, donation_id:
     amount = check_amount(amount_minor, "amount_minor")
     earmark = clean_text(earmark, "earmark")
     funded_on = check_date(on, "funded_on")
-    donation: MoneyDonation = check_spending(session, actor, {ident: amount}, _currency(session,
-                                             ident), earmark)[ident]  # fmt: skip
-    row = BatchFunding(batch_id=batch.id, batch=batch, donation_id=donation.id,
-                       donation=donation, amount_minor=amount, earmark=earmark,
-                       funded_on=funded_on)  # fmt: skip
+    donation: MoneyDonation = check_spending(
+        session, actor, {ident: amount}, _currency(session, ident), earmark
+    )[ident]
+    row = BatchFunding(
+        batch_id=batch.id,
+        batch=batch,
+        donation_id=donation.id,
+        donation=donation,
+        amount_minor=amount,
+        earmark=earmark,
+        funded_on=funded_on,
+    )
     session.add(row)
     session.flush()
-    append(session, actor, "batch.funded", {
-        "batch": batch.public_id, "group": batch.group.public_id, "donation": donation.public_id,
-        "amount_minor": amount, "currency": donation.currency,
-        "earmark_commitment": earmark_commitment(row),
-        "date": funded_on.isoformat(),
-    })  # fmt: skip
+    append(
+        session,
+        actor,
+        "batch.funded",
+        {
+            "batch": batch.public_id,
+            "group": batch.group.public_id,
+            "donation": donation.public_id,
+            "amount_minor": amount,
+            "currency": donation.currency,
+            "earmark_commitment": earmark_commitment(row),
+            "date": funded_on.isoformat(),
+        },
+    )
     session.flush()
     return row
 

@@ -41,11 +41,18 @@ MONEY_KINDS = (PartyKind.DONOR, PartyKind.CAMPAIGN, PartyKind.GROUP)
 # Other modules (imports) apply the same rules to many rows at once.
 __all__ = ["CURRENCY", "MAX_AMOUNT_MINOR", "MONEY_KINDS", "RECORDERS", "TEXT_LIMIT"]
 
-register("origin.money", _l("A donation of %(amount_minor)s minor units of %(currency)s was "
-                            "recorded (%(status)s)."))  # fmt: skip
+register(
+    "origin.money",
+    _l("A donation of %(amount_minor)s minor units of %(currency)s was recorded (%(status)s)."),
+)
 register("money.received", _l("Donation %(donation)s was received."))
-register("money.passed_on", _l("%(amount_minor)s minor units of %(currency)s from donation "
-                               "%(from)s were passed on as donation %(donation)s."))  # fmt: skip
+register(
+    "money.passed_on",
+    _l(
+        "%(amount_minor)s minor units of %(currency)s from donation "
+        "%(from)s were passed on as donation %(donation)s."
+    ),
+)
 
 
 @dataclass
@@ -71,8 +78,9 @@ def require_recorder(actor: User | None) -> None:
         raise Forbidden(N_("Only coordinators and admins record money."))
 
 
-def _party(session: Session, ident: int | None, kinds: tuple[PartyKind, ...], field: str,
-           message: str) -> Party | None:  # fmt: skip
+def _party(
+    session: Session, ident: int | None, kinds: tuple[PartyKind, ...], field: str, message: str
+) -> Party | None:
     if not ident:
         return None
     whole = isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident <= MAX_ID
@@ -83,10 +91,18 @@ def _party(session: Session, ident: int | None, kinds: tuple[PartyKind, ...], fi
 
 
 def check_holder(session: Session, actor: User | None, holder_id: int | None) -> Party | None:
-    holder = _party(session, holder_id, (PartyKind.GROUP,), "holder_id",
-                    N_("Choose a volunteer group, or none for the coordinators."))  # fmt: skip
-    if holder is not None and actor is not None and actor.role.value == "coordinator" and (
-        holder.region_id != actor.region_id
+    holder = _party(
+        session,
+        holder_id,
+        (PartyKind.GROUP,),
+        "holder_id",
+        N_("Choose a volunteer group, or none for the coordinators."),
+    )
+    if (
+        holder is not None
+        and actor is not None
+        and actor.role.value == "coordinator"
+        and (holder.region_id != actor.region_id)
     ):
         raise Invalid(N_("Choose a group of your own region."), "holder_id")
     return holder
@@ -96,32 +112,54 @@ def record_money_donation(session: Session, actor: User | None, data: MoneyInput
     require_recorder(actor)
     amount = check_amount(data.amount_minor)
     currency = check_currency(data.currency)
-    donor = _party(session, data.donor_id, MONEY_KINDS, "donor_id",
-                   N_("Choose a donor, or none for an anonymous donor."))  # fmt: skip
-    campaign = _party(session, data.campaign_id, (PartyKind.CAMPAIGN,), "campaign_id",
-                      N_("Choose a campaign or event, or none."))  # fmt: skip
+    donor = _party(
+        session,
+        data.donor_id,
+        MONEY_KINDS,
+        "donor_id",
+        N_("Choose a donor, or none for an anonymous donor."),
+    )
+    campaign = _party(
+        session,
+        data.campaign_id,
+        (PartyKind.CAMPAIGN,),
+        "campaign_id",
+        N_("Choose a campaign or event, or none."),
+    )
     holder = check_holder(session, actor, data.holder_id)
     donation = MoneyDonation(
-        donor_id=donor.id if donor else None, campaign_id=campaign.id if campaign else None,
-        holder_id=holder.id if holder else None, amount_minor=amount, currency=currency,
+        donor_id=donor.id if donor else None,
+        campaign_id=campaign.id if campaign else None,
+        holder_id=holder.id if holder else None,
+        amount_minor=amount,
+        currency=currency,
         received_on=check_date(data.received_on, "received_on"),
         channel=clean_text(data.channel, "channel", 40),
-        earmark=clean_text(data.earmark, "earmark"), receipt_code=new_receipt_code(),
+        earmark=clean_text(data.earmark, "earmark"),
+        receipt_code=new_receipt_code(),
         status=MoneyStatus.RECEIVED if data.received else MoneyStatus.PLEDGED,
         created_by_id=actor.id if actor else None,
-    )  # fmt: skip
+    )
     session.add(donation)
     session.flush()
     # The channel and the earmark are free text and may name a person, and the receipt code
     # is the donor's private key to its gift: none of them enters the ledger as text.
-    append(session, actor, "origin.money", {
-        "donation": donation.public_id, "donor": donor.public_id if donor else None,
-        "campaign": campaign.public_id if campaign else None,
-        "holder": holder.public_id if holder else None,
-        "amount_minor": amount, "currency": currency, "status": donation.status.value,
-        "earmark_commitment": earmark_commitment(donation),
-        "date": donation.received_on.isoformat(),
-    })  # fmt: skip
+    append(
+        session,
+        actor,
+        "origin.money",
+        {
+            "donation": donation.public_id,
+            "donor": donor.public_id if donor else None,
+            "campaign": campaign.public_id if campaign else None,
+            "holder": holder.public_id if holder else None,
+            "amount_minor": amount,
+            "currency": currency,
+            "status": donation.status.value,
+            "earmark_commitment": earmark_commitment(donation),
+            "date": donation.received_on.isoformat(),
+        },
+    )
     session.flush()
     return donation
 
@@ -138,8 +176,14 @@ def receive_money_donation(session: Session, actor: User | None, donation: Money
     session.flush()
 
 
-def pass_on_money(session: Session, actor: User | None, source: MoneyDonation, to_group_id: Any,
-                  amount_minor: Any, on: date | None) -> MoneyDonation:  # fmt: skip
+def pass_on_money(
+    session: Session,
+    actor: User | None,
+    source: MoneyDonation,
+    to_group_id: Any,
+    amount_minor: Any,
+    on: date | None,
+) -> MoneyDonation:
     """Give part of a donation's balance to another group; it stays the same money."""
     require_recorder(actor)
     if not can_see_donation(actor, source):
@@ -156,30 +200,51 @@ def pass_on_money(session: Session, actor: User | None, source: MoneyDonation, t
         raise Invalid(N_("Only received money can be passed on."), "amount_minor")
     left = balance(session, source)
     if amount > left:
-        raise Invalid(N_("Only %(left)s is left in this donation."), "amount_minor",
-                      left=format_amount(left, source.currency))  # fmt: skip
+        raise Invalid(
+            N_("Only %(left)s is left in this donation."),
+            "amount_minor",
+            left=format_amount(left, source.currency),
+        )
     passed = MoneyDonation(
-        donor_id=source.holder_id, campaign_id=source.campaign_id, holder_id=target.id,
-        passed_from_id=source.id, amount_minor=amount, currency=source.currency,
-        received_on=on, earmark=source.earmark, status=MoneyStatus.RECEIVED,
-        receipt_code=new_receipt_code(), created_by_id=actor.id if actor else None,
-    )  # fmt: skip
+        donor_id=source.holder_id,
+        campaign_id=source.campaign_id,
+        holder_id=target.id,
+        passed_from_id=source.id,
+        amount_minor=amount,
+        currency=source.currency,
+        received_on=on,
+        earmark=source.earmark,
+        status=MoneyStatus.RECEIVED,
+        receipt_code=new_receipt_code(),
+        created_by_id=actor.id if actor else None,
+    )
     session.add(passed)
     session.flush()
-    append(session, actor, "money.passed_on", {
-        "donation": passed.public_id, "from": source.public_id,
-        "from_holder": source.holder.public_id if source.holder else None,
-        "to_holder": target.public_id, "amount_minor": amount, "currency": source.currency,
-        "earmark_commitment": earmark_commitment(passed), "date": on.isoformat(),
-    })  # fmt: skip
+    append(
+        session,
+        actor,
+        "money.passed_on",
+        {
+            "donation": passed.public_id,
+            "from": source.public_id,
+            "from_holder": source.holder.public_id if source.holder else None,
+            "to_holder": target.public_id,
+            "amount_minor": amount,
+            "currency": source.currency,
+            "earmark_commitment": earmark_commitment(passed),
+            "date": on.isoformat(),
+        },
+    )
     session.flush()
     return passed
 
 
 def totals_by_currency(session: Session) -> dict[str, int]:
     """Money new to the system and received, by currency, in minor units."""
-    stmt = (select(MoneyDonation.currency, func.sum(MoneyDonation.amount_minor))
-            .where(MoneyDonation.status == MoneyStatus.RECEIVED,
-                   MoneyDonation.passed_from_id.is_(None))
-            .group_by(MoneyDonation.currency).order_by(MoneyDonation.currency))  # fmt: skip
+    stmt = (
+        select(MoneyDonation.currency, func.sum(MoneyDonation.amount_minor))
+        .where(MoneyDonation.status == MoneyStatus.RECEIVED, MoneyDonation.passed_from_id.is_(None))
+        .group_by(MoneyDonation.currency)
+        .order_by(MoneyDonation.currency)
+    )
     return {currency: int(total) for currency, total in session.execute(stmt)}

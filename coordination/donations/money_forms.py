@@ -39,26 +39,38 @@ FUNDING_SLOTS = 5
 
 
 def party_choices(session: Session, kinds: tuple[PartyKind, ...], none: str) -> list[Any]:
-    rows = session.scalars(select(Party).where(Party.kind.in_(kinds), Party.active.is_(True))
-                           .order_by(Party.display_name))  # fmt: skip
+    rows = session.scalars(
+        select(Party)
+        .where(Party.kind.in_(kinds), Party.active.is_(True))
+        .order_by(Party.display_name)
+    )
     return options([(NONE, none), *((p.id, p.display_name) for p in rows)])
 
 
 def donation_choices(session: Session, actor: User, blank: str) -> list[Any]:
     """Received donations the actor may spend, with what each holds in all."""
-    stmt = select(MoneyDonation).where(donation_clause(actor),
-                                       MoneyDonation.status == MoneyStatus.RECEIVED)
-    rows = session.scalars(stmt.order_by(MoneyDonation.received_on.desc(),
-                                         MoneyDonation.id.desc()).limit(200))  # fmt: skip
-    pairs = [(d.id, f"{d.public_id} · {format_amount(d.amount_minor, d.currency)}"
-              + (f" · {d.earmark}" if d.earmark else "")) for d in rows]  # fmt: skip
+    stmt = select(MoneyDonation).where(
+        donation_clause(actor), MoneyDonation.status == MoneyStatus.RECEIVED
+    )
+    rows = session.scalars(
+        stmt.order_by(MoneyDonation.received_on.desc(), MoneyDonation.id.desc()).limit(200)
+    )
+    pairs = [
+        (
+            d.id,
+            f"{d.public_id} · {format_amount(d.amount_minor, d.currency)}"
+            + (f" · {d.earmark}" if d.earmark else ""),
+        )
+        for d in rows
+    ]
     return options([(NONE, blank), *pairs])
 
 
 class MoneyForm(FlaskForm):
     amount = StringField(_l("Amount"), validators=[InputRequired(), Length(max=24), no_nul])
-    currency = StringField(_l("Currency"), default="RUB",
-                           validators=[InputRequired(), Length(min=3, max=3), no_nul])  # fmt: skip
+    currency = StringField(
+        _l("Currency"), default="RUB", validators=[InputRequired(), Length(min=3, max=3), no_nul]
+    )
     received_on = DateField(_l("Date"), validators=[InputRequired()])
     donor_id = SelectField(_l("Donor"), coerce=int, validators=[Optional()])
     campaign_id = SelectField(_l("Campaign or event"), coerce=int, validators=[Optional()])
@@ -76,11 +88,16 @@ class MoneyForm(FlaskForm):
     def money_input(self) -> MoneyInput:
         currency = (self.currency.data or "").strip().upper()
         return MoneyInput(
-            amount_minor=parse_major(self.amount.data, currency), received_on=self.received_on.data,
-            currency=currency, donor_id=self.donor_id.data or None, channel=self.channel.data,
-            earmark=self.earmark.data, received=bool(self.received.data),
-            campaign_id=self.campaign_id.data or None, holder_id=self.holder_id.data or None,
-        )  # fmt: skip
+            amount_minor=parse_major(self.amount.data, currency),
+            received_on=self.received_on.data,
+            currency=currency,
+            donor_id=self.donor_id.data or None,
+            channel=self.channel.data,
+            earmark=self.earmark.data,
+            received=bool(self.received.data),
+            campaign_id=self.campaign_id.data or None,
+            holder_id=self.holder_id.data or None,
+        )
 
 
 class ConfirmForm(FlaskForm):
@@ -108,8 +125,9 @@ class PurchaseLineForm(Form):
 
 
 class FundingLineForm(Form):
-    donation_id = SelectField(_l("Donation"), coerce=int, validate_choice=False,
-                              validators=[Optional()])  # fmt: skip
+    donation_id = SelectField(
+        _l("Donation"), coerce=int, validate_choice=False, validators=[Optional()]
+    )
     amount = StringField(_l("Amount taken"), validators=[Optional(), Length(max=24), no_nul])
 
     def empty(self) -> bool:
@@ -119,16 +137,20 @@ class FundingLineForm(Form):
 class PurchaseForm(FlaskForm):
     location_id = SelectField(_l("Delivered to"), coerce=int, validators=[InputRequired()])
     bought_on = DateField(_l("Bought on"), validators=[InputRequired()])
-    currency = StringField(_l("Currency"), default="RUB",
-                           validators=[InputRequired(), Length(min=3, max=3), no_nul])  # fmt: skip
-    earmark = StringField(_l("What it was for (earmark)"),
-                          validators=[Optional(), Length(max=120), no_nul])  # fmt: skip
-    supplier = StringField(_l("Supplier (a shop or company)"),
-                           validators=[Optional(), Length(max=120), no_nul])  # fmt: skip
+    currency = StringField(
+        _l("Currency"), default="RUB", validators=[InputRequired(), Length(min=3, max=3), no_nul]
+    )
+    earmark = StringField(
+        _l("What it was for (earmark)"), validators=[Optional(), Length(max=120), no_nul]
+    )
+    supplier = StringField(
+        _l("Supplier (a shop or company)"), validators=[Optional(), Length(max=120), no_nul]
+    )
     buyer_id = SelectField(_l("Bought by"), coerce=int, validators=[Optional()])
     lines = FieldList(FormField(PurchaseLineForm), min_entries=LINE_SLOTS, max_entries=LINE_SLOTS)
-    funding = FieldList(FormField(FundingLineForm), min_entries=FUNDING_SLOTS,
-                        max_entries=FUNDING_SLOTS)  # fmt: skip
+    funding = FieldList(
+        FormField(FundingLineForm), min_entries=FUNDING_SLOTS, max_entries=FUNDING_SLOTS
+    )
 
     def setup(self, session: Session, actor: User, locale: str, blank: str) -> PurchaseForm:
         self.location_id.choices = location_choices(session, actor, blank)
@@ -148,17 +170,31 @@ class PurchaseForm(FlaskForm):
             if e.form.empty():
                 continue
             price = parse_major(e.form.price.data, currency, "lines") if e.form.price.data else 0
-            lines.append(PurchaseLineInput(e.form.item_id.data or None, e.form.quantity.data,
-                                           price, e.form.size.data))  # fmt: skip
-        funding = [FundingInput(e.form.donation_id.data or None,
-                                parse_major(e.form.amount.data, currency, "funding"))
-                   for e in self.funding if not e.form.empty()]  # fmt: skip
+            lines.append(
+                PurchaseLineInput(
+                    e.form.item_id.data or None, e.form.quantity.data, price, e.form.size.data
+                )
+            )
+        funding = [
+            FundingInput(
+                e.form.donation_id.data or None,
+                parse_major(e.form.amount.data, currency, "funding"),
+            )
+            for e in self.funding
+            if not e.form.empty()
+        ]
         if not lines:
             raise Invalid(N_("Enter at least one line."), "lines")
-        return PurchaseInput(location_id=self.location_id.data, bought_on=self.bought_on.data,
-                             currency=currency, earmark=self.earmark.data,
-                             supplier=self.supplier.data, buyer_id=self.buyer_id.data or None,
-                             lines=lines, funding=funding)  # fmt: skip
+        return PurchaseInput(
+            location_id=self.location_id.data,
+            bought_on=self.bought_on.data,
+            currency=currency,
+            earmark=self.earmark.data,
+            supplier=self.supplier.data,
+            buyer_id=self.buyer_id.data or None,
+            lines=lines,
+            funding=funding,
+        )
 
 
 class BatchFundingForm(FlaskForm):
@@ -166,17 +202,28 @@ class BatchFundingForm(FlaskForm):
     donation_id = SelectField(_l("Donation"), coerce=int, validators=[InputRequired()])
     amount = StringField(_l("Amount"), validators=[InputRequired(), Length(max=24), no_nul])
     funded_on = DateField(_l("Paid on"), validators=[InputRequired()])
-    earmark = StringField(_l("What it was for (earmark)"),
-                          validators=[Optional(), Length(max=120), no_nul])  # fmt: skip
+    earmark = StringField(
+        _l("What it was for (earmark)"), validators=[Optional(), Length(max=120), no_nul]
+    )
 
     def setup(self, session: Session, actor: User, blank: str) -> BatchFundingForm:
-        stmt = select(ProductionBatch).order_by(ProductionBatch.made_on.desc(),
-                                                ProductionBatch.id.desc()).limit(200)  # fmt: skip
+        stmt = (
+            select(ProductionBatch)
+            .order_by(ProductionBatch.made_on.desc(), ProductionBatch.id.desc())
+            .limit(200)
+        )
         if actor.role.value == "coordinator":
             stmt = stmt.join(Party, Party.id == ProductionBatch.group_id).where(
-                Party.region_id == actor.region_id)
-        self.batch_id.choices = options([(NONE, blank), *(
-            (b.id, f"{b.public_id} · {b.group.display_name} · {b.quantity} {b.item.code}")
-            for b in session.scalars(stmt))])  # fmt: skip
+                Party.region_id == actor.region_id
+            )
+        self.batch_id.choices = options(
+            [
+                (NONE, blank),
+                *(
+                    (b.id, f"{b.public_id} · {b.group.display_name} · {b.quantity} {b.item.code}")
+                    for b in session.scalars(stmt)
+                ),
+            ]
+        )
         self.donation_id.choices = donation_choices(session, actor, blank)
         return self

@@ -59,8 +59,10 @@ def _form_page(template: str, form: Any, **context: Any) -> tuple[str, int]:
 def _filters() -> tuple[MoneyStatus | None, str]:
     status = request.args.get("status", "")
     currency = (request.args.get("currency") or "").strip().upper()[:3]
-    return ({"pledged": MoneyStatus.PLEDGED, "received": MoneyStatus.RECEIVED}.get(status),
-            currency if currency.isalpha() and len(currency) == 3 else "")  # fmt: skip
+    return (
+        {"pledged": MoneyStatus.PLEDGED, "received": MoneyStatus.RECEIVED}.get(status),
+        currency if currency.isalpha() and len(currency) == 3 else "",
+    )
 
 
 @bp.route("/")
@@ -71,9 +73,15 @@ def donations() -> str:
     stmt = money_list(actor(), args.q, status, currency)
     rows, page, pages, total = paged(db.session, stmt, args.page, args.per_page)
     filters = {"q": args.q, "status": status.value if status else "", "currency": currency}
-    return render_template("donations/money_list.html", rows=rows, page=page, pages=pages,
-                           total=total, filters={k: v for k, v in filters.items() if v},
-                           recorder=actor().role in RECORDERS)  # fmt: skip
+    return render_template(
+        "donations/money_list.html",
+        rows=rows,
+        page=page,
+        pages=pages,
+        total=total,
+        filters={k: v for k, v in filters.items() if v},
+        recorder=actor().role in RECORDERS,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -88,8 +96,13 @@ def new_donation() -> Page:
             show_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Donation recorded. Give the donor its receipt code: %(code)s",
-                    code=donation.receipt_code), "success")  # fmt: skip
+            flash(
+                _(
+                    "Donation recorded. Give the donor its receipt code: %(code)s",
+                    code=donation.receipt_code,
+                ),
+                "success",
+            )
             return redirect(url_for("money.view_donation", donation_id=donation.id))
     return _form_page("donations/money_form.html", form)
 
@@ -98,10 +111,13 @@ def new_donation() -> Page:
 @roles_required(*MONEY_READERS)
 def view_donation(donation_id: int) -> str:
     donation = visible_donation(db.session, actor(), donation_id)
-    return render_template("donations/money_donation.html", d=donation,
-                           left=balance(db.session, donation),
-                           spent=where_spent(db.session, donation),
-                           recorder=actor().role in RECORDERS)  # fmt: skip
+    return render_template(
+        "donations/money_donation.html",
+        d=donation,
+        left=balance(db.session, donation),
+        spent=where_spent(db.session, donation),
+        recorder=actor().role in RECORDERS,
+    )
 
 
 @bp.route("/<int:donation_id>/receive", methods=["GET", "POST"])
@@ -125,31 +141,44 @@ def pass_on(donation_id: int) -> Page:
     if form.validate_on_submit():
         try:
             amount = parse_major(form.amount.data, source.currency)
-            passed = money.pass_on_money(db.session, actor(), source, form.holder_id.data,
-                                         amount, form.received_on.data)  # fmt: skip
+            passed = money.pass_on_money(
+                db.session, actor(), source, form.holder_id.data, amount, form.received_on.data
+            )
         except Invalid as exc:
             db.session.rollback()
             show_error(form, exc)
         else:
             db.session.commit()
-            flash(_("Passed on. It is the same money: it is not counted as raised again."),
-                  "success")  # fmt: skip
+            flash(
+                _("Passed on. It is the same money: it is not counted as raised again."), "success"
+            )
             return redirect(url_for("money.view_donation", donation_id=passed.id))
-    return _form_page("donations/money_pass_on.html", form, d=source,
-                      left=balance(db.session, source))  # fmt: skip
+    return _form_page(
+        "donations/money_pass_on.html", form, d=source, left=balance(db.session, source)
+    )
 
 
 @bp.route("/purchases")
 @roles_required(*MONEY_READERS)
 def purchase_list() -> str:
     args = list_args()
-    stmt = (select(Purchase).where(purchase_clause(actor()))
-            .order_by(Purchase.bought_on.desc(), Purchase.id.desc()))  # fmt: skip
+    stmt = (
+        select(Purchase)
+        .where(purchase_clause(actor()))
+        .order_by(Purchase.bought_on.desc(), Purchase.id.desc())
+    )
     if args.q:
         stmt = stmt.where(Purchase.public_id == args.q.lower())
     rows, page, pages, total = paged(db.session, stmt, args.page, args.per_page)
-    return render_template("donations/purchases.html", rows=rows, page=page, pages=pages,
-                           total=total, q=args.q, recorder=actor().role in RECORDERS)  # fmt: skip
+    return render_template(
+        "donations/purchases.html",
+        rows=rows,
+        page=page,
+        pages=pages,
+        total=total,
+        q=args.q,
+        recorder=actor().role in RECORDERS,
+    )
 
 
 @bp.route("/purchases/new", methods=["GET", "POST"])
@@ -175,9 +204,13 @@ def new_purchase() -> Page:
 def view_purchase(purchase_id: int) -> str:
     purchase = visible_purchase(db.session, actor(), purchase_id)
     lines = [(line, purchases.line_shares(purchase, line)) for line in purchase.lines]
-    return render_template("donations/purchase.html", p=purchase, lines=lines,
-                           shares=purchases.purchase_shares(db.session, purchase),
-                           lots=purchases.purchase_lots(db.session, purchase))  # fmt: skip
+    return render_template(
+        "donations/purchase.html",
+        p=purchase,
+        lines=lines,
+        shares=purchases.purchase_shares(db.session, purchase),
+        lots=purchases.purchase_lots(db.session, purchase),
+    )
 
 
 @bp.route("/fund-batch", methods=["GET", "POST"])
@@ -187,9 +220,15 @@ def fund_batch() -> Page:
     if form.validate_on_submit():
         try:
             donation = visible_donation(db.session, actor(), form.donation_id.data)
-            row = funding.fund_batch(db.session, actor(), form.batch_id.data, donation.id,
-                                     parse_major(form.amount.data, donation.currency),
-                                     form.funded_on.data, form.earmark.data)  # fmt: skip
+            row = funding.fund_batch(
+                db.session,
+                actor(),
+                form.batch_id.data,
+                donation.id,
+                parse_major(form.amount.data, donation.currency),
+                form.funded_on.data,
+                form.earmark.data,
+            )
         except Invalid as exc:
             db.session.rollback()
             show_error(form, exc)

@@ -56,8 +56,13 @@ from coordination.stock.services import check_quantity, open_lot
 MAX_LINES = 20
 MAX_FUNDING = 20
 
-register("purchase.recorded", _l("Purchase %(purchase)s was recorded: %(total_minor)s minor "
-                                 "units of %(currency)s from named donations."))  # fmt: skip
+register(
+    "purchase.recorded",
+    _l(
+        "Purchase %(purchase)s was recorded: %(total_minor)s minor "
+        "units of %(currency)s from named donations."
+    ),
+)
 
 
 @dataclass
@@ -108,8 +113,13 @@ def check_price(value: Any, field: str = "price_minor") -> int:
     return value
 
 
-def check_spending(session: Session, actor: User | None, amounts: dict[int, int], currency: str,
-                   earmark: str | None) -> dict[int, MoneyDonation]:  # fmt: skip
+def check_spending(
+    session: Session,
+    actor: User | None,
+    amounts: dict[int, int],
+    currency: str,
+    earmark: str | None,
+) -> dict[int, MoneyDonation]:
     """Lock the donations and check each can give its amount; answer them by id."""
     locked = lock_donations(session, amounts)
     spent = used(session, amounts)
@@ -118,19 +128,34 @@ def check_spending(session: Session, actor: User | None, amounts: dict[int, int]
         if donation is None or not can_see_donation(actor, donation):
             raise Invalid(N_("Choose donations from the list."), "funding")
         if donation.status != MoneyStatus.RECEIVED:
-            raise Invalid(N_("Donation %(id)s is only pledged: it cannot be spent yet."),
-                          "funding", id=donation.public_id)  # fmt: skip
+            raise Invalid(
+                N_("Donation %(id)s is only pledged: it cannot be spent yet."),
+                "funding",
+                id=donation.public_id,
+            )
         if donation.currency != currency:
-            raise Invalid(N_("Donation %(id)s is in %(currency)s: spend it in that currency."),
-                          "funding", id=donation.public_id, currency=donation.currency)  # fmt: skip
+            raise Invalid(
+                N_("Donation %(id)s is in %(currency)s: spend it in that currency."),
+                "funding",
+                id=donation.public_id,
+                currency=donation.currency,
+            )
         if donation.earmark and earmark_key(donation.earmark) != earmark_key(earmark):
-            raise Invalid(N_("Donation %(id)s is earmarked for “%(earmark)s” only."), "funding",
-                          id=donation.public_id, earmark=donation.earmark)  # fmt: skip
+            raise Invalid(
+                N_("Donation %(id)s is earmarked for “%(earmark)s” only."),
+                "funding",
+                id=donation.public_id,
+                earmark=donation.earmark,
+            )
         taken, passed = spent.get(ident, (0, 0))
         left = donation.amount_minor - taken - passed
         if amount > left:
-            raise Invalid(N_("Only %(left)s is left in donation %(id)s."), "funding",
-                          left=format_amount(left, currency), id=donation.public_id)  # fmt: skip
+            raise Invalid(
+                N_("Only %(left)s is left in donation %(id)s."),
+                "funding",
+                left=format_amount(left, currency),
+                id=donation.public_id,
+            )
     return locked
 
 
@@ -158,27 +183,41 @@ def record_purchase(session: Session, actor: User | None, data: PurchaseInput) -
         raise Invalid(N_("Choose a volunteer group, or none for the coordinators."), "buyer_id")
     if not 1 <= len(data.lines) <= MAX_LINES:
         raise Invalid(N_("Enter from 1 to %(n)s lines."), "lines", n=MAX_LINES)
-    purchase = Purchase(buyer_id=buyer.id if buyer else None, location_id=location.id,
-                        bought_on=bought_on, currency=currency,
-                        earmark=clean_text(data.earmark, "earmark"),
-                        supplier=clean_text(data.supplier, "supplier"),
-                        created_by_id=actor.id if actor else None)  # fmt: skip
+    purchase = Purchase(
+        buyer_id=buyer.id if buyer else None,
+        location_id=location.id,
+        bought_on=bought_on,
+        currency=currency,
+        earmark=clean_text(data.earmark, "earmark"),
+        supplier=clean_text(data.supplier, "supplier"),
+        created_by_id=actor.id if actor else None,
+    )
     for line in data.lines:
         item, size = check_item(session, valid_id(line.item_id), line.size)
-        purchase.lines.append(PurchaseLine(item_id=item.id, item=item, size=size,
-                                           quantity=check_quantity(line.quantity),
-                                           price_minor=check_price(line.price_minor)))  # fmt: skip
+        purchase.lines.append(
+            PurchaseLine(
+                item_id=item.id,
+                item=item,
+                size=size,
+                quantity=check_quantity(line.quantity),
+                price_minor=check_price(line.price_minor),
+            )
+        )
     purchase.total_minor = sum(line.price_minor for line in purchase.lines)
     if not 0 < purchase.total_minor <= MAX_AMOUNT_MINOR:
         raise Invalid(N_("Enter the price of at least one line."), "lines")
     amounts = _funding_amounts(data.funding)
     if sum(amounts.values()) != purchase.total_minor:
-        raise Invalid(N_("The donations must add up to the total, %(total)s."), "funding",
-                      total=format_amount(purchase.total_minor, currency))  # fmt: skip
+        raise Invalid(
+            N_("The donations must add up to the total, %(total)s."),
+            "funding",
+            total=format_amount(purchase.total_minor, currency),
+        )
     donations = check_spending(session, actor, amounts, currency, purchase.earmark)
     for ident, amount in amounts.items():
-        purchase.funding.append(PurchaseFunding(donation_id=ident, donation=donations[ident],
-                                                amount_minor=amount))  # fmt: skip
+        purchase.funding.append(
+            PurchaseFunding(donation_id=ident, donation=donations[ident], amount_minor=amount)
+        )
     session.add(purchase)
     session.flush()
     _record(session, actor, purchase, location)
@@ -189,22 +228,47 @@ def _record(session: Session, actor: User | None, purchase: Purchase, location: 
     lots: list[Lot] = []
     lines = []
     for row in purchase.lines:
-        lot = open_lot(session, actor, item=row.item, size=row.size, quantity=row.quantity,
-                       location=location, origin_kind=OriginKind.PURCHASE,
-                       origin_id=purchase.id)  # fmt: skip
+        lot = open_lot(
+            session,
+            actor,
+            item=row.item,
+            size=row.size,
+            quantity=row.quantity,
+            location=location,
+            origin_kind=OriginKind.PURCHASE,
+            origin_id=purchase.id,
+        )
         lots.append(lot)
-        lines.append({"item": row.item.code, "size": row.size, "quantity": row.quantity,
-                      "price_minor": row.price_minor, "lot": lot.public_id})  # fmt: skip
+        lines.append(
+            {
+                "item": row.item.code,
+                "size": row.size,
+                "quantity": row.quantity,
+                "price_minor": row.price_minor,
+                "lot": lot.public_id,
+            }
+        )
     # The supplier and the earmark are free text: they stay out of the ledger like every
     # other note (the earmark as a commitment).
-    entry = append(session, actor, "purchase.recorded", {
-        "purchase": purchase.public_id, "buyer": purchase.buyer.public_id if purchase.buyer
-        else None, "location": location.public_id, "date": purchase.bought_on.isoformat(),
-        "currency": purchase.currency, "total_minor": purchase.total_minor,
-        "earmark_commitment": earmark_commitment(purchase), "lines": lines,
-        "funding": [{"donation": f.donation.public_id, "amount_minor": f.amount_minor}
-                    for f in purchase.funding],
-    })  # fmt: skip
+    entry = append(
+        session,
+        actor,
+        "purchase.recorded",
+        {
+            "purchase": purchase.public_id,
+            "buyer": purchase.buyer.public_id if purchase.buyer else None,
+            "location": location.public_id,
+            "date": purchase.bought_on.isoformat(),
+            "currency": purchase.currency,
+            "total_minor": purchase.total_minor,
+            "earmark_commitment": earmark_commitment(purchase),
+            "lines": lines,
+            "funding": [
+                {"donation": f.donation.public_id, "amount_minor": f.amount_minor}
+                for f in purchase.funding
+            ],
+        },
+    )
     for lot in lots:
         lot.entry_index = entry.index
     session.flush()
@@ -212,9 +276,15 @@ def _record(session: Session, actor: User | None, purchase: Purchase, location: 
 
 def purchase_lots(session: Session, purchase: Purchase) -> list[Lot]:
     """The lots the purchase created (not lots later split off them by transfers)."""
-    stmt = (select(Lot).where(Lot.origin_kind == OriginKind.PURCHASE,
-                              Lot.origin_id == purchase.id, Lot.parent_lot_id.is_(None))
-            .order_by(Lot.id))  # fmt: skip
+    stmt = (
+        select(Lot)
+        .where(
+            Lot.origin_kind == OriginKind.PURCHASE,
+            Lot.origin_id == purchase.id,
+            Lot.parent_lot_id.is_(None),
+        )
+        .order_by(Lot.id)
+    )
     return list(session.scalars(stmt))
 
 

@@ -20,16 +20,21 @@ from coordination.parties.models import Party
 from coordination.parties.shared import search_clause
 
 
-def money_list(actor: User | None, q: str, status: MoneyStatus | None,
-               currency: str) -> Select[Any]:  # fmt: skip
+def money_list(
+    actor: User | None, q: str, status: MoneyStatus | None, currency: str
+) -> Select[Any]:
     """Donations `actor` may see, newest first; q matches public id, earmark or donor name."""
     donor = aliased(Party)
-    stmt = (select(MoneyDonation).outerjoin(donor, donor.id == MoneyDonation.donor_id)
-            .where(donation_clause(actor))
-            .order_by(MoneyDonation.received_on.desc(), MoneyDonation.id.desc()))  # fmt: skip
+    stmt = (
+        select(MoneyDonation)
+        .outerjoin(donor, donor.id == MoneyDonation.donor_id)
+        .where(donation_clause(actor))
+        .order_by(MoneyDonation.received_on.desc(), MoneyDonation.id.desc())
+    )
     if q:
-        stmt = stmt.where(search_clause(q, MoneyDonation.public_id, MoneyDonation.earmark,
-                                        donor.display_name))  # fmt: skip
+        stmt = stmt.where(
+            search_clause(q, MoneyDonation.public_id, MoneyDonation.earmark, donor.display_name)
+        )
     if status is not None:
         stmt = stmt.where(MoneyDonation.status == status)
     if currency:
@@ -39,14 +44,24 @@ def money_list(actor: User | None, q: str, status: MoneyStatus | None,
 
 def where_spent(session: Session, donation: MoneyDonation) -> dict[str, list[Any]]:
     """What a donation paid for: purchases, batch materials, and money passed on."""
-    bought = session.execute(select(Purchase, PurchaseFunding.amount_minor)
-                             .join(PurchaseFunding)
-                             .where(PurchaseFunding.donation_id == donation.id)
-                             .order_by(Purchase.bought_on, Purchase.id)).all()  # fmt: skip
-    batches = list(session.scalars(select(BatchFunding)
-                                   .where(BatchFunding.donation_id == donation.id)
-                                   .order_by(BatchFunding.id)))  # fmt: skip
-    passed = list(session.scalars(select(MoneyDonation)
-                                  .where(MoneyDonation.passed_from_id == donation.id)
-                                  .order_by(MoneyDonation.id)))  # fmt: skip
+    bought = session.execute(
+        select(Purchase, PurchaseFunding.amount_minor)
+        .join(PurchaseFunding)
+        .where(PurchaseFunding.donation_id == donation.id)
+        .order_by(Purchase.bought_on, Purchase.id)
+    ).all()
+    batches = list(
+        session.scalars(
+            select(BatchFunding)
+            .where(BatchFunding.donation_id == donation.id)
+            .order_by(BatchFunding.id)
+        )
+    )
+    passed = list(
+        session.scalars(
+            select(MoneyDonation)
+            .where(MoneyDonation.passed_from_id == donation.id)
+            .order_by(MoneyDonation.id)
+        )
+    )
     return {"purchases": [tuple(r) for r in bought], "batches": batches, "passed": passed}

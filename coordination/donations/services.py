@@ -63,28 +63,55 @@ def record_in_kind_donation(
     received_on = check_date(data.received_on, "received_on")
     if not 1 <= len(data.lines) <= MAX_LINES:
         raise Invalid(N_("Enter from 1 to %(n)s lines."), "lines", n=MAX_LINES)
-    donation = InKindDonation(donor_id=donor.id if donor else None, location_id=location.id,
-                              received_on=received_on, receipt_code=new_receipt_code(),
-                              created_by_id=actor.id if actor else None)  # fmt: skip
+    donation = InKindDonation(
+        donor_id=donor.id if donor else None,
+        location_id=location.id,
+        received_on=received_on,
+        receipt_code=new_receipt_code(),
+        created_by_id=actor.id if actor else None,
+    )
     for line in data.lines:
         item, size = check_item(session, line.item_id, line.size)
-        donation.lines.append(InKindLine(item_id=item.id, item=item, size=size,
-                                         quantity=check_quantity(line.quantity)))  # fmt: skip
+        donation.lines.append(
+            InKindLine(
+                item_id=item.id, item=item, size=size, quantity=check_quantity(line.quantity)
+            )
+        )
     session.add(donation)
     session.flush()
     recorded, lots = [], []
     for row in donation.lines:
-        lot = open_lot(session, actor, item=row.item, size=row.size, quantity=row.quantity,
-                       location=location, origin_kind=OriginKind.IN_KIND,
-                       origin_id=donation.id)  # fmt: skip
-        recorded.append({"item": row.item.code, "size": row.size, "quantity": row.quantity,
-                         "lot": lot.public_id})  # fmt: skip
+        lot = open_lot(
+            session,
+            actor,
+            item=row.item,
+            size=row.size,
+            quantity=row.quantity,
+            location=location,
+            origin_kind=OriginKind.IN_KIND,
+            origin_id=donation.id,
+        )
+        recorded.append(
+            {
+                "item": row.item.code,
+                "size": row.size,
+                "quantity": row.quantity,
+                "lot": lot.public_id,
+            }
+        )
         lots.append(lot)
-    entry = append(session, actor, "origin.in_kind", {
-        "donation": donation.public_id, "donor": donor.public_id if donor else None,
-        "location": location.public_id, "received_on": received_on.isoformat(),
-        "lines": recorded,
-    })  # fmt: skip
+    entry = append(
+        session,
+        actor,
+        "origin.in_kind",
+        {
+            "donation": donation.public_id,
+            "donor": donor.public_id if donor else None,
+            "location": location.public_id,
+            "received_on": received_on.isoformat(),
+            "lines": recorded,
+        },
+    )
     mark_created(lots, entry)  # so a later correction names the entry it supersedes
     session.flush()
     return donation

@@ -50,14 +50,17 @@ def _key(by: str, donation: MoneyDonation, parties: dict[int, Party]) -> tuple[A
     return donation.currency, donation.currency
 
 
-def money_totals(session: Session, by: str = "currency",
-                 where: ColumnElement[bool] | None = None) -> list[TotalRow]:  # fmt: skip
+def money_totals(
+    session: Session, by: str = "currency", where: ColumnElement[bool] | None = None
+) -> list[TotalRow]:
     """Rows sorted by currency then key; `where` narrows the donations (e.g. what one sees)."""
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
-    stmt = (select(MoneyDonation, spent_expr(), passed_on_expr())
-            .where(MoneyDonation.status == MoneyStatus.RECEIVED, where if where is not None
-                   else true()).order_by(MoneyDonation.id))  # fmt: skip
+    stmt = (
+        select(MoneyDonation, spent_expr(), passed_on_expr())
+        .where(MoneyDonation.status == MoneyStatus.RECEIVED, where if where is not None else true())
+        .order_by(MoneyDonation.id)
+    )
     rows = session.execute(stmt).all()
     ids = {d.campaign_id for d, *_ in rows} | {d.holder_id for d, *_ in rows}
     ids.discard(None)

@@ -21,8 +21,9 @@ bp = Blueprint("donations", __name__, url_prefix="/donations")
 @bp.route("/in-kind/new", methods=["GET", "POST"])
 @roles_required(*STOCK_USERS)
 def new_in_kind() -> str | tuple[str, int] | BaseResponse:
-    form = InKindForm().setup(db.session, actor(), current_locale(), _("— choose —"),
-                              _("Anonymous donor"))  # fmt: skip
+    form = InKindForm().setup(
+        db.session, actor(), current_locale(), _("— choose —"), _("Anonymous donor")
+    )
     if form.validate_on_submit():
         try:
             record_in_kind_donation(db.session, actor(), form.in_kind_input())

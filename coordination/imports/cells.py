@@ -54,8 +54,9 @@ def text(value: Cell, limit: int) -> str | None:
     if "\x00" in value:
         raise CellError(N_("The cell contains a NUL character."))
     if value.startswith(FORMULA_START):
-        raise CellError(N_("The cell looks like a formula (starts with =, +, - or @); "
-                           "type the value itself."))  # fmt: skip
+        raise CellError(
+            N_("The cell looks like a formula (starts with =, +, - or @); type the value itself.")
+        )
     if len(value) > min(limit, MAX_CELL):
         raise CellError(N_("Enter at most %(n)s characters."), n=min(limit, MAX_CELL))
     return value
@@ -72,8 +73,9 @@ def _number_text(value: Cell) -> str:
     if "\x00" in raw:
         raise CellError(N_("The cell contains a NUL character."))
     if raw.startswith(("=", "@")):
-        raise CellError(N_("The cell looks like a formula (starts with =, +, - or @); "
-                           "type the value itself."))  # fmt: skip
+        raise CellError(
+            N_("The cell looks like a formula (starts with =, +, - or @); type the value itself.")
+        )
     return _SPACES.sub("", raw)
 
 
@@ -108,8 +110,9 @@ def amount(value: Cell, code: str) -> int:
         raise CellError(N_("Enter a positive amount such as 59000 or 59 000,50."))
     places = digits(code)
     if "." in raw and len(raw.split(".")[1].rstrip("0")) > places:
-        raise CellError(N_("%(currency)s amounts have at most %(n)s decimal places."),
-                        currency=code, n=places)  # fmt: skip
+        raise CellError(
+            N_("%(currency)s amounts have at most %(n)s decimal places."), currency=code, n=places
+        )
     try:
         minor = int(Decimal(raw).scaleb(places))
     except InvalidOperation:

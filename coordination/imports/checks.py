@@ -31,12 +31,28 @@ from coordination.parties.shared import N_, Invalid
 from coordination.production.services import MEMBERS_LIMIT, SIZE_LIMIT, check_date
 
 COLUMNS: dict[ImportKind, tuple[str, ...]] = {
-    ImportKind.BATCHES: ("group", "item", "size", "quantity", "made_on", "members",
-                         "members_public"),
+    ImportKind.BATCHES: (
+        "group",
+        "item",
+        "size",
+        "quantity",
+        "made_on",
+        "members",
+        "members_public",
+    ),
     ImportKind.IN_KIND: ("location", "donor", "item", "size", "quantity", "received_on"),
-    ImportKind.MONEY: ("donor", "amount", "currency", "received_on", "status", "campaign",
-                       "holder", "channel", "earmark"),
-}  # fmt: skip
+    ImportKind.MONEY: (
+        "donor",
+        "amount",
+        "currency",
+        "received_on",
+        "status",
+        "campaign",
+        "holder",
+        "channel",
+        "earmark",
+    ),
+}
 REQUIRED: dict[ImportKind, tuple[str, ...]] = {
     ImportKind.BATCHES: ("item", "quantity", "made_on"),
     ImportKind.IN_KIND: ("location", "item", "quantity", "received_on"),
@@ -86,7 +102,8 @@ def check_sheet(session: Session, actor: User | None, kind: ImportKind, sheet: S
     # CellError). Personal columns are never memoised, so no name lingers in a table.
     plan: list[tuple[str, int, Callable[[Cell], Any], dict[Any, Any] | None]] = [
         (name, position, _PARSERS[name], None if name in SECRET_COLUMNS else {})
-            for name, position in index.items()]  # fmt: skip
+        for name, position in index.items()
+    ]
     rule = _checker(session, actor, kind)
     result = Checked()
     for number, row in limited(sheet):
@@ -101,8 +118,9 @@ def check_sheet(session: Session, actor: User | None, kind: ImportKind, sheet: S
             if parsed is _MISSING:
                 parsed = _parsed(parse, memo, raw)
             if isinstance(parsed, CellError):
-                found.append(Problem(number, name, parsed.message, parsed.params,
-                                     _shown(name, raw)))  # fmt: skip
+                found.append(
+                    Problem(number, name, parsed.message, parsed.params, _shown(name, raw))
+                )
                 values[name] = BAD
             else:
                 values[name] = parsed
@@ -111,8 +129,9 @@ def check_sheet(session: Session, actor: User | None, kind: ImportKind, sheet: S
         except CellError as exc:
             where = index.get(exc.column or "")
             raw = row[where] if where is not None and where < len(row) else None
-            found.append(Problem(number, exc.column, exc.message, exc.params,
-                                 _shown(exc.column or "", raw)))  # fmt: skip
+            found.append(
+                Problem(number, exc.column, exc.message, exc.params, _shown(exc.column or "", raw))
+            )
         if found:
             result.problems.extend(found)
         else:
@@ -148,15 +167,20 @@ def _columns(kind: ImportKind, header: list[str], actor: User | None) -> dict[st
     known = COLUMNS[kind]
     unknown = [name for name in header if name and name not in known]
     if unknown:
-        raise Invalid(N_("Unknown column “%(name)s”; the columns are: %(known)s."), "file",
-                      name=unknown[0][:40], known=", ".join(known))  # fmt: skip
+        raise Invalid(
+            N_("Unknown column “%(name)s”; the columns are: %(known)s."),
+            "file",
+            name=unknown[0][:40],
+            known=", ".join(known),
+        )
     required = list(REQUIRED[kind])
     if kind == ImportKind.BATCHES and (actor is None or actor.role != Role.VOLUNTEER):
         required.append("group")
     missing = [name for name in required if name not in header]
     if missing:
-        raise Invalid(N_("The column “%(name)s” is missing; see the template."), "file",
-                      name=missing[0])  # fmt: skip
+        raise Invalid(
+            N_("The column “%(name)s” is missing; see the template."), "file", name=missing[0]
+        )
     return {name: header.index(name) for name in known if name in header}
 
 
@@ -177,14 +201,24 @@ def _date(raw: Cell) -> date:
 
 
 _PARSERS: dict[str, Callable[[Cell], Any]] = {
-    "group": _plain(200), "location": _plain(200), "donor": _plain(200),
-    "campaign": _plain(200), "holder": _plain(200), "item": _plain(32),
-    "size": _plain(SIZE_LIMIT), "quantity": cells.quantity, "made_on": _date,
-    "received_on": _date, "members": _plain(MEMBERS_LIMIT), "members_public": cells.flag,
-    "currency": cells.currency, "status": _plain(16), "amount": lambda raw: raw,
+    "group": _plain(200),
+    "location": _plain(200),
+    "donor": _plain(200),
+    "campaign": _plain(200),
+    "holder": _plain(200),
+    "item": _plain(32),
+    "size": _plain(SIZE_LIMIT),
+    "quantity": cells.quantity,
+    "made_on": _date,
+    "received_on": _date,
+    "members": _plain(MEMBERS_LIMIT),
+    "members_public": cells.flag,
+    "currency": cells.currency,
+    "status": _plain(16),
+    "amount": lambda raw: raw,
     "channel": _plain(_width(MoneyDonation, "channel")),
     "earmark": _plain(_width(MoneyDonation, "earmark")),
-}  # fmt: skip
+}
 
 
 def _checker(session: Session, actor: User | None, kind: ImportKind) -> Checker:
@@ -193,12 +227,17 @@ def _checker(session: Session, actor: User | None, kind: ImportKind) -> Checker:
     if kind == ImportKind.BATCHES:
         return rowrules.batch_rule(lookups.items(session), lookups.groups(session, actor), actor)
     if kind == ImportKind.IN_KIND:
-        return rowrules.in_kind_rule(lookups.items(session), lookups.places(session, actor),
-                                     lookups.parties(session, DONOR_KINDS))  # fmt: skip
+        return rowrules.in_kind_rule(
+            lookups.items(session),
+            lookups.places(session, actor),
+            lookups.parties(session, DONOR_KINDS),
+        )
     own_region = actor.region_id if actor is not None and actor.role == Role.COORDINATOR else None
-    return rowrules.money_rule(lookups.parties(session, MONEY_KINDS),
-                               lookups.parties(session, [PartyKind.CAMPAIGN]),
-                               lookups.parties(session, [PartyKind.GROUP], own_region))  # fmt: skip
+    return rowrules.money_rule(
+        lookups.parties(session, MONEY_KINDS),
+        lookups.parties(session, [PartyKind.CAMPAIGN]),
+        lookups.parties(session, [PartyKind.GROUP], own_region),
+    )
 
 
 def public_size(size: str) -> None:

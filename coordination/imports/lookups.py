@@ -65,16 +65,19 @@ class Directory:
 
 def items(session: Session) -> dict[str, ItemRef]:
     rows = session.execute(select(Item.id, Item.code, Item.sizes).where(Item.active.is_(True)))
-    return {code.casefold(): ItemRef(id_, code, frozenset(sizes or ()))
-            for id_, code, sizes in rows}  # fmt: skip
+    return {
+        code.casefold(): ItemRef(id_, code, frozenset(sizes or ())) for id_, code, sizes in rows
+    }
 
 
-def parties(session: Session, kinds: Iterable[PartyKind],
-            region_id: int | None = None) -> Directory:  # fmt: skip
+def parties(
+    session: Session, kinds: Iterable[PartyKind], region_id: int | None = None
+) -> Directory:
     """Active parties of `kinds` (only those of region `region_id` when it is given)."""
     directory = Directory()
-    stmt = (select(Party.id, Party.public_id, Party.display_name)
-            .where(Party.kind.in_(list(kinds)), Party.active.is_(True)))  # fmt: skip
+    stmt = select(Party.id, Party.public_id, Party.display_name).where(
+        Party.kind.in_(list(kinds)), Party.active.is_(True)
+    )
     if region_id is not None:
         stmt = stmt.where(Party.region_id == region_id)
     for id_, public_id, name in session.execute(stmt):
@@ -84,8 +87,9 @@ def parties(session: Session, kinds: Iterable[PartyKind],
 
 def places(session: Session, actor: User | None) -> Directory:
     directory = Directory()
-    stmt = (select(Location.id, Location.public_id, Location.name)
-            .where(Location.active.is_(True), location_clause(actor)))  # fmt: skip
+    stmt = select(Location.id, Location.public_id, Location.name).where(
+        Location.active.is_(True), location_clause(actor)
+    )
     for id_, public_id, name in session.execute(stmt):
         directory.add(Ref(id_, public_id), name)
     return directory
@@ -93,14 +97,17 @@ def places(session: Session, actor: User | None) -> Directory:
 
 def groups(session: Session, actor: User | None) -> Directory:
     """Groups the actor logs batches for, each with its stock location (or None)."""
-    stmt = (select(Party.id, Party.public_id, Party.display_name)
-            .where(Party.kind == PartyKind.GROUP, Party.active.is_(True)))  # fmt: skip
+    stmt = select(Party.id, Party.public_id, Party.display_name).where(
+        Party.kind == PartyKind.GROUP, Party.active.is_(True)
+    )
     if actor is not None and actor.role == Role.VOLUNTEER:
         stmt = stmt.where(Party.id == (actor.party_id or 0))
     first: dict[int, tuple[int, str, int]] = {}
-    where = (select(Location.party_id, Location.id, Location.public_id, Location.region_id)
-             .where(Location.active.is_(True), Location.party_id.is_not(None))
-             .order_by(Location.id.desc()))  # fmt: skip
+    where = (
+        select(Location.party_id, Location.id, Location.public_id, Location.region_id)
+        .where(Location.active.is_(True), Location.party_id.is_not(None))
+        .order_by(Location.id.desc())
+    )
     for party_id, loc_id, loc_public, region_id in session.execute(where):
         if party_id is not None:  # the query excludes None; this tells the type checker
             first[party_id] = (loc_id, loc_public, region_id)  # ends on the lowest id

@@ -98,8 +98,9 @@ def _csv(data: bytes) -> Sheet:
                     cells: list[Cell] = record[:width]  # type: ignore[assignment]
                     yield number, cells
         except csv.Error:
-            raise Invalid(N_("Row %(row)s is not valid CSV (a quote is not closed)."),
-                          "file", row=number + 1) from None  # fmt: skip
+            raise Invalid(
+                N_("Row %(row)s is not valid CSV (a quote is not closed)."), "file", row=number + 1
+            ) from None
 
     return Sheet(columns, rows())
 
@@ -113,8 +114,9 @@ def _xlsx(data: bytes) -> Sheet:
         values = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         header = next(values, None)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, IndexError, TypeError):
-        raise Invalid(N_("This XLSX file cannot be read; save it again from the spreadsheet."),
-                      "file") from None  # fmt: skip
+        raise Invalid(
+            N_("This XLSX file cannot be read; save it again from the spreadsheet."), "file"
+        ) from None
     if header is None:
         raise Invalid(N_("The file is empty."), "file")
     columns = _header(list(header))
@@ -142,6 +144,9 @@ def limited(sheet: Sheet) -> Iterator[tuple[int, list[Cell]]]:
     """The sheet's rows, refusing the file once it holds more than MAX_ROWS of them."""
     for count, row in enumerate(sheet.rows, 1):
         if count > MAX_ROWS:
-            raise Invalid(N_("The file has more than %(n)s rows; split it into smaller files."),
-                          "file", n=MAX_ROWS)  # fmt: skip
+            raise Invalid(
+                N_("The file has more than %(n)s rows; split it into smaller files."),
+                "file",
+                n=MAX_ROWS,
+            )
         yield row

@@ -18,9 +18,13 @@ from coordination.parties.shared import N_
 
 Cells = dict[str, Any]
 Rule = Callable[[Cells], dict[str, Any]]
-STATUSES = {"": MoneyStatus.RECEIVED, "received": MoneyStatus.RECEIVED,
-            "получено": MoneyStatus.RECEIVED, "pledged": MoneyStatus.PLEDGED,
-            "обещано": MoneyStatus.PLEDGED}  # fmt: skip
+STATUSES = {
+    "": MoneyStatus.RECEIVED,
+    "received": MoneyStatus.RECEIVED,
+    "получено": MoneyStatus.RECEIVED,
+    "pledged": MoneyStatus.PLEDGED,
+    "обещано": MoneyStatus.PLEDGED,
+}
 
 
 def _ok(*values: Any) -> bool:
@@ -37,13 +41,17 @@ def _item(c: Cells, catalog: dict[str, ItemRef]) -> tuple[ItemRef | None, str | 
         raise _missing("item")
     item = catalog.get(code.casefold())
     if item is None:
-        raise CellError(N_("Unknown item code “%(code)s”: use a code from the catalog."),
-                        "item", code=code[:32])  # fmt: skip
+        raise CellError(
+            N_("Unknown item code “%(code)s”: use a code from the catalog."), "item", code=code[:32]
+        )
     if not _ok(size):
         return None, None
     if size is not None and item.sizes and size not in item.sizes:
-        raise CellError(N_("Choose one of this item's sizes: %(sizes)s."), "size",
-                        sizes=", ".join(sorted(item.sizes)))  # fmt: skip
+        raise CellError(
+            N_("Choose one of this item's sizes: %(sizes)s."),
+            "size",
+            sizes=", ".join(sorted(item.sizes)),
+        )
     if size is not None and not item.sizes:
         public_size(size)
     return item, size
@@ -97,16 +105,31 @@ def batch_rule(catalog: dict[str, ItemRef], groups: Directory, actor: User | Non
         if group is None and _ok(name):
             if name is None:
                 raise _missing("group")
-            group = _find(groups, name, "group", N_("Unknown group: use a group you log "
-                                                    "batches for, by name or public id."))
+            group = _find(
+                groups,
+                name,
+                "group",
+                N_("Unknown group: use a group you log batches for, by name or public id."),
+            )
         if group is not None and group.place is None:
-            raise CellError(N_("This group has no location to keep its stock yet: "
-                               "ask a coordinator to add one."), "group")  # fmt: skip
+            raise CellError(
+                N_(
+                    "This group has no location to keep its stock yet: "
+                    "ask a coordinator to add one."
+                ),
+                "group",
+            )
         if quantity is None or made_on is None:
             raise _missing("quantity" if quantity is None else "made_on")
-        return {"group": group, "item": item, "size": size, "quantity": quantity,
-                "made_on": made_on, "members": members,
-                "members_public": bool(_ok(public) and public and members)}  # fmt: skip
+        return {
+            "group": group,
+            "item": item,
+            "size": size,
+            "quantity": quantity,
+            "made_on": made_on,
+            "members": members,
+            "members_public": bool(_ok(public) and public and members),
+        }
 
     return rule
 
@@ -118,16 +141,27 @@ def in_kind_rule(catalog: dict[str, ItemRef], places: Directory, donors: Directo
         place_name, donor_name = c.get("location"), c.get("donor")
         quantity, received_on = c.get("quantity"), c.get("received_on")
         item, size = item_of(c)
-        place = _find(places, place_name, "location",
-                      N_("Unknown location: use a place you keep stock at."))  # fmt: skip
+        place = _find(
+            places, place_name, "location", N_("Unknown location: use a place you keep stock at.")
+        )
         if place_name is None:
             raise _missing("location")
-        donor = _find(donors, donor_name, "donor",
-                      N_("Unknown donor: use a donor's name or public id, or leave it empty."))
+        donor = _find(
+            donors,
+            donor_name,
+            "donor",
+            N_("Unknown donor: use a donor's name or public id, or leave it empty."),
+        )
         if quantity is None or received_on is None:
             raise _missing("quantity" if quantity is None else "received_on")
-        return {"location": place, "donor": donor, "item": item, "size": size,
-                "quantity": quantity, "received_on": received_on}  # fmt: skip
+        return {
+            "location": place,
+            "donor": donor,
+            "item": item,
+            "size": size,
+            "quantity": quantity,
+            "received_on": received_on,
+        }
 
     return rule
 
@@ -149,16 +183,36 @@ def money_rule(donors: Directory, campaigns: Directory, holders: Directory) -> R
         state = STATUSES.get((status or "").casefold()) if _ok(status) else MoneyStatus.RECEIVED
         if state is None:
             raise CellError(N_("Enter the status as received or pledged."), "status")
-        donor = _find(donors, c.get("donor"), "donor",
-                      N_("Unknown donor: use a donor's name or public id, or leave it empty."))
-        campaign = _find(campaigns, c.get("campaign"), "campaign",
-                         N_("Unknown campaign: use its name or public id."))  # fmt: skip
-        holder = _find(holders, c.get("holder"), "holder",
-                       N_("Unknown group: use the holding group's name or public id."))
+        donor = _find(
+            donors,
+            c.get("donor"),
+            "donor",
+            N_("Unknown donor: use a donor's name or public id, or leave it empty."),
+        )
+        campaign = _find(
+            campaigns,
+            c.get("campaign"),
+            "campaign",
+            N_("Unknown campaign: use its name or public id."),
+        )
+        holder = _find(
+            holders,
+            c.get("holder"),
+            "holder",
+            N_("Unknown group: use the holding group's name or public id."),
+        )
         if received_on is None:
             raise _missing("received_on")
-        return {"donor": donor, "amount": amount, "currency": code or "RUB",
-                "received_on": received_on, "status": state, "campaign": campaign,
-                "holder": holder, "channel": channel, "earmark": earmark}  # fmt: skip
+        return {
+            "donor": donor,
+            "amount": amount,
+            "currency": code or "RUB",
+            "received_on": received_on,
+            "status": state,
+            "campaign": campaign,
+            "holder": holder,
+            "channel": channel,
+            "earmark": earmark,
+        }
 
     return rule

@@ -44,10 +44,14 @@ from coordination.parties.shared import N_
 
 log = logging.getLogger("aidtrail")
 STALE_AFTER = timedelta(hours=1)  # an "importing" job older than this died with its worker
-FAILED = N_("The import failed and nothing was written. Try again; if it fails again, "
-            "check the file against the template.")  # fmt: skip
-CHANGED = N_("Records changed since the check: nothing was written. Review the new "
-             "results and confirm again.")  # fmt: skip
+FAILED = N_(
+    "The import failed and nothing was written. Try again; if it fails again, "
+    "check the file against the template."
+)
+CHANGED = N_(
+    "Records changed since the check: nothing was written. Review the new "
+    "results and confirm again."
+)
 GONE = N_("The uploaded file is no longer available; upload it again.")
 
 
@@ -62,8 +66,12 @@ def confirm_import(session: Session, actor: User, job: ImportJob) -> ImportJob:
         data = storage.load(job.stored_name or "")
         if data is None:
             raise Conflict(GONE)
-        checked = check_sheet(session, actor, job.kind, open_sheet(".csv", data)
-                              if not data.startswith(b"PK") else open_sheet(".xlsx", data))
+        checked = check_sheet(
+            session,
+            actor,
+            job.kind,
+            open_sheet(".csv", data) if not data.startswith(b"PK") else open_sheet(".xlsx", data),
+        )
         if not _same_rows(session, job, checked):
             record_check(session, job, checked)
             job.status = ImportStatus.CHECKED
@@ -71,8 +79,13 @@ def confirm_import(session: Session, actor: User, job: ImportJob) -> ImportJob:
             raise Conflict(CHANGED)
         name, total = job.stored_name or "", len(checked.good)
         storage.write_progress(name, 0, total)
-        write_rows(session, actor, job, checked.good,
-                   lambda done: storage.write_progress(name, done, total))
+        write_rows(
+            session,
+            actor,
+            job,
+            checked.good,
+            lambda done: storage.write_progress(name, done, total),
+        )
         job.status, job.done_rows, job.finished_at = ImportStatus.DONE, total, utcnow()
         job.stored_name, job.failure = None, None
         session.commit()
@@ -91,20 +104,23 @@ def _same_rows(session: Session, job: ImportJob, checked: Checked) -> bool:
     """Whether the re-check keeps the dry run's good rows, refusing the same row numbers."""
     if len(checked.good) != job.good_rows:
         return False
-    then = session.scalars(select(ImportProblem.row_no).where(ImportProblem.job_id == job.id)
-                           .distinct())  # fmt: skip
+    then = session.scalars(
+        select(ImportProblem.row_no).where(ImportProblem.job_id == job.id).distinct()
+    )
     return set(then) == {p.row for p in checked.problems}
 
 
 def _claim(session: Session, job: ImportJob) -> None:
     stale = utcnow() - STALE_AFTER
-    claimable = ((ImportJob.status.in_([ImportStatus.CHECKED, ImportStatus.FAILED]))
-                 | ((ImportJob.status == ImportStatus.IMPORTING) & (ImportJob.started_at < stale)))
+    claimable = (ImportJob.status.in_([ImportStatus.CHECKED, ImportStatus.FAILED])) | (
+        (ImportJob.status == ImportStatus.IMPORTING) & (ImportJob.started_at < stale)
+    )
     result = session.execute(
-        update(ImportJob).where(ImportJob.id == job.id, claimable)
+        update(ImportJob)
+        .where(ImportJob.id == job.id, claimable)
         .values(status=ImportStatus.IMPORTING, started_at=utcnow(), failure=None)
         .execution_options(synchronize_session=False)
-    )  # fmt: skip
+    )
     claimed = getattr(result, "rowcount", 0) == 1
     session.commit()
     if not claimed:

@@ -49,15 +49,20 @@ def parse_kind(value: Any) -> ImportKind:
         raise Invalid(N_("Choose what the file holds."), "kind") from None
 
 
-def check_upload(session: Session, actor: User, kind: ImportKind, name: str | None,
-                 data: bytes) -> ImportJob:  # fmt: skip
+def check_upload(
+    session: Session, actor: User, kind: ImportKind, name: str | None, data: bytes
+) -> ImportJob:
     """The dry run: read and check every row, store the file and the problems; no import."""
     require_importer(actor, kind)
     checked = check_sheet(session, actor, kind, open_sheet(name or "", data))
     if checked.total == 0:
         raise Invalid(N_("The file has no rows under its header."), "file")
-    job = ImportJob(kind=kind, owner_id=actor.id, stored_name=storage.store(data),
-                    upload_name=(name or "").replace("\x00", "")[:NAME_LIMIT] or None)  # fmt: skip
+    job = ImportJob(
+        kind=kind,
+        owner_id=actor.id,
+        stored_name=storage.store(data),
+        upload_name=(name or "").replace("\x00", "")[:NAME_LIMIT] or None,
+    )
     session.add(job)
     session.flush()
     record_check(session, job, checked)
@@ -69,10 +74,20 @@ def record_check(session: Session, job: ImportJob, checked: Checked) -> None:
     session.execute(delete(ImportProblem).where(ImportProblem.job_id == job.id))
     job.total_rows, job.good_rows, job.bad_rows = checked.total, len(checked.good), checked.bad
     if checked.problems:
-        session.execute(insert(ImportProblem), [
-            {"job_id": job.id, "row_no": p.row, "column": p.column, "message": p.message,
-             "params": p.params, "bad_value": p.value} for p in checked.problems
-        ])  # fmt: skip
+        session.execute(
+            insert(ImportProblem),
+            [
+                {
+                    "job_id": job.id,
+                    "row_no": p.row,
+                    "column": p.column,
+                    "message": p.message,
+                    "params": p.params,
+                    "bad_value": p.value,
+                }
+                for p in checked.problems
+            ],
+        )
     session.flush()
 
 
@@ -88,13 +103,19 @@ def _sees(actor: User | None, job: ImportJob) -> bool:
 
 
 def jobs_of(actor: User) -> Select[Any]:
-    return (select(ImportJob).where(ImportJob.owner_id == actor.id)
-            .order_by(ImportJob.created_at.desc(), ImportJob.id.desc()))  # fmt: skip
+    return (
+        select(ImportJob)
+        .where(ImportJob.owner_id == actor.id)
+        .order_by(ImportJob.created_at.desc(), ImportJob.id.desc())
+    )
 
 
 def problems_of(job: ImportJob) -> Select[Any]:
-    return (select(ImportProblem).where(ImportProblem.job_id == job.id)
-            .order_by(ImportProblem.row_no, ImportProblem.id))  # fmt: skip
+    return (
+        select(ImportProblem)
+        .where(ImportProblem.job_id == job.id)
+        .order_by(ImportProblem.row_no, ImportProblem.id)
+    )
 
 
 def problem_report(session: Session, job: ImportJob, translate: Any) -> str:
@@ -104,8 +125,14 @@ def problem_report(session: Session, job: ImportJob, translate: Any) -> str:
     writer.writerow([translate(word) for word in ("Row", "Column", "Reason", "Value")])
     problems: list[ImportProblem] = list(session.scalars(problems_of(job)))
     for p in problems:
-        writer.writerow([p.row_no, p.column or "", neutralise(translate(p.message, **p.params)),
-                         neutralise(p.bad_value or "")])  # fmt: skip
+        writer.writerow(
+            [
+                p.row_no,
+                p.column or "",
+                neutralise(translate(p.message, **p.params)),
+                neutralise(p.bad_value or ""),
+            ]
+        )
     return out.getvalue()
 
 
@@ -113,7 +140,14 @@ def status_view(job: ImportJob) -> dict[str, Any]:
     done = job.done_rows
     if job.status == ImportStatus.IMPORTING:
         done = storage.read_progress(job.stored_name) or 0
-    return {"id": job.id, "public_id": job.public_id, "kind": job.kind.value,
-            "status": job.status.value, "total_rows": job.total_rows,
-            "good_rows": job.good_rows, "bad_rows": job.bad_rows, "done_rows": done,
-            "failure": job.failure}  # fmt: skip
+    return {
+        "id": job.id,
+        "public_id": job.public_id,
+        "kind": job.kind.value,
+        "status": job.status.value,
+        "total_rows": job.total_rows,
+        "good_rows": job.good_rows,
+        "bad_rows": job.bad_rows,
+        "done_rows": done,
+        "failure": job.failure,
+    }

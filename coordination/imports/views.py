@@ -20,18 +20,22 @@ from coordination.parties.shared import N_, Invalid, paged
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 Page = str | tuple[str, int] | BaseResponse
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @bp.route("/")
 @roles_required(*IMPORTERS)
 def jobs() -> str:
     args = list_args()
-    rows, page, pages, total = paged(db.session, services.jobs_of(actor()), args.page,
-                                     args.per_page)  # fmt: skip
-    return render_template("imports/list.html", jobs=rows, page=page, pages=pages, total=total,
-                           labels=KIND_LABELS)  # fmt: skip
+    rows, page, pages, total = paged(
+        db.session, services.jobs_of(actor()), args.page, args.per_page
+    )
+    return render_template(
+        "imports/list.html", jobs=rows, page=page, pages=pages, total=total, labels=KIND_LABELS
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -53,8 +57,14 @@ def new_import() -> Page:
             flash(_("Checked: nothing is imported until you confirm."), "success")
             return redirect(url_for("imports.view_job", job_id=job.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("imports/new.html", form=form, kinds=kinds, labels=KIND_LABELS,
-                           max_mb=MAX_BYTES // 2**20, max_rows=MAX_ROWS), status  # fmt: skip
+    return render_template(
+        "imports/new.html",
+        form=form,
+        kinds=kinds,
+        labels=KIND_LABELS,
+        max_mb=MAX_BYTES // 2**20,
+        max_rows=MAX_ROWS,
+    ), status
 
 
 @bp.route("/<int:job_id>")
@@ -62,14 +72,27 @@ def new_import() -> Page:
 def view_job(job_id: int) -> str:
     job = services.visible_job(db.session, actor(), job_id)
     args = list_args()
-    problems, page, pages, total = paged(db.session, services.problems_of(job), args.page,
-                                         args.per_page)  # fmt: skip
-    can_confirm = (job.status in (ImportStatus.CHECKED, ImportStatus.FAILED)
-                   and job.good_rows > 0 and job.owner_id == actor().id)  # fmt: skip
-    return render_template("imports/job.html", job=job, problems=problems, page=page,
-                           pages=pages, total=total, form=ConfirmForm(), labels=KIND_LABELS,
-                           can_confirm=can_confirm, status=services.status_view(job),
-                           neutralise=neutralise)  # fmt: skip
+    problems, page, pages, total = paged(
+        db.session, services.problems_of(job), args.page, args.per_page
+    )
+    can_confirm = (
+        job.status in (ImportStatus.CHECKED, ImportStatus.FAILED)
+        and job.good_rows > 0
+        and job.owner_id == actor().id
+    )
+    return render_template(
+        "imports/job.html",
+        job=job,
+        problems=problems,
+        page=page,
+        pages=pages,
+        total=total,
+        form=ConfirmForm(),
+        labels=KIND_LABELS,
+        can_confirm=can_confirm,
+        status=services.status_view(job),
+        neutralise=neutralise,
+    )
 
 
 @bp.route("/<int:job_id>/confirm", methods=["POST"])
@@ -103,8 +126,13 @@ def job_status(job_id: int) -> Response:
 def problem_report(job_id: int) -> Response:
     job = services.visible_job(db.session, actor(), job_id)
     body = services.problem_report(db.session, job, _)
-    return Response("\ufeff" + body, mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=import-{job.public_id}-problems.csv"})
+    return Response(
+        "\ufeff" + body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename=import-{job.public_id}-problems.csv"
+        },
+    )
 
 
 @bp.route("/templates/<import_kind>.<file_format>")
@@ -117,5 +145,10 @@ def template(import_kind: str, file_format: str) -> Response:
     if file_format not in FORMATS:
         raise NotFound(N_("Not found."))
     body = samples.sample_csv(kind) if file_format == "csv" else samples.sample_xlsx(kind)
-    return Response(body, mimetype=FORMATS[file_format], headers={
-        "Content-Disposition": f"attachment; filename=aidtrail-{kind.value}.{file_format}"})
+    return Response(
+        body,
+        mimetype=FORMATS[file_format],
+        headers={
+            "Content-Disposition": f"attachment; filename=aidtrail-{kind.value}.{file_format}"
+        },
+    )

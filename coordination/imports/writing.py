@@ -40,12 +40,38 @@ from coordination.stock.models import Lot, MovementKind, OriginKind, StockMoveme
 
 CHUNK = 1000
 Progress = Callable[[int], None]
-BATCH_COLUMNS = ["batch", "lot", "group", "location", "item", "size", "quantity", "made_on",
-                 "named_members"]  # fmt: skip
-IN_KIND_COLUMNS = ["donation", "lot", "donor", "location", "item", "size", "quantity",
-                   "received_on"]  # fmt: skip
-MONEY_COLUMNS = ["donation", "donor", "amount_minor", "currency", "status", "date", "campaign",
-                 "holder", "earmark_commitment"]  # fmt: skip
+BATCH_COLUMNS = [
+    "batch",
+    "lot",
+    "group",
+    "location",
+    "item",
+    "size",
+    "quantity",
+    "made_on",
+    "named_members",
+]
+IN_KIND_COLUMNS = [
+    "donation",
+    "lot",
+    "donor",
+    "location",
+    "item",
+    "size",
+    "quantity",
+    "received_on",
+]
+MONEY_COLUMNS = [
+    "donation",
+    "donor",
+    "amount_minor",
+    "currency",
+    "status",
+    "date",
+    "campaign",
+    "holder",
+    "earmark_commitment",
+]
 
 _B: Any = ProductionBatch.__table__
 _L: Any = Lot.__table__
@@ -76,8 +102,9 @@ def _id(ref: Any) -> int | None:
     return ref.id if ref is not None else None
 
 
-def _insert(session: Session, table: Any, columns: Sequence[str],
-            rows: Iterable[Sequence[Any]], **same: Any) -> None:  # fmt: skip
+def _insert(
+    session: Session, table: Any, columns: Sequence[str], rows: Iterable[Sequence[Any]], **same: Any
+) -> None:
     """executemany on the driver's cursor, in the session's transaction.
 
     Each value goes through its column type's own bind processor (dates, enums, UTC
@@ -151,109 +178,284 @@ def _new_ids(session: Session, table: Any, count: int) -> list[int]:
     """
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        stmt = text("SELECT nextval(pg_get_serial_sequence(:name, 'id')) "
-                    "FROM generate_series(1, :count)")  # fmt: skip
-        return [int(n) for n in connection.execute(stmt, {"name": table.name, "count": count})
-                .scalars()]  # fmt: skip
+        stmt = text(
+            "SELECT nextval(pg_get_serial_sequence(:name, 'id')) FROM generate_series(1, :count)"
+        )
+        return [
+            int(n) for n in connection.execute(stmt, {"name": table.name, "count": count}).scalars()
+        ]
     last = connection.execute(select(func.max(table.c.id))).scalar() or 0
     return list(range(last + 1, last + count + 1))
 
 
-def _lots(session: Session, actor: User | None, chunk: list[dict[str, Any]], lot_ids: list[str],
-          kind: OriginKind, origin_ids: Sequence[int], place_key: str, entry: int) -> None:
+def _lots(
+    session: Session,
+    actor: User | None,
+    chunk: list[dict[str, Any]],
+    lot_ids: list[str],
+    kind: OriginKind,
+    origin_ids: Sequence[int],
+    place_key: str,
+    entry: int,
+) -> None:
     now, user = utcnow(), actor.id if actor else None
     ids = _new_ids(session, _L, len(chunk))
-    _insert(session, _L, ("id", "public_id", "item_id", "size", "quantity", "location_id",
-                          "origin_id"),
-            [(ids[i], lot_ids[i], v["item"].id, v["size"], v["quantity"], v[place_key].id,
-              origin_ids[i]) for i, v in enumerate(chunk)],
-            reserved=0, origin_kind=kind, entry_index=entry, created_at=now)  # fmt: skip
-    _insert(session, _M, ("lot_id", "delta"),
-            [(ids[i], v["quantity"]) for i, v in enumerate(chunk)],
-            kind=MovementKind.IN, user_id=user, entry_index=entry, at=now)  # fmt: skip
+    _insert(
+        session,
+        _L,
+        ("id", "public_id", "item_id", "size", "quantity", "location_id", "origin_id"),
+        [
+            (
+                ids[i],
+                lot_ids[i],
+                v["item"].id,
+                v["size"],
+                v["quantity"],
+                v[place_key].id,
+                origin_ids[i],
+            )
+            for i, v in enumerate(chunk)
+        ],
+        reserved=0,
+        origin_kind=kind,
+        entry_index=entry,
+        created_at=now,
+    )
+    _insert(
+        session,
+        _M,
+        ("lot_id", "delta"),
+        [(ids[i], v["quantity"]) for i, v in enumerate(chunk)],
+        kind=MovementKind.IN,
+        user_id=user,
+        entry_index=entry,
+        at=now,
+    )
 
 
-def write_rows(session: Session, actor: User | None, job: ImportJob, rows: list[Row],
-               progress: Progress) -> int:  # fmt: skip
+def write_rows(
+    session: Session, actor: User | None, job: ImportJob, rows: list[Row], progress: Progress
+) -> int:
     """Write every row; returns the ledger index of the summary entry."""
-    writer = {ImportKind.BATCHES: _batches, ImportKind.IN_KIND: _in_kind,
-              ImportKind.MONEY: _money}[job.kind]  # fmt: skip
+    writer = {ImportKind.BATCHES: _batches, ImportKind.IN_KIND: _in_kind, ImportKind.MONEY: _money}[
+        job.kind
+    ]
     chunks = 0
     for start in range(0, len(rows), CHUNK):
         writer(session, actor, job, chunks, [r.values for r in rows[start : start + CHUNK]])
         chunks += 1
         progress(min(start + CHUNK, len(rows)))
-    entry = append(session, actor, "import.done", {
-        "job": job.public_id, "kind": job.kind.value, "rows": len(rows), "chunks": chunks,
-    })  # fmt: skip
+    entry = append(
+        session,
+        actor,
+        "import.done",
+        {
+            "job": job.public_id,
+            "kind": job.kind.value,
+            "rows": len(rows),
+            "chunks": chunks,
+        },
+    )
     return entry.index
 
 
-def _batches(session: Session, actor: User | None, job: ImportJob, n: int,
-             chunk: list[dict[str, Any]]) -> None:  # fmt: skip
+def _batches(
+    session: Session, actor: User | None, job: ImportJob, n: int, chunk: list[dict[str, Any]]
+) -> None:
     now, user = utcnow(), actor.id if actor else None
     batch_ids = _public_ids(len(chunk))
     lot_ids = _public_ids(len(chunk))
     for v in chunk:
         v["place"] = v["group"].place
-    entry = append(session, actor, "import.batches", {
-        "job": job.public_id, "chunk": n, **_arrays(BATCH_COLUMNS, [
-            [batch_ids[i], lot_ids[i], v["group"].public_id, v["place"].public_id,
-             v["item"].code, v["size"], v["quantity"], v["made_on"].isoformat(),
-             v["members_public"]] for i, v in enumerate(chunk)]),
-    }).index  # fmt: skip
+    entry = append(
+        session,
+        actor,
+        "import.batches",
+        {
+            "job": job.public_id,
+            "chunk": n,
+            **_arrays(
+                BATCH_COLUMNS,
+                [
+                    [
+                        batch_ids[i],
+                        lot_ids[i],
+                        v["group"].public_id,
+                        v["place"].public_id,
+                        v["item"].code,
+                        v["size"],
+                        v["quantity"],
+                        v["made_on"].isoformat(),
+                        v["members_public"],
+                    ]
+                    for i, v in enumerate(chunk)
+                ],
+            ),
+        },
+    ).index
     origin_ids = _new_ids(session, _B, len(chunk))
-    _insert(session, _B, ("id", "public_id", "group_id", "item_id", "size", "quantity",
-                          "made_on", "members", "made_by_members_public"),
-            [(origin_ids[i], batch_ids[i], v["group"].id, v["item"].id, v["size"],
-              v["quantity"], v["made_on"], v["members"], v["members_public"])
-             for i, v in enumerate(chunk)],
-            created_by_id=user, created_at=now)  # fmt: skip
+    _insert(
+        session,
+        _B,
+        (
+            "id",
+            "public_id",
+            "group_id",
+            "item_id",
+            "size",
+            "quantity",
+            "made_on",
+            "members",
+            "made_by_members_public",
+        ),
+        [
+            (
+                origin_ids[i],
+                batch_ids[i],
+                v["group"].id,
+                v["item"].id,
+                v["size"],
+                v["quantity"],
+                v["made_on"],
+                v["members"],
+                v["members_public"],
+            )
+            for i, v in enumerate(chunk)
+        ],
+        created_by_id=user,
+        created_at=now,
+    )
     _lots(session, actor, chunk, lot_ids, OriginKind.BATCH, origin_ids, "place", entry)
 
 
-def _in_kind(session: Session, actor: User | None, job: ImportJob, n: int,
-             chunk: list[dict[str, Any]]) -> None:  # fmt: skip
+def _in_kind(
+    session: Session, actor: User | None, job: ImportJob, n: int, chunk: list[dict[str, Any]]
+) -> None:
     now, user = utcnow(), actor.id if actor else None
     donation_ids = _public_ids(len(chunk))
     lot_ids = _public_ids(len(chunk))
-    entry = append(session, actor, "import.in_kind", {
-        "job": job.public_id, "chunk": n, **_arrays(IN_KIND_COLUMNS, [
-            [donation_ids[i], lot_ids[i], _pub(v["donor"]), v["location"].public_id,
-             v["item"].code, v["size"], v["quantity"], v["received_on"].isoformat()]
-            for i, v in enumerate(chunk)]),
-    }).index  # fmt: skip
+    entry = append(
+        session,
+        actor,
+        "import.in_kind",
+        {
+            "job": job.public_id,
+            "chunk": n,
+            **_arrays(
+                IN_KIND_COLUMNS,
+                [
+                    [
+                        donation_ids[i],
+                        lot_ids[i],
+                        _pub(v["donor"]),
+                        v["location"].public_id,
+                        v["item"].code,
+                        v["size"],
+                        v["quantity"],
+                        v["received_on"].isoformat(),
+                    ]
+                    for i, v in enumerate(chunk)
+                ],
+            ),
+        },
+    ).index
     origin_ids = _new_ids(session, _D, len(chunk))
-    _insert(session, _D, ("id", "public_id", "donor_id", "location_id", "received_on",
-                          "receipt_code"),
-            [(origin_ids[i], donation_ids[i], _id(v["donor"]), v["location"].id,
-              v["received_on"], new_receipt_code()) for i, v in enumerate(chunk)],
-            created_by_id=user, created_at=now)  # fmt: skip
-    _insert(session, _DL, ("donation_id", "item_id", "size", "quantity"),
-            [(origin_ids[i], v["item"].id, v["size"], v["quantity"])
-             for i, v in enumerate(chunk)])  # fmt: skip
+    _insert(
+        session,
+        _D,
+        ("id", "public_id", "donor_id", "location_id", "received_on", "receipt_code"),
+        [
+            (
+                origin_ids[i],
+                donation_ids[i],
+                _id(v["donor"]),
+                v["location"].id,
+                v["received_on"],
+                new_receipt_code(),
+            )
+            for i, v in enumerate(chunk)
+        ],
+        created_by_id=user,
+        created_at=now,
+    )
+    _insert(
+        session,
+        _DL,
+        ("donation_id", "item_id", "size", "quantity"),
+        [(origin_ids[i], v["item"].id, v["size"], v["quantity"]) for i, v in enumerate(chunk)],
+    )
     _lots(session, actor, chunk, lot_ids, OriginKind.IN_KIND, origin_ids, "location", entry)
 
 
-def _money(session: Session, actor: User | None, job: ImportJob, n: int,
-           chunk: list[dict[str, Any]]) -> None:  # fmt: skip
+def _money(
+    session: Session, actor: User | None, job: ImportJob, n: int, chunk: list[dict[str, Any]]
+) -> None:
     now, user = utcnow(), actor.id if actor else None
     donation_ids = _public_ids(len(chunk))
     marks = [commit_earmark(v["earmark"]) for v in chunk]  # (commitment, salt) per row
-    append(session, actor, "import.money", {
-        "job": job.public_id, "chunk": n, **_arrays(MONEY_COLUMNS, [
-            [donation_ids[i], _pub(v["donor"]), v["amount"], v["currency"],
-             v["status"].value, v["received_on"].isoformat(), _pub(v["campaign"]),
-             _pub(v["holder"]), marks[i][0]] for i, v in enumerate(chunk)]),
-    })  # fmt: skip
-    _insert(session, _MD, ("public_id", "donor_id", "campaign_id", "holder_id", "amount_minor",
-                           "currency", "received_on", "channel", "earmark", "earmark_salt",
-                           "status", "receipt_code"),
-            [(donation_ids[i], _id(v["donor"]), _id(v["campaign"]), _id(v["holder"]),
-              v["amount"], v["currency"], v["received_on"], v["channel"], v["earmark"],
-              marks[i][1], v["status"], new_receipt_code())
-             for i, v in enumerate(chunk)],
-            created_by_id=user, created_at=now)  # fmt: skip
+    append(
+        session,
+        actor,
+        "import.money",
+        {
+            "job": job.public_id,
+            "chunk": n,
+            **_arrays(
+                MONEY_COLUMNS,
+                [
+                    [
+                        donation_ids[i],
+                        _pub(v["donor"]),
+                        v["amount"],
+                        v["currency"],
+                        v["status"].value,
+                        v["received_on"].isoformat(),
+                        _pub(v["campaign"]),
+                        _pub(v["holder"]),
+                        marks[i][0],
+                    ]
+                    for i, v in enumerate(chunk)
+                ],
+            ),
+        },
+    )
+    _insert(
+        session,
+        _MD,
+        (
+            "public_id",
+            "donor_id",
+            "campaign_id",
+            "holder_id",
+            "amount_minor",
+            "currency",
+            "received_on",
+            "channel",
+            "earmark",
+            "earmark_salt",
+            "status",
+            "receipt_code",
+        ),
+        [
+            (
+                donation_ids[i],
+                _id(v["donor"]),
+                _id(v["campaign"]),
+                _id(v["holder"]),
+                v["amount"],
+                v["currency"],
+                v["received_on"],
+                v["channel"],
+                v["earmark"],
+                marks[i][1],
+                v["status"],
+                new_receipt_code(),
+            )
+            for i, v in enumerate(chunk)
+        ],
+        created_by_id=user,
+        created_at=now,
+    )
 
 
 register("import.batches", _l("Imported production batches, part %(chunk)s of import %(job)s."))

@@ -31,8 +31,19 @@ SALT_BYTES = 16
 _PHONE_CHARS = re.compile(r"\+?[0-9 ()\-.]+")
 # Substrings that mark a key as personal whatever table it came from.
 _PERSONAL_WORDS = (
-    "phone", "address", "email", "passport", "birth", "surname", "patronymic",
-    "first_name", "last_name", "full_name", "private_name", "username", "password",
+    "phone",
+    "address",
+    "email",
+    "passport",
+    "birth",
+    "surname",
+    "patronymic",
+    "first_name",
+    "last_name",
+    "full_name",
+    "private_name",
+    "username",
+    "password",
     # Free text staff type that may name a person: in the ledger only as a commitment.
     "earmark",
 )
@@ -68,8 +79,9 @@ def check_public(data: dict[str, Any]) -> None:
         if lowered.endswith(COMMITMENT_SUFFIX):
             # None: nothing to commit (no earmark); a list: one per row of an import chunk.
             values = value if isinstance(value, list) else [value]
-            if not all(v is None or (isinstance(v, str) and COMMITMENT.fullmatch(v))
-                       for v in values):  # fmt: skip
+            if not all(
+                v is None or (isinstance(v, str) and COMMITMENT.fullmatch(v)) for v in values
+            ):
                 raise PersonalDataError(f"{path} must be a commitment (sha256:<64 hex>)")
             continue
         if lowered in personal or _PERSONAL_RE.search(lowered):

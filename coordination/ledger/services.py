@@ -27,7 +27,6 @@ KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 KIND_MAX = 48  # LedgerEntry.kind column width
 
 
-
 def append(session: Session, actor: User | None, kind: str, data: dict[str, Any]) -> LedgerEntry:
     """Append one entry in the caller's transaction and return it (flushed, not committed).
 

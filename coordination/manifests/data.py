@@ -109,8 +109,9 @@ def _place(location: Location | None, locale: str) -> str:
     return ", ".join(b for b in bits if b)
 
 
-def party_block(viewer: User, party: Party | None, location: Location | None,
-                locale: str) -> PartyBlock:  # fmt: skip
+def party_block(
+    viewer: User, party: Party | None, location: Location | None, locale: str
+) -> PartyBlock:
     if party is None:
         return PartyBlock(name=location.name if location else "", place=_place(location, locale))
     personal = can_see_personal_data(viewer, party)
@@ -120,44 +121,78 @@ def party_block(viewer: User, party: Party | None, location: Location | None,
     region = party.region.name(locale) if party.region else ""
     place = _place(location, locale) if location is not None else region
     return PartyBlock(
-        name=name, place=place,
+        name=name,
+        place=place,
         contact=party.phone if personal else None,
         address=party.address if personal else None,
-    )  # fmt: skip
+    )
 
 
-def delivery_doc(session: Session, viewer: User, delivery: Delivery, locale: str,
-                 printed_at: datetime, proof: Proof | None = None) -> DeliveryDoc:  # fmt: skip
+def delivery_doc(
+    session: Session,
+    viewer: User,
+    delivery: Delivery,
+    locale: str,
+    printed_at: datetime,
+    proof: Proof | None = None,
+) -> DeliveryDoc:
     origin = delivery.from_location
     consignor = party_block(viewer, origin.party, origin, locale)
     consignee = party_block(viewer, delivery.to_party, delivery.to_location, locale)
     sources = LineSources(session)
-    conditions = {rl.delivery_line_id: rl.condition.value
-                  for receipt in delivery.receipts for rl in receipt.lines}  # fmt: skip
+    conditions = {
+        rl.delivery_line_id: rl.condition.value
+        for receipt in delivery.receipts
+        for rl in receipt.lines
+    }
     needs: dict[str, None] = {}
     lines = []
     for line in delivery.lines:
         lot = line.lot
         if line.need_line is not None:
             needs[line.need_line.need.public_id] = None
-        lines.append(DocLine(
-            code=lot.item.code, description=lot.item.name(locale), size=lot.size or "",
-            unit=lot.item.unit.value, sent=line.quantity, received=line.quantity_received,
-            box=line.box_number, weight_grams=line.weight_grams,
-            source=sources.text(line), condition=conditions.get(line.id, ""),
-        ))  # fmt: skip
-    handovers = [HandoverRow(
-        at=h.at, giver=party_block(viewer, h.from_party, None, locale).name,
-        giver_role=h.from_role.value, taker=party_block(viewer, h.to_party, None, locale).name,
-        taker_role=h.to_role.value, place=h.place,
-    ) for h in delivery.handovers]  # fmt: skip
+        lines.append(
+            DocLine(
+                code=lot.item.code,
+                description=lot.item.name(locale),
+                size=lot.size or "",
+                unit=lot.item.unit.value,
+                sent=line.quantity,
+                received=line.quantity_received,
+                box=line.box_number,
+                weight_grams=line.weight_grams,
+                source=sources.text(line),
+                condition=conditions.get(line.id, ""),
+            )
+        )
+    handovers = [
+        HandoverRow(
+            at=h.at,
+            giver=party_block(viewer, h.from_party, None, locale).name,
+            giver_role=h.from_role.value,
+            taker=party_block(viewer, h.to_party, None, locale).name,
+            taker_role=h.to_role.value,
+            place=h.place,
+        )
+        for h in delivery.handovers
+    ]
     return DeliveryDoc(
-        number=manifest_number(delivery), code=delivery.code, status=delivery.status.value,
-        consignor=consignor, consignee=consignee, needs=list(needs),
-        sent=delivery.dispatched_at, expected=delivery.expected_on,
+        number=manifest_number(delivery),
+        code=delivery.code,
+        status=delivery.status.value,
+        consignor=consignor,
+        consignee=consignee,
+        needs=list(needs),
+        sent=delivery.dispatched_at,
+        expected=delivery.expected_on,
         received=delivery.delivered_at or max((r.at for r in delivery.receipts), default=None),
         carrier=party_label(delivery.carrier) if delivery.carrier else "",
-        vehicle=delivery.vehicle or "", driver=delivery.driver or "",
-        packages=delivery.packages, comments=delivery.comments or "",
-        printed_at=printed_at, lines=lines, handovers=handovers, proof=proof,
-    )  # fmt: skip
+        vehicle=delivery.vehicle or "",
+        driver=delivery.driver or "",
+        packages=delivery.packages,
+        comments=delivery.comments or "",
+        printed_at=printed_at,
+        lines=lines,
+        handovers=handovers,
+        proof=proof,
+    )

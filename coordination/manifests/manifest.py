@@ -34,11 +34,16 @@ def stage_labels() -> list[str]:
 
 def line_columns() -> list[Column]:
     return [
-        Column(_("Item code"), 70), Column(_("Description"), 165), Column(_("Size"), 40),
-        Column(pgettext("unit of measure", "Unit"), 40), Column(_("Sent"), 45, right=True),
-        Column(_("Received"), 50, right=True), Column(_("Box"), 35, right=True),
-        Column(_("Weight, g"), 50, right=True), Column(_("Source"), 291),
-    ]  # fmt: skip
+        Column(_("Item code"), 70),
+        Column(_("Description"), 165),
+        Column(_("Size"), 40),
+        Column(pgettext("unit of measure", "Unit"), 40),
+        Column(_("Sent"), 45, right=True),
+        Column(_("Received"), 50, right=True),
+        Column(_("Box"), 35, right=True),
+        Column(_("Weight, g"), 50, right=True),
+        Column(_("Source"), 291),
+    ]
 
 
 def line_rows(doc: DeliveryDoc) -> list[list[str]]:
@@ -48,10 +53,19 @@ def line_rows(doc: DeliveryDoc) -> list[list[str]]:
         unit = units.get(line.unit)
         if unit is None:
             unit = units[line.unit] = unit_label(line.unit)
-        rows.append([
-            line.code, line.description, line.size, unit, str(line.sent),
-            number(line.received), number(line.box), number(line.weight_grams), line.source,
-        ])  # fmt: skip
+        rows.append(
+            [
+                line.code,
+                line.description,
+                line.size,
+                unit,
+                str(line.sent),
+                number(line.received),
+                number(line.box),
+                number(line.weight_grams),
+                line.source,
+            ]
+        )
     return rows
 
 
@@ -84,11 +98,13 @@ def totals_text(doc: DeliveryDoc) -> str:
     return _(
         "Totals: %(lines)s lines, sent %(sent)s, received %(received)s, weight %(kg)s kg, "
         "packages %(n)s/%(total)s",
-        lines=len(doc.lines), sent=doc.total_sent,
+        lines=len(doc.lines),
+        sent=doc.total_sent,
         received="\u2014" if received is None else received,
-        kg=kilograms(doc.total_weight), n=doc.boxes,
+        kg=kilograms(doc.total_weight),
+        n=doc.boxes,
         total="\u2014" if doc.packages is None else doc.packages,
-    )  # fmt: skip
+    )
 
 
 def signature_rows() -> list[list[str]]:
@@ -97,11 +113,14 @@ def signature_rows() -> list[list[str]]:
 
 def signature_columns() -> list[Column]:
     return [
-        Column(_("Stage"), 100), Column(_("Date"), 80), Column(_("Function"), 120),
-        Column(pgettext("a person's", "Name"), 150), Column(_("Signature"), 110),
+        Column(_("Stage"), 100),
+        Column(_("Date"), 80),
+        Column(_("Function"), 120),
+        Column(pgettext("a person's", "Name"), 150),
+        Column(_("Signature"), 110),
         Column(_("Place"), 110),
         Column(_("Condition"), 116),
-    ]  # fmt: skip
+    ]
 
 
 def render_manifest(doc: DeliveryDoc) -> bytes:
@@ -137,8 +156,14 @@ def render_manifest(doc: DeliveryDoc) -> bytes:
 
 def print_entry(sheet: Sheet, proof: Proof) -> None:
     sheet.gap(10)
-    sheet.line(_("Ledger entry %(index)s, proven by the QR code (c2sp.org/tlog-proof@v1):",
-                 index=proof.index), size=8, bold=True)  # fmt: skip
+    sheet.line(
+        _(
+            "Ledger entry %(index)s, proven by the QR code (c2sp.org/tlog-proof@v1):",
+            index=proof.index,
+        ),
+        size=8,
+        bold=True,
+    )
     body = proof.entry_body
     try:
         lines = chunk_text(body, ENTRY_WIDTH) if len(body) <= MAX_PRINTED_ENTRY else None
@@ -146,8 +171,9 @@ def print_entry(sheet: Sheet, proof: Proof) -> None:
         lines = None
     if lines is None:
         leaf = hashlib.sha256(b"\x00" + body.encode("utf-8")).hexdigest()
-        sheet.line(_("The entry cannot be printed here; its leaf hash is %(hash)s.", hash=leaf),
-                   size=7)  # fmt: skip
+        sheet.line(
+            _("The entry cannot be printed here; its leaf hash is %(hash)s.", hash=leaf), size=7
+        )
         return
     sheet.mono([f"{ENTRY_BEGIN} {proof.index}"])
     sheet.mono(lines)

@@ -111,9 +111,14 @@ class Sheet:
     """A page cursor over a NumberedCanvas: y runs down from the top margin."""
 
     def __init__(
-        self, *, title: str, page_label: str, footer_left: str, wide: bool = False,
+        self,
+        *,
+        title: str,
+        page_label: str,
+        footer_left: str,
+        wide: bool = False,
         header: Callable[[Sheet], None] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         register_fonts()
         self.buffer = io.BytesIO()
         self.size = landscape(A4) if wide else A4
@@ -149,8 +154,14 @@ class Sheet:
         self.canvas.drawString(x, self.y, text)
         self.y -= size * 0.2
 
-    def para(self, markup: str, size: float = 9, bold: bool = False,
-             width: float | None = None, x: float = MARGIN) -> float:  # fmt: skip
+    def para(
+        self,
+        markup: str,
+        size: float = 9,
+        bold: bool = False,
+        width: float | None = None,
+        x: float = MARGIN,
+    ) -> float:
         """Draw Paragraph markup (user parts through esc()); returns the height used."""
         p = Paragraph(markup, style(size, bold))
         _w, h = p.wrap(width or self.width, self.size[1])
@@ -159,8 +170,13 @@ class Sheet:
         self.y -= h + 2
         return float(h)
 
-    def pairs(self, rows: Sequence[tuple[str, str]], label_width: float = 150,
-              value_width: float | None = None, size: float = 9) -> None:  # fmt: skip
+    def pairs(
+        self,
+        rows: Sequence[tuple[str, str]],
+        label_width: float = 150,
+        value_width: float | None = None,
+        size: float = 9,
+    ) -> None:
         """Label: value rows; values are user text, escaped here."""
         for label, value in rows:
             p = Paragraph(esc(value) or "\u2014", style(size))
@@ -171,8 +187,13 @@ class Sheet:
             p.drawOn(self.canvas, MARGIN + label_width, self.y - h)
             self.y -= h + 2
 
-    def table(self, columns: Sequence[Column], rows: Iterable[Sequence[str]],
-              size: float = 7, row_height: float = 10) -> None:  # fmt: skip
+    def table(
+        self,
+        columns: Sequence[Column],
+        rows: Iterable[Sequence[str]],
+        size: float = 7,
+        row_height: float = 10,
+    ) -> None:
         """One line per row, cells cut to their column, the header repeated on every page."""
         canvas = self.canvas
 
@@ -227,8 +248,13 @@ class Sheet:
                 canvas.drawString(x, self.y + 2.5, title)
             x += column.width
 
-    def grid(self, columns: Sequence[Column], rows: Sequence[Sequence[str]],
-             size: float = 8, row_height: float = 22) -> None:  # fmt: skip
+    def grid(
+        self,
+        columns: Sequence[Column],
+        rows: Sequence[Sequence[str]],
+        size: float = 8,
+        row_height: float = 22,
+    ) -> None:
         """A boxed grid with tall rows for handwriting (signatures)."""
         total = sum(c.width for c in columns)
         self.need(row_height * (len(rows) + 1) + 4)
@@ -241,8 +267,9 @@ class Sheet:
             self.y -= row_height
             x = MARGIN + 2
             for column, value in zip(columns, row, strict=False):
-                canvas.drawString(x, self.y + row_height - size - 2,
-                                  fit(value, column.width - 4, FONT, size))
+                canvas.drawString(
+                    x, self.y + row_height - size - 2, fit(value, column.width - 4, FONT, size)
+                )
                 x += column.width
         canvas.rect(MARGIN, self.y, total, top - self.y, stroke=1, fill=0)
         x = MARGIN
@@ -279,8 +306,14 @@ def chunk_text(text: str, width: int) -> list[str]:
     lines: list[str] = []
     rest = text
     while len(rest) > width:
-        cut = next((c for c in range(width, max(width // 2, 1) - 1, -1)
-                    if rest[c - 1] != " " and rest[c] != " "), None)  # fmt: skip
+        cut = next(
+            (
+                c
+                for c in range(width, max(width // 2, 1) - 1, -1)
+                if rest[c - 1] != " " and rest[c] != " "
+            ),
+            None,
+        )
         if cut is None:
             raise ValueError("no safe place to cut the text")
         lines.append(rest[:cut])

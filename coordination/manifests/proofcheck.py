@@ -65,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     if Path(key).is_file():
         key = Path(key).read_text(encoding="utf-8")
     try:
-        checkpoint = check(args.qr.read_text(encoding="utf-8"),
-                           args.entry.read_text(encoding="utf-8"), key)  # fmt: skip
+        checkpoint = check(
+            args.qr.read_text(encoding="utf-8"), args.entry.read_text(encoding="utf-8"), key
+        )
     except ValueError as exc:
         print(f"NOT VERIFIED: {exc}")
         return 1

@@ -23,8 +23,12 @@ def draw_qr(canvas: Canvas, payload: str, x: float, y: float, side: float) -> No
                 start = c
                 while c < len(row) and row[c]:
                     c += 1
-                path.rect(x + (quiet + start) * module, y + side - (quiet + r + 1) * module,
-                          (c - start) * module, module)  # fmt: skip
+                path.rect(
+                    x + (quiet + start) * module,
+                    y + side - (quiet + r + 1) * module,
+                    (c - start) * module,
+                    module,
+                )
             else:
                 c += 1
     canvas.saveState()

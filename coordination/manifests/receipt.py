@@ -42,8 +42,9 @@ class ReceiptDoc:
     printed_at: datetime | None = None
 
 
-def visible_gift(session: Session, actor: User, kind: str,
-                 ident: int) -> MoneyDonation | InKindDonation:  # fmt: skip
+def visible_gift(
+    session: Session, actor: User, kind: str, ident: int
+) -> MoneyDonation | InKindDonation:
     """Staff only: money as the money pages allow; goods received in a coordinator's region."""
     if actor.role not in (Role.COORDINATOR, Role.ADMIN) or kind not in KINDS:
         raise NotFound(N_("Not found."))
@@ -71,25 +72,39 @@ def _region(session: Session, code: str | None, locale: str) -> str:
     return region.name(locale) if region else code
 
 
-def receipt_doc(session: Session, gift: MoneyDonation | InKindDonation, locale: str,
-                printed_at: datetime) -> ReceiptDoc:  # fmt: skip
+def receipt_doc(
+    session: Session, gift: MoneyDonation | InKindDonation, locale: str, printed_at: datetime
+) -> ReceiptDoc:
     donor = gift.donor if isinstance(gift, InKindDonation) else (gift.donor or gift.campaign)
     doc = ReceiptDoc(
-        kind="money" if isinstance(gift, MoneyDonation) else "in-kind", number=gift.public_id,
-        receipt_code=gift.receipt_code, received_on=gift.received_on,
-        donor=_donor_name(donor), public_as=party_label(donor), printed_at=printed_at,
-    )  # fmt: skip
+        kind="money" if isinstance(gift, MoneyDonation) else "in-kind",
+        number=gift.public_id,
+        receipt_code=gift.receipt_code,
+        received_on=gift.received_on,
+        donor=_donor_name(donor),
+        public_as=party_label(donor),
+        printed_at=printed_at,
+    )
     if isinstance(gift, MoneyDonation):
         doc.amount = format_amount(gift.amount_minor, gift.currency)
     else:
-        doc.goods = [[ln.item.code, ln.item.name(locale), ln.size or "", str(ln.quantity)]
-                     for ln in gift.lines]  # fmt: skip
+        doc.goods = [
+            [ln.item.code, ln.item.name(locale), ln.size or "", str(ln.quantity)]
+            for ln in gift.lines
+        ]
     for place in donation_attribution(session, gift):
         money = ""
         if place.money_minor and place.currency:
             money = format_amount(round(place.money_minor), place.currency)
-        doc.went.append([_region(session, place.region, locale), place.month or "\u2014",
-                         place.item, str(round(place.quantity)), money])  # fmt: skip
+        doc.went.append(
+            [
+                _region(session, place.region, locale),
+                place.month or "\u2014",
+                place.item,
+                str(round(place.quantity)),
+                money,
+            ]
+        )
     return doc
 
 
@@ -98,25 +113,51 @@ def render_receipt(doc: ReceiptDoc) -> bytes:
 
     sheet = document_sheet(title, doc.printed_at, doc.number)
     kind = _("money") if doc.kind == "money" else _("goods (in kind)")
-    sheet.pairs([
-        (_("Receipt code"), doc.receipt_code or "\u2014"), (_("Donation"), kind),
-        (_("Received on"), day(doc.received_on)), (_("Donor"), doc.donor),
-        (_("Named publicly as"), doc.public_as),
-    ] + ([(_("Amount"), doc.amount)] if doc.amount else []), 140)  # fmt: skip
+    sheet.pairs(
+        [
+            (_("Receipt code"), doc.receipt_code or "\u2014"),
+            (_("Donation"), kind),
+            (_("Received on"), day(doc.received_on)),
+            (_("Donor"), doc.donor),
+            (_("Named publicly as"), doc.public_as),
+        ]
+        + ([(_("Amount"), doc.amount)] if doc.amount else []),
+        140,
+    )
     if doc.goods:
         sheet.gap(6)
         sheet.line(_("Goods received"), size=9, bold=True)
-        sheet.table([Column(_("Item code"), 80), Column(_("Description"), 260),
-                     Column(_("Size"), 80), Column(_("Quantity"), 119, right=True)], doc.goods)
+        sheet.table(
+            [
+                Column(_("Item code"), 80),
+                Column(_("Description"), 260),
+                Column(_("Size"), 80),
+                Column(_("Quantity"), 119, right=True),
+            ],
+            doc.goods,
+        )
     sheet.gap(8)
     sheet.line(_("Where it went"), size=9, bold=True)
     if doc.went:
-        sheet.table([Column(_("Region"), 160), Column(_("Month"), 70), Column(_("Item code"), 110),
-                     Column(_("Quantity"), 80, right=True), Column(_("Money"), 119, right=True)],
-                    doc.went)  # fmt: skip
+        sheet.table(
+            [
+                Column(_("Region"), 160),
+                Column(_("Month"), 70),
+                Column(_("Item code"), 110),
+                Column(_("Quantity"), 80, right=True),
+                Column(_("Money"), 119, right=True),
+            ],
+            doc.went,
+        )
     else:
         sheet.para(esc(_("Nothing from this donation has been delivered yet.")))
     sheet.gap(8)
-    sheet.para(esc(_("Thank you. Recipients are named only by region and month, to keep "
-                     "families and units safe.")))  # fmt: skip
+    sheet.para(
+        esc(
+            _(
+                "Thank you. Recipients are named only by region and month, to keep "
+                "families and units safe."
+            )
+        )
+    )
     return sheet.finish()

@@ -36,9 +36,11 @@ def credit_label(credit: Credit) -> str:
 
 def credit_role(credit: Credit) -> str:
     return {
-        CreditKind.MAKER: _("made by"), CreditKind.DONOR: _("donated by"),
-        CreditKind.FUNDER: _("paid for by"), CreditKind.UNKNOWN: _("unknown origin"),
-    }[credit.kind]  # fmt: skip
+        CreditKind.MAKER: _("made by"),
+        CreditKind.DONOR: _("donated by"),
+        CreditKind.FUNDER: _("paid for by"),
+        CreditKind.UNKNOWN: _("unknown origin"),
+    }[credit.kind]
 
 
 def sources_text(credits: Iterable[Credit]) -> str:

@@ -69,14 +69,21 @@ def qr_svg(text: str) -> Markup:
 
 
 def _html(template: str, **context: Any) -> Response:
-    page = render_template(template, L=labels, printed_at=utcnow(), qr_svg=qr_svg,
-                           totals=context.get("doc") and _totals(context["doc"]),
-                           stages=stage_labels(), **context)  # fmt: skip
+    page = render_template(
+        template,
+        L=labels,
+        printed_at=utcnow(),
+        qr_svg=qr_svg,
+        totals=context.get("doc") and _totals(context["doc"]),
+        stages=stage_labels(),
+        **context,
+    )
     return _no_store(Response(page, mimetype="text/html"))
 
 
-def _delivery_document(delivery_id: int, render: Callable[[Any], bytes] | None,
-                       template: str, name: str) -> Response:  # fmt: skip
+def _delivery_document(
+    delivery_id: int, render: Callable[[Any], bytes] | None, template: str, name: str
+) -> Response:
     delivery, proof = _proven(delivery_id)
     doc = delivery_doc(db.session, actor(), delivery, current_locale(), utcnow(), proof)
     if render is not None:

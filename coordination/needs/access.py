@@ -45,8 +45,10 @@ def in_scope(user: User, need: Need) -> bool:
     """The triager may see and decide on this need: an admin any, a coordinator its region's."""
     if sees_all_regions(user):
         return True
-    return user.role == Role.COORDINATOR and user.region_id is not None and (
-        need.region_id == user.region_id
+    return (
+        user.role == Role.COORDINATOR
+        and user.region_id is not None
+        and (need.region_id == user.region_id)
     )
 
 

@@ -129,9 +129,16 @@ def checked_lines(session: Session, lines: list[LineInput]) -> list[LineInput]:
                 raise Invalid(problem, field=line_field(line, "needed_by"))
         note = clean_text(line.note, line_field(line, "note"), NOTE_LIMIT)
         out.append(
-            LineInput(item.id, line.quantity, size, Priority(line.priority), line.needed_by,
-                      note, line.slot)
-        )  # fmt: skip
+            LineInput(
+                item.id,
+                line.quantity,
+                size,
+                Priority(line.priority),
+                line.needed_by,
+                note,
+                line.slot,
+            )
+        )
     return out
 
 

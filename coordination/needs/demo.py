@@ -66,8 +66,12 @@ def add_needs(session: Session, world: World) -> None:
     for n, (party, region) in enumerate(_households(session, world)):
         approved(party, region, [("WOOL-SOCKS", 4 + n % 3, Priority.HIGH)])
         if n % 2:  # still waiting for a decision
-            submit(None, party, region, [("TRENCH-CANDLE", 10, Priority.NORMAL),
-                                         ("INSUL-GLOVES", 1, Priority.HIGH)])  # fmt: skip
+            submit(
+                None,
+                party,
+                region,
+                [("TRENCH-CANDLE", 10, Priority.NORMAL), ("INSUL-GLOVES", 1, Priority.HIGH)],
+            )
     unit, north = world.users["demo-unit"], world.parties["unit-north"]
     socks = [("WOOL-SOCKS", 40, Priority.URGENT), ("BALACLAVA", 20, Priority.HIGH)]
     for n in range(5):
@@ -80,9 +84,15 @@ def add_needs(session: Session, world: World) -> None:
 def _households(session: Session, world: World) -> list[tuple[Party, str]]:
     parties = []
     for n, (key, region, name) in enumerate(HOUSEHOLDS, start=41):
-        fields = PartyFields(display_name=None, name_public=False,
-                             region_id=world.regions[region].id, private_name=name,
-                             phone=f"+7 900 000-00-{n}", address=None, note=None)  # fmt: skip
+        fields = PartyFields(
+            display_name=None,
+            name_public=False,
+            region_id=world.regions[region].id,
+            private_name=name,
+            phone=f"+7 900 000-00-{n}",
+            address=None,
+            note=None,
+        )
         world.parties[key] = register_party(session, None, PartyKind.HOUSEHOLD, fields)
         parties.append((world.parties[key], region))
     return parties
@@ -101,27 +111,39 @@ def _every_status(
     waiting = mine([("NITRILE-GLOVES", 2, Priority.NORMAL)])
     services.approve_need(session, decider, waiting, waiting.version)
     rejected = mine([("ARMOUR-VEST", 1, Priority.URGENT)])
-    services.reject_need(session, decider, rejected, rejected.version,
-                         "Бронежилеты выдаются только подразделениям, не семьям.")  # fmt: skip
+    services.reject_need(
+        session,
+        decider,
+        rejected,
+        rejected.version,
+        "Бронежилеты выдаются только подразделениям, не семьям.",
+    )
     partial = mine([("WOOL-SOCKS", 6, Priority.NORMAL), ("BALACLAVA", 2, Priority.NORMAL)])
     services.approve_need(session, decider, partial, partial.version)
-    services.record_progress(session, decider, partial, partial.lines[0].id,
-                             allocated=6, dispatched=6, received=3)  # fmt: skip
+    services.record_progress(
+        session, decider, partial, partial.lines[0].id, allocated=6, dispatched=6, received=3
+    )
     done = mine([("THERMAL-UW", 1, Priority.LOW)])
     services.approve_need(session, decider, done, done.version)
-    services.record_progress(session, decider, done, done.lines[0].id,
-                             allocated=1, dispatched=1, received=1)  # fmt: skip
+    services.record_progress(
+        session, decider, done, done.lines[0].id, allocated=1, dispatched=1, received=1
+    )
     cancelled = mine([("KNIT-VEST", 1, Priority.LOW)])
     services.cancel_need(session, family, cancelled, cancelled.version)
-    assert {n.status for n in (approved, rejected, partial, done, cancelled)} == set(
-        NeedStatus
-    ) - {NeedStatus.SUBMITTED}
+    assert {n.status for n in (approved, rejected, partial, done, cancelled)} == set(NeedStatus) - {
+        NeedStatus.SUBMITTED
+    }
 
 
 def _submit(
-    session: Session, world: World, actor: User | None, party: Party, region: str,
-    items: dict[str, Item], lines: list[Line],
-) -> Need:  # fmt: skip
+    session: Session,
+    world: World,
+    actor: User | None,
+    party: Party,
+    region: str,
+    items: dict[str, Item],
+    lines: list[Line],
+) -> Need:
     data = NeedInput(
         region_id=world.regions[region].id,
         delivery_kind=DeliveryKind.REGION,

@@ -82,8 +82,9 @@ class LineForm(Form):
     item_id = SelectField(_l("Item"), coerce=int, validators=[Optional()])
     size = StringField(_l("Size"), validators=[Optional(), Length(max=SIZE_LIMIT), safe_text])
     quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(1, MAX_QUANTITY)])
-    priority = SelectField(_l("Priority"), choices=options(PRIORITY_LABELS.items()),
-                           default=Priority.NORMAL.value)  # fmt: skip
+    priority = SelectField(
+        _l("Priority"), choices=options(PRIORITY_LABELS.items()), default=Priority.NORMAL.value
+    )
     needed_by = DateField(_l("Needed by"), validators=[Optional(), sane_date])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=NOTE_LIMIT), safe_text])
 
@@ -106,8 +107,11 @@ class NeedForm(FlaskForm):
     submission_token = HiddenField()
     version = HiddenField()
     region_id = SelectField(_l("Region"), coerce=int, validators=[InputRequired()])
-    delivery_kind = SelectField(_l("Where to deliver"), choices=options(DELIVERY_LABELS.items()),
-                                default=DeliveryKind.REGION.value)  # fmt: skip
+    delivery_kind = SelectField(
+        _l("Where to deliver"),
+        choices=options(DELIVERY_LABELS.items()),
+        default=DeliveryKind.REGION.value,
+    )
     town = _text(LIMITS["town"], _l("Town"))
     location_id = SelectField(_l("Hub"), coerce=int, validators=[Optional()])
     address = _text(LIMITS["address"], _l("Address (encrypted)"), area=True)
@@ -194,19 +198,22 @@ def new_token() -> str:
 
 class ReasonForm(FlaskForm):
     version = HiddenField()
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=REASON_LIMIT),
-                                                     safe_text])  # fmt: skip
+    reason = TextAreaField(
+        _l("Reason"), validators=[Optional(), Length(max=REASON_LIMIT), safe_text]
+    )
 
 
 class CommentForm(FlaskForm):
-    text = TextAreaField(_l("Comment"), validators=[InputRequired(), Length(max=REASON_LIMIT),
-                                                    safe_text])  # fmt: skip
+    text = TextAreaField(
+        _l("Comment"), validators=[InputRequired(), Length(max=REASON_LIMIT), safe_text]
+    )
 
 
 class MergeForm(FlaskForm):
     version = HiddenField()
-    into = StringField(_l("Public id of the need to keep"),
-                       validators=[InputRequired(), Length(min=16, max=16)])  # fmt: skip
+    into = StringField(
+        _l("Public id of the need to keep"), validators=[InputRequired(), Length(min=16, max=16)]
+    )
 
 
 class VersionForm(FlaskForm):

@@ -124,8 +124,16 @@ def board(session: Session) -> Board:
         if len(cell.parties) < MIN_PUBLIC_COUNT:
             suppressed += 1
             continue
-        shown.append(BoardRow(items[item_id], regions[region_id], month, cell.remaining,
-                              len(cell.needs), len(cell.parties)))  # fmt: skip
+        shown.append(
+            BoardRow(
+                items[item_id],
+                regions[region_id],
+                month,
+                cell.remaining,
+                len(cell.needs),
+                len(cell.parties),
+            )
+        )
     shown.sort(key=lambda r: (r.month, r.region.code, r.item.code), reverse=False)
     shown.sort(key=lambda r: r.month, reverse=True)
     return Board(shown, suppressed)

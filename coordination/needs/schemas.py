@@ -140,35 +140,58 @@ class BoardOut(BaseModel):
 
 def line_out(line: NeedLine) -> NeedLineOut:
     return NeedLineOut(
-        id=line.id, item=line.item.code, size=line.size, quantity=line.quantity,
-        priority=line.priority.value, needed_by=line.needed_by, note=line.note,
-        unavailable=line.unavailable, allocated=line.quantity_allocated,
-        dispatched=line.quantity_dispatched, received=line.quantity_received,
-    )  # fmt: skip
+        id=line.id,
+        item=line.item.code,
+        size=line.size,
+        quantity=line.quantity,
+        priority=line.priority.value,
+        needed_by=line.needed_by,
+        note=line.note,
+        unavailable=line.unavailable,
+        allocated=line.quantity_allocated,
+        dispatched=line.quantity_dispatched,
+        received=line.quantity_received,
+    )
 
 
 def need_out(need: Need, triager: bool) -> NeedOut:
     events = [e for e in need.events if triager or e.kind != NeedEventKind.COMMENT]
     return NeedOut(
-        id=need.id, public_id=need.public_id, status=need.status.value, region=need.region.code,
-        delivery=need.delivery_kind.value, town=need.town,
-        hub=need.location.public_id if need.location else None, address=need.address,
-        serviceman_name=need.serviceman_name, serviceman_unit=need.serviceman_unit,
+        id=need.id,
+        public_id=need.public_id,
+        status=need.status.value,
+        region=need.region.code,
+        delivery=need.delivery_kind.value,
+        town=need.town,
+        hub=need.location.public_id if need.location else None,
+        address=need.address,
+        serviceman_name=need.serviceman_name,
+        serviceman_unit=need.serviceman_unit,
         decision_reason=need.decision_reason,
         merged_into=need.merged_into.public_id if need.merged_into else None,
-        version=need.version, created_at=need.created_at,
+        version=need.version,
+        created_at=need.created_at,
         lines=[line_out(line) for line in need.lines],
         events=[NeedEventOut(kind=e.kind.value, at=e.at, text=e.text) for e in events],
-    )  # fmt: skip
+    )
 
 
 def demand_out(line: NeedLine) -> DemandLineOut:
     return DemandLineOut(
-        item=line.item.code, size=line.size, quantity=line.remaining,
-        region=line.need.region.code, priority=line.priority.value,
-    )  # fmt: skip
+        item=line.item.code,
+        size=line.size,
+        quantity=line.remaining,
+        region=line.need.region.code,
+        priority=line.priority.value,
+    )
 
 
 def board_row_out(row: BoardRow) -> BoardRowOut:
-    return BoardRowOut(item=row.item.code, region=row.region.code, month=row.month,
-                       remaining=row.remaining, needs=row.needs, parties=row.parties)  # fmt: skip
+    return BoardRowOut(
+        item=row.item.code,
+        region=row.region.code,
+        month=row.month,
+        remaining=row.remaining,
+        needs=row.needs,
+        parties=row.parties,
+    )

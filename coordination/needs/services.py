@@ -45,11 +45,15 @@ def ledger_view(need: Need) -> dict[str, Any]:
         "region": need.region.code,
         "delivery": need.delivery_kind.value,
         "lines": [
-            {"item": line.item.code, "size": line.size, "quantity": line.quantity,
-             "priority": line.priority.value}
+            {
+                "item": line.item.code,
+                "size": line.size,
+                "quantity": line.quantity,
+                "priority": line.priority.value,
+            }
             for line in need.lines
         ],
-    }  # fmt: skip
+    }
 
 
 NO_SUCH_NEED = N_("There is no need with that public id.")
@@ -92,10 +96,16 @@ def _event(need: Need, actor: User | None, kind: NeedEventKind, text: str | None
 
 def _set_lines(need: Need, data: NeedInput) -> None:
     need.lines = [
-        NeedLine(item_id=line.item_id, size=line.size, quantity=line.quantity,
-                 priority=line.priority, needed_by=line.needed_by, note=line.note)
+        NeedLine(
+            item_id=line.item_id,
+            size=line.size,
+            quantity=line.quantity,
+            priority=line.priority,
+            needed_by=line.needed_by,
+            note=line.note,
+        )
         for line in data.lines
-    ]  # fmt: skip
+    ]
 
 
 def submit_need(
@@ -113,16 +123,20 @@ def submit_need(
         return existing, False
     clean = checked_need(session, data, party.kind == PartyKind.HOUSEHOLD)
     need = Need(
-        party_id=party.id, created_by_id=actor.id if actor else None, region_id=clean.region_id,
-        delivery_kind=clean.delivery_kind, town=clean.town, location_id=clean.location_id,
-        address=clean.address, serviceman_name=clean.serviceman_name,
-        serviceman_unit=clean.serviceman_unit, status=NeedStatus.SUBMITTED,
+        party_id=party.id,
+        created_by_id=actor.id if actor else None,
+        region_id=clean.region_id,
+        delivery_kind=clean.delivery_kind,
+        town=clean.town,
+        location_id=clean.location_id,
+        address=clean.address,
+        serviceman_name=clean.serviceman_name,
+        serviceman_unit=clean.serviceman_unit,
+        status=NeedStatus.SUBMITTED,
         submission_token=token,
-    )  # fmt: skip
-    _set_lines(need, clean)
-    need.events.append(
-        NeedEvent(user_id=actor.id if actor else None, kind=NeedEventKind.SUBMITTED)
     )
+    _set_lines(need, clean)
+    need.events.append(NeedEvent(user_id=actor.id if actor else None, kind=NeedEventKind.SUBMITTED))
     try:
         # A concurrent repeat inserts the same token: the unique constraint lets one win,
         # and the loser lands on the winner's need instead of failing.
@@ -161,8 +175,15 @@ def update_need(
     if need.status != NeedStatus.SUBMITTED:
         raise Conflict(N_("Only a need that is still waiting for a decision can be edited."))
     clean = checked_need(session, data, need.party.kind == PartyKind.HOUSEHOLD)
-    for name in ("region_id", "delivery_kind", "town", "location_id", "address",
-                 "serviceman_name", "serviceman_unit"):  # fmt: skip
+    for name in (
+        "region_id",
+        "delivery_kind",
+        "town",
+        "location_id",
+        "address",
+        "serviceman_name",
+        "serviceman_unit",
+    ):
         setattr(need, name, getattr(clean, name))
     _set_lines(need, clean)
     _event(need, actor, NeedEventKind.EDITED)
@@ -221,9 +242,13 @@ def reject_need(
 
 
 def mark_line_unavailable(
-    session: Session, actor: User | None, need: Need, version: int | None, line_id: int,
+    session: Session,
+    actor: User | None,
+    need: Need,
+    version: int | None,
+    line_id: int,
     reason: str | None,
-) -> Need:  # fmt: skip
+) -> Need:
     _require_triager(actor, need)
     text = _reason(reason, required=False)
     _check_version(need, version)
@@ -235,8 +260,12 @@ def mark_line_unavailable(
     line.unavailable = True
     _event(need, actor, NeedEventKind.LINE_UNAVAILABLE, text)
     _flush(session)
-    append(session, actor, "need.line_unavailable",
-           {"need": need.public_id, "item": line.item.code, "size": line.size})  # fmt: skip
+    append(
+        session,
+        actor,
+        "need.line_unavailable",
+        {"need": need.public_id, "item": line.item.code, "size": line.size},
+    )
     return need
 
 
@@ -274,9 +303,15 @@ def comment_need(session: Session, actor: User | None, need: Need, text: str | N
 
 
 def record_progress(
-    session: Session, actor: User | None, need: Need, line_id: int, *, allocated: int,
-    dispatched: int, received: int,
-) -> Need:  # fmt: skip
+    session: Session,
+    actor: User | None,
+    need: Need,
+    line_id: int,
+    *,
+    allocated: int,
+    dispatched: int,
+    received: int,
+) -> Need:
     """Set a line's allocated/dispatched/received projection and the need's status from them.
 
     Stock and deliveries will call this as they record their own events; until then the
@@ -299,8 +334,17 @@ def record_progress(
         need.status = NeedStatus.PARTIALLY_FULFILLED
     need.updated_at = utcnow()
     _flush(session)
-    append(session, actor, "need.progress", {
-        "need": need.public_id, "item": line.item.code, "allocated": allocated,
-        "dispatched": dispatched, "received": received, "status": need.status.value,
-    })  # fmt: skip
+    append(
+        session,
+        actor,
+        "need.progress",
+        {
+            "need": need.public_id,
+            "item": line.item.code,
+            "allocated": allocated,
+            "dispatched": dispatched,
+            "received": received,
+            "status": need.status.value,
+        },
+    )
     return need

@@ -43,8 +43,9 @@ def _filter() -> TriageFilter:
         region=clean_search(request.args.get("region"))[:16],
         item=clean_search(request.args.get("item"))[:32],
         priority=enum_arg("priority", Priority),
-        status=None if status_raw == "all" else enum_arg("status", NeedStatus)
-        or (NeedStatus.SUBMITTED if not status_raw else None),
+        status=None
+        if status_raw == "all"
+        else enum_arg("status", NeedStatus) or (NeedStatus.SUBMITTED if not status_raw else None),
         older_than_days=int(age) if age.isdigit() and int(age) in AGES else None,
     )
 
@@ -58,22 +59,35 @@ def triage() -> str:
     if not everywhere:
         f.region = ""  # a coordinator's region is fixed by its account, not by the filter
     rows, page, pages, total = paged(
-        db.session, scoped(user, triage_queue(f)), parse_page(request.args.get("page")),
+        db.session,
+        scoped(user, triage_queue(f)),
+        parse_page(request.args.get("page")),
         int(current_app.config.get("PAGE_SIZE", 25)),
-    )  # fmt: skip
+    )
     args = {
-        "q": f.q, "region": f.region, "item": f.item,
+        "q": f.q,
+        "region": f.region,
+        "item": f.item,
         "priority": f.priority.value if f.priority else "",
         "status": f.status.value if f.status else "all",
         "age": str(f.older_than_days or ""),
-    }  # fmt: skip
+    }
     return render_template(
-        "needs/triage.html", needs=rows, page=page, pages=pages, total=total, f=f,
-        args=args, url_args={k: v for k, v in args.items() if v}, ages=AGES,
-        regions=all_regions(db.session), everywhere=everywhere, own_region=user.region,
+        "needs/triage.html",
+        needs=rows,
+        page=page,
+        pages=pages,
+        total=total,
+        f=f,
+        args=args,
+        url_args={k: v for k, v in args.items() if v},
+        ages=AGES,
+        regions=all_regions(db.session),
+        everywhere=everywhere,
+        own_region=user.region,
         items=db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code)),
         **labels(),
-    )  # fmt: skip
+    )
 
 
 def _decide(need_id: int, form: FlaskForm, act: Callable[[Need], object], done: str) -> Page:
@@ -107,25 +121,38 @@ def _version(form: FlaskForm) -> int:
 @roles_required(*TRIAGERS)
 def approve(need_id: int) -> Page:
     form = VersionForm()
-    return _decide(need_id, form, lambda n: services.approve_need(
-        db.session, actor(), n, _version(form)), _("Need approved."))  # fmt: skip
+    return _decide(
+        need_id,
+        form,
+        lambda n: services.approve_need(db.session, actor(), n, _version(form)),
+        _("Need approved."),
+    )
 
 
 @bp.route("/<int:need_id>/reject", methods=["POST"])
 @roles_required(*TRIAGERS)
 def reject(need_id: int) -> Page:
     form = ReasonForm()
-    return _decide(need_id, form, lambda n: services.reject_need(
-        db.session, actor(), n, _version(form), form.reason.data), _("Need rejected."))  # fmt: skip
+    return _decide(
+        need_id,
+        form,
+        lambda n: services.reject_need(db.session, actor(), n, _version(form), form.reason.data),
+        _("Need rejected."),
+    )
 
 
 @bp.route("/<int:need_id>/lines/<int:line_id>/unavailable", methods=["POST"])
 @roles_required(*TRIAGERS)
 def line_unavailable(need_id: int, line_id: int) -> Page:
     form = ReasonForm()
-    return _decide(need_id, form, lambda n: services.mark_line_unavailable(
-        db.session, actor(), n, _version(form), line_id, form.reason.data),
-        _("Line marked unavailable."))  # fmt: skip
+    return _decide(
+        need_id,
+        form,
+        lambda n: services.mark_line_unavailable(
+            db.session, actor(), n, _version(form), line_id, form.reason.data
+        ),
+        _("Line marked unavailable."),
+    )
 
 
 @bp.route("/<int:need_id>/merge", methods=["POST"])
@@ -146,5 +173,9 @@ def merge(need_id: int) -> Page:
 @roles_required(*TRIAGERS)
 def comment(need_id: int) -> Page:
     form = CommentForm()
-    return _decide(need_id, form, lambda n: services.comment_need(
-        db.session, actor(), n, form.text.data), _("Comment added."))  # fmt: skip
+    return _decide(
+        need_id,
+        form,
+        lambda n: services.comment_need(db.session, actor(), n, form.text.data),
+        _("Comment added."),
+    )

@@ -50,8 +50,9 @@ def new_need() -> Page:
                 form.submission_token.data = new_token()
         else:
             db.session.commit()
-            flash(_("Need submitted.") if created else _("This need was already received."),
-                  "success")  # fmt: skip
+            flash(
+                _("Need submitted.") if created else _("This need was already received."), "success"
+            )
             return redirect(url_for("needs.view_need", need_id=need.id))
     status = 400 if form.is_submitted() else 200
     return render_template("needs/form.html", form=form, need=None, **labels()), status
@@ -61,9 +62,11 @@ def new_need() -> Page:
 @roles_required(*SUBMITTERS)
 def my_needs() -> str:
     rows, page, pages, total = paged(
-        db.session, needs_of_party(actor().party_id or 0), parse_page(request.args.get("page")),
+        db.session,
+        needs_of_party(actor().party_id or 0),
+        parse_page(request.args.get("page")),
         int(current_app.config.get("PAGE_SIZE", 25)),
-    )  # fmt: skip
+    )
     return render_template(
         "needs/mine.html", needs=rows, page=page, pages=pages, total=total, **labels()
     )
@@ -126,13 +129,21 @@ def cancel_need(need_id: int) -> Page:
 def demand() -> str:
     region = clean_search(request.args.get("region"))[:16]
     rows, page, pages, total = paged(
-        db.session, demand_lines(region), parse_page(request.args.get("page")),
+        db.session,
+        demand_lines(region),
+        parse_page(request.args.get("page")),
         int(current_app.config.get("PAGE_SIZE", 25)),
-    )  # fmt: skip
+    )
     return render_template(
-        "needs/demand.html", lines=rows, page=page, pages=pages, total=total, region=region,
-        regions=all_regions(db.session), **labels(),
-    )  # fmt: skip
+        "needs/demand.html",
+        lines=rows,
+        page=page,
+        pages=pages,
+        total=total,
+        region=region,
+        regions=all_regions(db.session),
+        **labels(),
+    )
 
 
 @bp.route("/board")

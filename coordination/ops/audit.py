@@ -36,8 +36,18 @@ def main() -> int:
     if why:
         print(f"pip-audit NOT RUN: vulnerability data cannot be reached: {why}")
         return 0
-    cmd = [sys.executable, "-m", "pip_audit", "--strict", "--progress-spinner", "off",
-           "--no-deps", "--disable-pip", "-r", str(ROOT / "requirements.txt")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip_audit",
+        "--strict",
+        "--progress-spinner",
+        "off",
+        "--no-deps",
+        "--disable-pip",
+        "-r",
+        str(ROOT / "requirements.txt"),
+    ]
     # Every line of requirements.txt is pinned (==), so --no-deps audits exactly them.
     return subprocess.run(cmd, check=False).returncode  # noqa: S603 # nosec B603 # fixed argv
 

@@ -165,8 +165,14 @@ def _backup_postgres(
                 writer = SealedWriter(
                     fh, key, {**header, "backend": "postgresql", "revision": revision}
                 )
-                cmd = [pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                       f"--snapshot={snapshot}", *args]
+                cmd = [
+                    pg_tool("pg_dump"),
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    *args,
+                ]
                 proc = subprocess.Popen(  # noqa: S603 # nosec B603 # fixed argv, no shell
                     cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
                 )
@@ -219,8 +225,17 @@ def restore_sqlite(url: str, plain: Path) -> None:
 
 def restore_postgres(url: str, plain: Path) -> None:
     args, env = pg_args(make_url(url))
-    cmd = [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-           "--single-transaction", "--exit-on-error", *args, str(plain)]
+    cmd = [
+        pg_tool("pg_restore"),
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--no-privileges",
+        "--single-transaction",
+        "--exit-on-error",
+        *args,
+        str(plain),
+    ]
     run = subprocess.run(  # noqa: S603 # nosec B603 # fixed argv, no shell
         cmd, capture_output=True, env=env, check=False
     )

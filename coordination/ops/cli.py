@@ -48,8 +48,11 @@ def _print_digests(digests: dict[str, Any]) -> None:
     "SHA-256, else the backup fails unless --allow-missing-evidence. " + KEYS_NOTE,
 )
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--allow-missing-evidence", is_flag=True,
-              help="Leave out missing or altered evidence files (named in the output).")
+@click.option(
+    "--allow-missing-evidence",
+    is_flag=True,
+    help="Leave out missing or altered evidence files (named in the output).",
+)
 def backup_command(file: Path, allow_missing_evidence: bool) -> None:
     from coordination.ledger.keys import verifier_key
 
@@ -67,8 +70,10 @@ def backup_command(file: Path, allow_missing_evidence: bool) -> None:
     click.echo(f"backup written to {file} (revision {manifest['revision']}); table digests:")
     _print_digests(manifest["digests"])
     part = manifest["evidence"]
-    click.echo(f"evidence files: {len(part['files'])} included "
-               f"({sum(f['size'] for f in part['files'])} bytes), each matching its SHA-256")
+    click.echo(
+        f"evidence files: {len(part['files'])} included "
+        f"({sum(f['size'] for f in part['files'])} bytes), each matching its SHA-256"
+    )
     if part["left_out"]:
         click.echo(f"WARNING: {len(part['left_out'])} evidence files were LEFT OUT:", err=True)
         for line in part["left_out"]:
@@ -83,8 +88,11 @@ def backup_command(file: Path, allow_missing_evidence: bool) -> None:
     "differs from the backup's, unless --force (and then asks first). " + KEYS_NOTE,
 )
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True,
-              help="Replace a database that already holds data, and differing evidence files.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a database that already holds data, and differing evidence files.",
+)
 @click.option("--yes", is_flag=True, help="With --force: do not ask for confirmation.")
 def restore_command(file: Path, force: bool, yes: bool) -> None:
     try:
@@ -136,8 +144,9 @@ def _restore(file: Path, force: bool, yes: bool) -> None:
             click.confirm(
                 "Replace ALL data in the current database"
                 + (f" and {len(todo.replace)} evidence files" if todo.replace else "")
-                + " with this backup?", abort=True,
-            )  # fmt: skip
+                + " with this backup?",
+                abort=True,
+            )
         # Files first: a row must never name a file that is not there yet. Should the
         # database restore fail, the files it would have named are removed again.
         created = evidence.install(blob, manifest, todo)
@@ -151,11 +160,16 @@ def _restore(file: Path, force: bool, yes: bool) -> None:
             raise
     restored = ops.current_digests(url)
     if restored != manifest["digests"]:
-        differ = sorted(t for t in restored.keys() | manifest["digests"].keys()
-                        if restored.get(t) != manifest["digests"].get(t))
+        differ = sorted(
+            t
+            for t in restored.keys() | manifest["digests"].keys()
+            if restored.get(t) != manifest["digests"].get(t)
+        )
         raise BackupError("restored tables differ from the backup: " + ", ".join(differ))
-    click.echo(f"restored {file} (made {header.get('created')}, revision "
-               f"{manifest['revision']}); table digests match the backup:")
+    click.echo(
+        f"restored {file} (made {header.get('created')}, revision "
+        f"{manifest['revision']}); table digests match the backup:"
+    )
     _print_digests(restored)
     _report_evidence(url, directory, manifest, todo)
     _verify_ledger()
@@ -167,8 +181,10 @@ def _report_evidence(
     if "evidence" not in manifest:
         click.echo("this backup was made before backups held evidence files: none restored")
     else:
-        click.echo(f"evidence files in {directory}: {len(todo.write)} written "
-                   f"({len(todo.replace)} replaced), {len(todo.same)} already identical")
+        click.echo(
+            f"evidence files in {directory}: {len(todo.write)} written "
+            f"({len(todo.replace)} replaced), {len(todo.same)} already identical"
+        )
     absent = evidence.missing_after(directory, ops.current_evidence(url))
     if absent:
         click.echo(f"WARNING: {len(absent)} restored evidence rows lack their file:", err=True)

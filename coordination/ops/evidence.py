@@ -112,8 +112,10 @@ def add_to_backup(
                 size += len(block)
                 writer.write(block, FILES)
         if digest.hexdigest() != ref.sha256:
-            raise BackupError(f"evidence {ref.public_id}: file {ref.name} changed while "
-                              "being backed up; no backup was written")
+            raise BackupError(
+                f"evidence {ref.public_id}: file {ref.name} changed while "
+                "being backed up; no backup was written"
+            )
         files.append({"name": ref.name, "sha256": ref.sha256, "size": size})
     return {"files": files, "left_out": problems}
 
@@ -131,8 +133,10 @@ def check_blob(blob: Path, manifest: dict[str, Any]) -> None:
     with open(blob, "rb") if entries else contextlib.nullcontext() as fh:
         for e in entries:
             if _copy(fh, int(e["size"]), None) != e["sha256"]:
-                raise BackupError(f"evidence file {e['name']} inside the backup does not "
-                                  "match its recorded SHA-256")
+                raise BackupError(
+                    f"evidence file {e['name']} inside the backup does not "
+                    "match its recorded SHA-256"
+                )
 
 
 def _copy(src: IO[bytes] | None, size: int, out: IO[bytes] | None) -> str:
@@ -174,7 +178,8 @@ def plan(directory: Path, manifest: dict[str, Any], force: bool) -> Plan:
     if result.replace and not force:
         raise BackupError(
             f"{len(result.replace)} evidence files in {directory} differ from the backup's "
-            "files of the same name (" + ", ".join(result.replace[:5])
+            "files of the same name ("
+            + ", ".join(result.replace[:5])
             + "); restore refuses to overwrite them (use --force to replace them)"
         )
     return result

@@ -146,8 +146,9 @@ class SealedReader:
             if size > CHUNK + 64 and kind != END:
                 raise BackupError("backup is damaged: oversized record")
             try:
-                plain = self._aead.decrypt(_nonce(self._counter), _exact(self._fh, size),
-                                           self._ad + kind)
+                plain = self._aead.decrypt(
+                    _nonce(self._counter), _exact(self._fh, size), self._ad + kind
+                )
             except InvalidTag:
                 raise BackupError(
                     f"backup is damaged or was altered (record {self._counter} fails "

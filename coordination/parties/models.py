@@ -59,9 +59,7 @@ class Party(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
-    kind: Mapped[PartyKind] = mapped_column(
-        str_enum(PartyKind)
-    )
+    kind: Mapped[PartyKind] = mapped_column(str_enum(PartyKind))
     # Public-safe label. For households and units it is a neutral label, never the real name.
     display_name: Mapped[str] = mapped_column(String(200))
     # A donor's consent to be named publicly; groups and campaigns are public by nature.
@@ -100,9 +98,7 @@ class Location(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_id)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[LocationKind] = mapped_column(
-        str_enum(LocationKind)
-    )
+    kind: Mapped[LocationKind] = mapped_column(str_enum(LocationKind))
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     town: Mapped[str | None] = mapped_column(String(120))
     party_id: Mapped[int | None] = mapped_column(ForeignKey("party.id"), index=True)

@@ -22,8 +22,11 @@ def _first_lots() -> ColumnElement[bool]:
 
 def batch_clause(actor: User | None) -> ColumnElement[bool]:
     """A WHERE clause on ProductionBatch."""
-    seen = (select(Lot.origin_id).join(Location, Lot.location_id == Location.id)
-            .where(_first_lots(), location_clause(actor)))  # fmt: skip
+    seen = (
+        select(Lot.origin_id)
+        .join(Location, Lot.location_id == Location.id)
+        .where(_first_lots(), location_clause(actor))
+    )
     return ProductionBatch.id.in_(seen)
 
 

@@ -21,11 +21,14 @@ class BatchForm(FlaskForm):
     group_id = SelectField(_l("Group"), coerce=int, validators=[Optional()])
     item_id = SelectField(_l("Item"), coerce=int, validators=[InputRequired()])
     size = StringField(_l("Size"), validators=[Optional(), Length(max=SIZE_LIMIT), no_nul])
-    quantity = IntegerField(_l("Quantity"),
-                            validators=[InputRequired(), NumberRange(1, MAX_QUANTITY)])  # fmt: skip
+    quantity = IntegerField(
+        _l("Quantity"), validators=[InputRequired(), NumberRange(1, MAX_QUANTITY)]
+    )
     made_on = DateField(_l("Made on"), validators=[InputRequired()])
-    members = StringField(_l("Made by (names of members, optional)"),
-                          validators=[Optional(), Length(max=MEMBERS_LIMIT), no_nul])  # fmt: skip
+    members = StringField(
+        _l("Made by (names of members, optional)"),
+        validators=[Optional(), Length(max=MEMBERS_LIMIT), no_nul],
+    )
     members_public = BooleanField(_l("The members agreed to be named publicly"))
 
     def setup(self, session: Session, actor: User, locale: str, blank: str) -> BatchForm:
@@ -33,9 +36,13 @@ class BatchForm(FlaskForm):
         if actor.role == Role.VOLUNTEER:
             groups = [session.get(Party, actor.party_id)] if actor.party_id else []
         else:
-            groups = list(session.scalars(
-                select(Party).where(Party.kind == PartyKind.GROUP, Party.active.is_(True))
-                .order_by(Party.display_name)))  # fmt: skip
+            groups = list(
+                session.scalars(
+                    select(Party)
+                    .where(Party.kind == PartyKind.GROUP, Party.active.is_(True))
+                    .order_by(Party.display_name)
+                )
+            )
         self.group_id.choices = options(
             [(NONE, blank), *((g.id, g.display_name) for g in groups if g is not None)]
         )
@@ -43,7 +50,12 @@ class BatchForm(FlaskForm):
 
     def batch_input(self, actor: User) -> BatchInput:
         group_id = actor.party_id if actor.role == Role.VOLUNTEER else self.group_id.data
-        return BatchInput(group_id=group_id, item_id=self.item_id.data,
-                          quantity=self.quantity.data, made_on=self.made_on.data,
-                          size=self.size.data, members=self.members.data,
-                          members_public=bool(self.members_public.data))  # fmt: skip
+        return BatchInput(
+            group_id=group_id,
+            item_id=self.item_id.data,
+            quantity=self.quantity.data,
+            made_on=self.made_on.data,
+            size=self.size.data,
+            members=self.members.data,
+            members_public=bool(self.members_public.data),
+        )

@@ -43,13 +43,18 @@ class BatchInput:
 
 def group_location(session: Session, group: Party) -> Location | None:
     """Where a group keeps what it makes: its first active location."""
-    stmt = (select(Location).where(Location.party_id == group.id, Location.active)
-            .order_by(Location.id).limit(1))  # fmt: skip
+    stmt = (
+        select(Location)
+        .where(Location.party_id == group.id, Location.active)
+        .order_by(Location.id)
+        .limit(1)
+    )
     return session.scalar(stmt)
 
 
-def check_item(session: Session, item_id: int | None, size: str | None,
-               field: str = "item_id") -> tuple[Item, str | None]:  # fmt: skip
+def check_item(
+    session: Session, item_id: int | None, size: str | None, field: str = "item_id"
+) -> tuple[Item, str | None]:
     item = session.get(Item, item_id) if item_id else None
     if item is None or not item.active:
         raise Invalid(N_("Choose an item from the catalog."), field)
@@ -62,8 +67,9 @@ def check_item(session: Session, item_id: int | None, size: str | None,
         except PersonalDataError:
             raise Invalid(N_("Enter a size such as 42-44, L or 52."), "size") from None
     if size is not None and item.sizes and size not in item.sizes:
-        raise Invalid(N_("Choose one of this item's sizes: %(sizes)s."), "size",
-                      sizes=", ".join(item.sizes))  # fmt: skip
+        raise Invalid(
+            N_("Choose one of this item's sizes: %(sizes)s."), "size", sizes=", ".join(item.sizes)
+        )
     return item, size
 
 
@@ -92,22 +98,50 @@ def log_production_batch(session: Session, actor: User | None, data: BatchInput)
         raise Invalid(N_("Enter at most %(n)s characters."), "members", n=MEMBERS_LIMIT)
     location = group_location(session, group)
     if location is None:
-        raise Invalid(N_("This group has no location to keep its stock yet: "
-                         "ask a coordinator to add one."), "group_id")  # fmt: skip
-    batch = ProductionBatch(group_id=group.id, group=group, item_id=item.id, item=item,
-                            size=size, quantity=quantity, made_on=made_on, members=members,
-                            made_by_members_public=bool(data.members_public and members),
-                            created_by_id=actor.id if actor else None)  # fmt: skip
+        raise Invalid(
+            N_("This group has no location to keep its stock yet: ask a coordinator to add one."),
+            "group_id",
+        )
+    batch = ProductionBatch(
+        group_id=group.id,
+        group=group,
+        item_id=item.id,
+        item=item,
+        size=size,
+        quantity=quantity,
+        made_on=made_on,
+        members=members,
+        made_by_members_public=bool(data.members_public and members),
+        created_by_id=actor.id if actor else None,
+    )
     session.add(batch)
     session.flush()
-    lot = open_lot(session, actor, item=item, size=size, quantity=quantity, location=location,
-                   origin_kind=OriginKind.BATCH, origin_id=batch.id)  # fmt: skip
-    entry = append(session, actor, "origin.batch", {
-        "batch": batch.public_id, "group": group.public_id, "item": item.code, "size": size,
-        "quantity": quantity, "made_on": made_on.isoformat(),
-        "named_members": batch.made_by_members_public, "lot": lot.public_id,
-        "location": location.public_id,
-    })  # fmt: skip
+    lot = open_lot(
+        session,
+        actor,
+        item=item,
+        size=size,
+        quantity=quantity,
+        location=location,
+        origin_kind=OriginKind.BATCH,
+        origin_id=batch.id,
+    )
+    entry = append(
+        session,
+        actor,
+        "origin.batch",
+        {
+            "batch": batch.public_id,
+            "group": group.public_id,
+            "item": item.code,
+            "size": size,
+            "quantity": quantity,
+            "made_on": made_on.isoformat(),
+            "named_members": batch.made_by_members_public,
+            "lot": lot.public_id,
+            "location": location.public_id,
+        },
+    )
     mark_created([lot], entry)
     session.flush()
     return batch

@@ -38,16 +38,39 @@ from coordination.reports.walker import Walker
 from coordination.stock.models import Lot, OriginKind
 
 __all__ = [
-    "ANONYMOUS", "LEFT", "UNKNOWN", "Credit", "CreditKind", "DeliveryAttribution",
-    "HandoverAttribution", "LineAttribution", "PartyRole", "Placement", "apportion", "approx",
-    "campaign_attribution", "delivered_quantity", "delivery_attribution",
-    "donation_attribution", "fraction_text", "handover_attribution", "line_credits",
-    "lot_credits", "merge", "party_attribution", "party_label", "recipient_region",
-]  # fmt: skip
+    "ANONYMOUS",
+    "LEFT",
+    "UNKNOWN",
+    "Credit",
+    "CreditKind",
+    "DeliveryAttribution",
+    "HandoverAttribution",
+    "LineAttribution",
+    "PartyRole",
+    "Placement",
+    "apportion",
+    "approx",
+    "campaign_attribution",
+    "delivered_quantity",
+    "delivery_attribution",
+    "donation_attribution",
+    "fraction_text",
+    "handover_attribution",
+    "line_credits",
+    "lot_credits",
+    "merge",
+    "party_attribution",
+    "party_label",
+    "recipient_region",
+]
 
 # Statuses in which goods have left: they count as delivered for follow-up.
-LEFT = (DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED, DeliveryStatus.CONFIRMED,
-        DeliveryStatus.DISPUTED)  # fmt: skip
+LEFT = (
+    DeliveryStatus.DISPATCHED,
+    DeliveryStatus.DELIVERED,
+    DeliveryStatus.CONFIRMED,
+    DeliveryStatus.DISPUTED,
+)
 
 
 @dataclass
@@ -163,8 +186,7 @@ def handover_attribution(session: Session, handover: Handover) -> HandoverAttrib
     if handover.lines:
         parts = [walker.lot(hl.delivery_line.lot, hl.quantity) for hl in handover.lines]
     else:
-        parts = [walker.lot(line.lot, delivered_quantity(line))
-                 for line in handover.delivery.lines]  # fmt: skip
+        parts = [walker.lot(line.lot, delivered_quantity(line)) for line in handover.delivery.lines]
     credits = merge(c for part in parts for c in part)
     return HandoverAttribution(handover, credits, _roles([handover], credits))
 
@@ -186,18 +208,22 @@ def left_lines(session: Session, lots: ColumnElement[bool] | None = None) -> lis
     """Lines of deliveries whose goods left, with their lot and delivery loaded; `lots`
     narrows them to lots matching a clause (candidates.py)."""
     # The lot and delivery joined for the filters are the ones loaded (one join each).
-    stmt = (select(DeliveryLine).join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-            .join(Lot, Lot.id == DeliveryLine.lot_id)
-            .where(Delivery.status.in_(LEFT)).order_by(DeliveryLine.id)
-            .options(contains_eager(DeliveryLine.lot),
-                     contains_eager(DeliveryLine.delivery)))  # fmt: skip
+    stmt = (
+        select(DeliveryLine)
+        .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
+        .join(Lot, Lot.id == DeliveryLine.lot_id)
+        .where(Delivery.status.in_(LEFT))
+        .order_by(DeliveryLine.id)
+        .options(contains_eager(DeliveryLine.lot), contains_eager(DeliveryLine.delivery))
+    )
     if lots is not None:
         stmt = stmt.where(lots)
     return list(session.scalars(stmt))
 
 
-def _placements(session: Session, wanted: Callable[[Credit], bool],
-                lots: ColumnElement[bool] | None) -> list[Placement]:  # fmt: skip
+def _placements(
+    session: Session, wanted: Callable[[Credit], bool], lots: ColumnElement[bool] | None
+) -> list[Placement]:
     """Credits `wanted` over the delivered lines whose lots match `lots` (None: every line,
     the reference the narrowed walks are tested against)."""
     walker = Walker(session)
@@ -215,15 +241,22 @@ def _placements(session: Session, wanted: Callable[[Credit], bool],
         key = (region.code if region else None, _month(line.delivery), line.lot.item.code, currency)
         totals[key][0] += sum((c.quantity for c in mine), Fraction(0))
         totals[key][1] += sum((c.money_minor for c in mine), Fraction(0))
-    return [Placement(r, m, i, q, money, cur)
-            for (r, m, i, cur), (q, money) in sorted(totals.items(), key=lambda kv: (
-                kv[0][1] or "", kv[0][0] or "", kv[0][2], kv[0][3] or ""))]  # fmt: skip
+    return [
+        Placement(r, m, i, q, money, cur)
+        for (r, m, i, cur), (q, money) in sorted(
+            totals.items(),
+            key=lambda kv: (kv[0][1] or "", kv[0][0] or "", kv[0][2], kv[0][3] or ""),
+        )
+    ]
 
 
 def party_attribution(session: Session, party: Party) -> list[Placement]:
     """What a group made, or a donor or campaign gave or paid for, that was delivered."""
-    return _placements(session, lambda c: c.party_ref == party.id or c.campaign_ref == party.id,
-                       party_clause(session, party.id))  # fmt: skip
+    return _placements(
+        session,
+        lambda c: c.party_ref == party.id or c.campaign_ref == party.id,
+        party_clause(session, party.id),
+    )
 
 
 def donation_attribution(
@@ -232,12 +265,17 @@ def donation_attribution(
     """Where one donation went: what it paid for itself and what money passed on from it paid
     for. Money passed on to it from another is followed from its own receipt too."""
     if isinstance(donation, InKindDonation):
-        return _placements(session, lambda c: c.origin_kind == OriginKind.IN_KIND.value
-                           and c.origin_ref == donation.id,
-                           origin_clause(session, gifts=[donation.id]))  # fmt: skip
+        return _placements(
+            session,
+            lambda c: c.origin_kind == OriginKind.IN_KIND.value and c.origin_ref == donation.id,
+            origin_clause(session, gifts=[donation.id]),
+        )
     paid = money_descendants(session, [donation.id])
-    return _placements(session, lambda c: c.kind == CreditKind.FUNDER and donation.id in c.via_refs,
-                       origin_clause(session, money=paid))  # fmt: skip
+    return _placements(
+        session,
+        lambda c: c.kind == CreditKind.FUNDER and donation.id in c.via_refs,
+        origin_clause(session, money=paid),
+    )
 
 
 def campaign_attribution(session: Session, campaign: Party) -> list[Placement]:

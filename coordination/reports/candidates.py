@@ -36,31 +36,46 @@ def money_descendants(session: Session, donation_ids: Iterable[int]) -> set[int]
     while frontier:
         step: set[int] = set()
         for ids in chunks(frontier):
-            step.update(session.scalars(
-                select(MoneyDonation.id).where(MoneyDonation.passed_from_id.in_(ids))))  # fmt: skip
+            step.update(
+                session.scalars(
+                    select(MoneyDonation.id).where(MoneyDonation.passed_from_id.in_(ids))
+                )
+            )
         frontier = step - found
         found |= frontier
     return found
 
 
-def _funded(session: Session, column: InstrumentedAttribute[int],
-            by: InstrumentedAttribute[int], donations: set[int]) -> set[int]:  # fmt: skip
+def _funded(
+    session: Session,
+    column: InstrumentedAttribute[int],
+    by: InstrumentedAttribute[int],
+    donations: set[int],
+) -> set[int]:
     out: set[int] = set()
     for ids in chunks(donations):
         out.update(session.scalars(select(column).where(by.in_(ids)).distinct()))
     return out
 
 
-def origin_clause(session: Session, *, batches: Iterable[int] = (), gifts: Iterable[int] = (),
-                  money: Iterable[int] = ()) -> ColumnElement[bool]:  # fmt: skip
+def origin_clause(
+    session: Session,
+    *,
+    batches: Iterable[int] = (),
+    gifts: Iterable[int] = (),
+    money: Iterable[int] = (),
+) -> ColumnElement[bool]:
     """Lots whose origin is one of `batches`, `gifts` (in kind), a batch or purchase paid by
     one of `money` (donation ids, passed-on money included by the caller), or a kit."""
     paid = set(money)
     made = set(batches) | _funded(session, BatchFunding.batch_id, BatchFunding.donation_id, paid)
     purchases = _funded(session, PurchaseFunding.purchase_id, PurchaseFunding.donation_id, paid)
     parts: list[ColumnElement[bool]] = [Lot.origin_kind == OriginKind.KIT]
-    for kind, ids in ((OriginKind.BATCH, made), (OriginKind.IN_KIND, set(gifts)),
-                      (OriginKind.PURCHASE, purchases)):  # fmt: skip
+    for kind, ids in (
+        (OriginKind.BATCH, made),
+        (OriginKind.IN_KIND, set(gifts)),
+        (OriginKind.PURCHASE, purchases),
+    ):
         for chunk in chunks(ids):
             parts.append(and_(Lot.origin_kind == kind, Lot.origin_id.in_(chunk)))
     return or_(false(), *parts)
@@ -69,11 +84,17 @@ def origin_clause(session: Session, *, batches: Iterable[int] = (), gifts: Itera
 def party_clause(session: Session, party_id: int) -> ColumnElement[bool]:
     """Lots that could credit a group (its batches), a donor (its gifts) or either, or a
     campaign, through money it gave or raised."""
-    made = set(session.scalars(select(ProductionBatch.id)
-                               .where(ProductionBatch.group_id == party_id)))  # fmt: skip
-    gave = set(session.scalars(select(InKindDonation.id)
-                               .where(InKindDonation.donor_id == party_id)))  # fmt: skip
-    raised = session.scalars(select(MoneyDonation.id).where(or_(
-        MoneyDonation.donor_id == party_id, MoneyDonation.campaign_id == party_id)))  # fmt: skip
-    return origin_clause(session, batches=made, gifts=gave,
-                         money=money_descendants(session, raised))  # fmt: skip
+    made = set(
+        session.scalars(select(ProductionBatch.id).where(ProductionBatch.group_id == party_id))
+    )
+    gave = set(
+        session.scalars(select(InKindDonation.id).where(InKindDonation.donor_id == party_id))
+    )
+    raised = session.scalars(
+        select(MoneyDonation.id).where(
+            or_(MoneyDonation.donor_id == party_id, MoneyDonation.campaign_id == party_id)
+        )
+    )
+    return origin_clause(
+        session, batches=made, gifts=gave, money=money_descendants(session, raised)
+    )

@@ -78,8 +78,16 @@ class Credit:
 
     @property
     def key(self) -> tuple[Any, ...]:
-        return (self.kind.value, self.origin_kind, self.origin or "", self.donation or "",
-                self.party or "", self.label, self.currency or "", self.via_refs)  # fmt: skip
+        return (
+            self.kind.value,
+            self.origin_kind,
+            self.origin or "",
+            self.donation or "",
+            self.party or "",
+            self.label,
+            self.currency or "",
+            self.via_refs,
+        )
 
     def scaled(self, factor: Fraction, money: bool = True) -> Credit:
         return replace(
@@ -91,15 +99,23 @@ class Credit:
     def public(self) -> dict[str, Any]:
         """JSON-ready, exact numbers as strings ("7/3") beside a rounded figure."""
         out: dict[str, Any] = {
-            "party": self.party, "label": self.label, "kind": self.kind.value,
-            "origin_kind": self.origin_kind or None, "origin": self.origin,
-            "quantity": fraction_text(self.quantity), "quantity_approx": approx(self.quantity),
-        }  # fmt: skip
+            "party": self.party,
+            "label": self.label,
+            "kind": self.kind.value,
+            "origin_kind": self.origin_kind or None,
+            "origin": self.origin,
+            "quantity": fraction_text(self.quantity),
+            "quantity_approx": approx(self.quantity),
+        }
         if self.kind == CreditKind.FUNDER:
-            out.update(money_minor=fraction_text(self.money_minor),
-                       money_minor_approx=approx(self.money_minor, 0), currency=self.currency,
-                       donation=self.donation, campaign=self.campaign,
-                       campaign_label=self.campaign_label)  # fmt: skip
+            out.update(
+                money_minor=fraction_text(self.money_minor),
+                money_minor_approx=approx(self.money_minor, 0),
+                currency=self.currency,
+                donation=self.donation,
+                campaign=self.campaign,
+                campaign_label=self.campaign_label,
+            )
         return out
 
 
@@ -183,37 +199,75 @@ def first_donation(donation: MoneyDonation) -> MoneyDonation:
     return donation_chain(donation)[-1]
 
 
-def funder_credit(donation: MoneyDonation, origin_kind: str, origin: str, origin_ref: int,
-                  quantity: Fraction, money: Fraction, currency: str) -> Credit:  # fmt: skip
+def funder_credit(
+    donation: MoneyDonation,
+    origin_kind: str,
+    origin: str,
+    origin_ref: int,
+    quantity: Fraction,
+    money: Fraction,
+    currency: str,
+) -> Credit:
     chain = donation_chain(donation)
     root = chain[-1]
     party, label = party_label(root.donor or root.campaign)
     campaign = root.campaign
-    return Credit(party, label, CreditKind.FUNDER, origin_kind, origin, quantity, money,
-                  currency, donation=root.public_id,
-                  campaign=campaign.public_id if campaign else None,
-                  campaign_label=campaign.public_label if campaign else None,
-                  party_ref=(root.donor_id or root.campaign_id), donation_ref=root.id,
-                  campaign_ref=root.campaign_id, origin_ref=origin_ref,
-                  via_refs=tuple(d.id for d in chain))  # fmt: skip
+    return Credit(
+        party,
+        label,
+        CreditKind.FUNDER,
+        origin_kind,
+        origin,
+        quantity,
+        money,
+        currency,
+        donation=root.public_id,
+        campaign=campaign.public_id if campaign else None,
+        campaign_label=campaign.public_label if campaign else None,
+        party_ref=(root.donor_id or root.campaign_id),
+        donation_ref=root.id,
+        campaign_ref=root.campaign_id,
+        origin_ref=origin_ref,
+        via_refs=tuple(d.id for d in chain),
+    )
 
 
 Funding = list[tuple[MoneyDonation, int]]
 
 
-def batch_credits(batch: ProductionBatch, quantity: Fraction,
-                  funding: Funding | None = None) -> list[Credit]:  # fmt: skip
+def batch_credits(
+    batch: ProductionBatch, quantity: Fraction, funding: Funding | None = None
+) -> list[Credit]:
     """`funding`: the batch's funding rows when the caller loaded them already (a Walker)."""
     group = batch.group
     members = bool(batch.made_by_members_public and batch.members)
     label = f"members of {group.public_label}" if members else group.public_label
-    credits = [Credit(group.public_id, label, CreditKind.MAKER, OriginKind.BATCH.value,
-                      batch.public_id, quantity, members_of=group.public_label if members else None,
-                      party_ref=group.id, origin_ref=batch.id)]  # fmt: skip
+    credits = [
+        Credit(
+            group.public_id,
+            label,
+            CreditKind.MAKER,
+            OriginKind.BATCH.value,
+            batch.public_id,
+            quantity,
+            members_of=group.public_label if members else None,
+            party_ref=group.id,
+            origin_ref=batch.id,
+        )
+    ]
     for donation, amount in batch_funding(batch) if funding is None else funding:
         money = Fraction(amount) * quantity / batch.quantity
-        credits.append(funder_credit(donation, OriginKind.BATCH.value, batch.public_id, batch.id,
-                                     Fraction(0), money, donation.currency))  # fmt: skip
+        credits.append(
+            funder_credit(
+                donation,
+                OriginKind.BATCH.value,
+                batch.public_id,
+                batch.id,
+                Fraction(0),
+                money,
+                donation.currency,
+            )
+        )
     return credits
 
 
@@ -225,7 +279,14 @@ def purchase_credits(purchase: Purchase, lot: Lot, quantity: Fraction) -> list[C
         return [unknown(quantity, OriginKind.PURCHASE.value, purchase.public_id)]
     spent = Fraction(price) * quantity / bought if bought else Fraction(0)
     return [
-        funder_credit(d, OriginKind.PURCHASE.value, purchase.public_id, purchase.id,
-                      quantity * amount / paid, spent * amount / paid, purchase.currency)
+        funder_credit(
+            d,
+            OriginKind.PURCHASE.value,
+            purchase.public_id,
+            purchase.id,
+            quantity * amount / paid,
+            spent * amount / paid,
+            purchase.currency,
+        )
         for d, amount in funding
-    ]  # fmt: skip
+    ]

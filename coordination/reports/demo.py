@@ -33,11 +33,19 @@ def add_disputes(session: Session, world: World) -> None:
         return  # the deliveries part of the demo did not build the case
     ceremony = world.things.get("handover-ceremony")
     volunteer = world.users["demo-volunteer"]
-    dispute = open_dispute(session, volunteer, ClaimInput(
-        code=delivery.code, claim_kind="external",
-        claim_text=CLAIM, claim_url="https://example.org/news/ceremony-report",
-        handover_id=ceremony.public_id if ceremony is not None else None))  # fmt: skip
-    resolve_dispute(session, world.users["demo-coordinator"], dispute, dispute.version,
-                    "upheld", OUTCOME)  # fmt: skip
+    dispute = open_dispute(
+        session,
+        volunteer,
+        ClaimInput(
+            code=delivery.code,
+            claim_kind="external",
+            claim_text=CLAIM,
+            claim_url="https://example.org/news/ceremony-report",
+            handover_id=ceremony.public_id if ceremony is not None else None,
+        ),
+    )
+    resolve_dispute(
+        session, world.users["demo-coordinator"], dispute, dispute.version, "upheld", OUTCOME
+    )
     share_dispute(session, volunteer, dispute)
     world.things["dispute-vladimir-case"] = dispute

@@ -16,8 +16,7 @@ from coordination.ledger.proofs import inclusion_proof
 from coordination.reports.disputes import handover_roles
 from coordination.reports.models import Dispute
 
-DISPUTE_KINDS = ("dispute.opened", "dispute.evidence_added", "dispute.resolved",
-                 "dispute.shared")  # fmt: skip
+DISPUTE_KINDS = ("dispute.opened", "dispute.evidence_added", "dispute.resolved", "dispute.shared")
 
 
 @dataclass
@@ -36,23 +35,29 @@ class Report:
     checkpoint: LedgerCheckpoint | None = None
 
 
-def report_for(session: Session, dispute: Dispute,
-               checkpoint: LedgerCheckpoint | None = None) -> Report:  # fmt: skip
+def report_for(
+    session: Session, dispute: Dispute, checkpoint: LedgerCheckpoint | None = None
+) -> Report:
     report = Report(checkpoint=checkpoint)
     delivery = dispute.delivery
     if delivery is not None:
         report.lines = [_line(session, line) for line in delivery.lines]
-        report.chain = [{**handover_roles(h), "challenged": h.id == dispute.handover_id}
-                        for h in delivery.handovers]  # fmt: skip
+        report.chain = [
+            {**handover_roles(h), "challenged": h.id == dispute.handover_id}
+            for h in delivery.handovers
+        ]
     marker = f'"dispute":"{dispute.public_id}"'
     rows = session.execute(
         select(LedgerEntry.index, LedgerEntry.kind, LedgerEntry.created_at, LedgerEntry.leaf_hash)
         .where(LedgerEntry.kind.in_(DISPUTE_KINDS), LedgerEntry.body.contains(marker))
         .order_by(LedgerEntry.index)
-    ).all()  # fmt: skip
+    ).all()
     for index, kind, at, leaf in rows:
-        report.entries.append(ProvenEntry(index, kind, at.date().isoformat(),
-                                          _proven(session, checkpoint, index, leaf)))  # fmt: skip
+        report.entries.append(
+            ProvenEntry(
+                index, kind, at.date().isoformat(), _proven(session, checkpoint, index, leaf)
+            )
+        )
     return report
 
 
@@ -62,27 +67,36 @@ def latest_entry(session: Session, dispute: Dispute) -> int | None:
     return session.scalar(
         select(LedgerEntry.index)
         .where(LedgerEntry.kind.in_(DISPUTE_KINDS), LedgerEntry.body.contains(marker))
-        .order_by(LedgerEntry.index.desc()).limit(1)
-    )  # fmt: skip
+        .order_by(LedgerEntry.index.desc())
+        .limit(1)
+    )
 
 
 def _line(session: Session, line: Any) -> dict[str, Any]:
     from coordination.reports.dispute_sources import sources_of_line
 
     return {
-        "item": line.lot.item.code, "size": line.lot.size, "quantity": line.quantity,
-        "received": line.quantity_received, "sources": sources_of_line(session, line),
-    }  # fmt: skip
+        "item": line.lot.item.code,
+        "size": line.lot.size,
+        "quantity": line.quantity,
+        "received": line.quantity_received,
+        "sources": sources_of_line(session, line),
+    }
 
 
-def _proven(session: Session, checkpoint: LedgerCheckpoint | None, index: int,
-            leaf: bytes) -> bool | None:  # fmt: skip
+def _proven(
+    session: Session, checkpoint: LedgerCheckpoint | None, index: int, leaf: bytes
+) -> bool | None:
     if checkpoint is None or index >= checkpoint.size:
         return None
     try:
-        merkle.verify_inclusion(leaf, index, checkpoint.size,
-                                inclusion_proof(session, index, checkpoint.size),
-                                checkpoint.root)  # fmt: skip
+        merkle.verify_inclusion(
+            leaf,
+            index,
+            checkpoint.size,
+            inclusion_proof(session, index, checkpoint.size),
+            checkpoint.root,
+        )
     except ValueError:
         return False
     return True

@@ -16,10 +16,15 @@ def sources_of_line(session: Session, line: Any) -> list[dict[str, Any]]:
     """[{label, kind, quantity, money, currency}] for the line, public labels only."""
     out = []
     for credit in line_credits(session, line):
-        out.append({
-            "label": credit.label, "kind": credit.kind.value,
-            "quantity": approx(credit.quantity),
-            "money": approx(credit.money_minor / 100) if credit.kind == CreditKind.FUNDER else None,
-            "currency": credit.currency,
-        })  # fmt: skip
+        out.append(
+            {
+                "label": credit.label,
+                "kind": credit.kind.value,
+                "quantity": approx(credit.quantity),
+                "money": approx(credit.money_minor / 100)
+                if credit.kind == CreditKind.FUNDER
+                else None,
+                "currency": credit.currency,
+            }
+        )
     return out

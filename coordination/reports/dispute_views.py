@@ -61,11 +61,22 @@ def list_disputes() -> str:
         stmt = stmt.where(Dispute.status == DisputeStatus(status))
     if q:
         stmt = stmt.where(search_clause(q, Dispute.public_id))
-    rows, page, pages, total = paged(db.session, stmt, parse_page(request.args.get("page")),
-                                     int(current_app.config.get("PAGE_SIZE", 25)))  # fmt: skip
-    return render_template("disputes/list.html", disputes=rows, page=page, pages=pages,
-                           total=total, q=q, status=status,
-                           can_open=actor().role in services.OPENERS)  # fmt: skip
+    rows, page, pages, total = paged(
+        db.session,
+        stmt,
+        parse_page(request.args.get("page")),
+        int(current_app.config.get("PAGE_SIZE", 25)),
+    )
+    return render_template(
+        "disputes/list.html",
+        disputes=rows,
+        page=page,
+        pages=pages,
+        total=total,
+        q=q,
+        status=status,
+        can_open=actor().role in services.OPENERS,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -101,13 +112,17 @@ def view_dispute(dispute_id: int) -> str:
 
 def _render(dispute: Dispute, form: ResolveForm, checkpoint: LedgerCheckpoint | None) -> str:
     return render_template(
-        "disputes/detail.html", dispute=dispute,
+        "disputes/detail.html",
+        dispute=dispute,
         report=report_for(db.session, dispute, checkpoint),
-        form=form, action=ActionForm(), can_resolve=services.can_resolve(actor(), dispute),
-        can_share=services.can_share(actor(), dispute), role_names=role_names(),
+        form=form,
+        action=ActionForm(),
+        can_resolve=services.can_resolve(actor(), dispute),
+        can_share=services.can_share(actor(), dispute),
+        role_names=role_names(),
         can_read_text=services.can_read_text(actor(), dispute),
         status_names=status_names(),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/<int:dispute_id>/resolve", methods=["POST"])
@@ -118,8 +133,14 @@ def resolve(dispute_id: int) -> Page:
     status = 400
     if form.validate_on_submit():
         try:
-            services.resolve_dispute(db.session, actor(), dispute, parse_version(form.version.data),
-                                     form.outcome.data, form.note.data)  # fmt: skip
+            services.resolve_dispute(
+                db.session,
+                actor(),
+                dispute,
+                parse_version(form.version.data),
+                form.outcome.data,
+                form.note.data,
+            )
         except DomainError as exc:
             db.session.rollback()
             show_error(form, exc)
@@ -157,8 +178,9 @@ def add_evidence(dispute_id: int) -> Page:
         try:
             if not data:
                 raise Invalid(N_("Choose a file to upload."), field="file")
-            evidence = store_evidence(db.session, actor(), directory, data=data,
-                                      kind=EvidenceKind.REPORT)  # fmt: skip
+            evidence = store_evidence(
+                db.session, actor(), directory, data=data, kind=EvidenceKind.REPORT
+            )
             services.attach_evidence(db.session, actor(), dispute, evidence)
         except DomainError as exc:
             db.session.rollback()
@@ -196,14 +218,18 @@ def _pdf(load: Callable[[], Dispute]) -> Response:
     db.session.rollback()
     dispute = load()
     if index is not None:
-        target = (url_for("disputes.public_page", share_code=dispute.share_code, _external=True)
-                  if dispute.public and dispute.share_code else request.url_root)  # fmt: skip
+        target = (
+            url_for("disputes.public_page", share_code=dispute.share_code, _external=True)
+            if dispute.public and dispute.share_code
+            else request.url_root
+        )
         proof = entry_proof(db.session, ledger_signer(), index, target)
     db.session.commit()
     checkpoint = latest_checkpoint(db.session)
     dispute = load()
-    data = render_dispute(dispute, report_for(db.session, dispute, checkpoint), status_names(),
-                          proof, utcnow())  # fmt: skip
+    data = render_dispute(
+        dispute, report_for(db.session, dispute, checkpoint), status_names(), proof, utcnow()
+    )
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="dispute-{dispute.public_id}.pdf"'
     response.headers["Cache-Control"] = "no-store"
@@ -215,6 +241,10 @@ def public_page(share_code: str) -> str:
     services.public_dispute(db.session, share_code)  # 404 before any signing
     checkpoint = current_checkpoint()
     dispute = services.public_dispute(db.session, share_code)
-    return render_template("disputes/public.html", dispute=dispute,
-                           report=report_for(db.session, dispute, checkpoint),
-                           role_names=role_names(), status_names=status_names())  # fmt: skip
+    return render_template(
+        "disputes/public.html",
+        dispute=dispute,
+        report=report_for(db.session, dispute, checkpoint),
+        role_names=role_names(),
+        status_names=status_names(),
+    )

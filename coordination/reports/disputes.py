@@ -32,8 +32,12 @@ READERS = (Role.VOLUNTEER, Role.AUDITOR, Role.COORDINATOR, Role.ADMIN)
 TEXT_LIMIT = 4000
 URL_LIMIT = 500
 # Only goods that left can be claimed by someone else.
-CLAIMABLE = (DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED, DeliveryStatus.CONFIRMED,
-             DeliveryStatus.DISPUTED)  # fmt: skip
+CLAIMABLE = (
+    DeliveryStatus.DISPATCHED,
+    DeliveryStatus.DELIVERED,
+    DeliveryStatus.CONFIRMED,
+    DeliveryStatus.DISPUTED,
+)
 
 register("dispute.opened", _l("A dispute %(dispute)s was opened about delivery %(delivery)s."))
 register("dispute.evidence_added", _l("Evidence was added to dispute %(dispute)s."))
@@ -83,8 +87,12 @@ def can_resolve(actor: User | None, dispute: Dispute) -> bool:
 def can_share(actor: User | None, dispute: Dispute) -> bool:
     if can_resolve(actor, dispute):
         return True
-    return (actor is not None and actor.role == Role.VOLUNTEER
-            and actor.party_id is not None and actor.party_id == dispute.group_id)  # fmt: skip
+    return (
+        actor is not None
+        and actor.role == Role.VOLUNTEER
+        and actor.party_id is not None
+        and actor.party_id == dispute.group_id
+    )
 
 
 def can_read_text(actor: User | None, dispute: Dispute) -> bool:
@@ -139,23 +147,34 @@ def open_dispute(session: Session, actor: User | None, data: ClaimInput) -> Disp
     if (wanted or kind == ClaimKind.HANDOVER) and handover is None:
         raise Invalid(N_("Choose one of this delivery's handovers."), "handover_id")
     dispute = Dispute(
-        claim_kind=kind, delivery_id=delivery.id, handover_id=handover.id if handover else None,
+        claim_kind=kind,
+        delivery_id=delivery.id,
+        handover_id=handover.id if handover else None,
         group_id=actor.party_id if actor is not None and actor.role == Role.VOLUNTEER else None,
         claim_text=_text(data.claim_text, "claim_text", TEXT_LIMIT, required=True),
-        claim_url=_url(data.claim_url), opened_by_id=actor.id if actor else None,
-    )  # fmt: skip
+        claim_url=_url(data.claim_url),
+        opened_by_id=actor.id if actor else None,
+    )
     session.add(dispute)
     session.flush()
-    append(session, actor, "dispute.opened", {
-        "dispute": dispute.public_id, "claim_kind": kind.value, "delivery": delivery.public_id,
-        "handover": handover.public_id if handover else None,
-        "group": dispute.group.public_id if dispute.group else None,
-    })  # fmt: skip
+    append(
+        session,
+        actor,
+        "dispute.opened",
+        {
+            "dispute": dispute.public_id,
+            "claim_kind": kind.value,
+            "delivery": delivery.public_id,
+            "handover": handover.public_id if handover else None,
+            "group": dispute.group.public_id if dispute.group else None,
+        },
+    )
     return dispute
 
 
-def attach_evidence(session: Session, actor: User | None, dispute: Dispute,
-                    evidence: Evidence) -> None:  # fmt: skip
+def attach_evidence(
+    session: Session, actor: User | None, dispute: Dispute, evidence: Evidence
+) -> None:
     """Link stored evidence (e.g. a photo of the news report) to an open dispute."""
     if dispute.status != DisputeStatus.OPEN:
         raise Conflict(N_("This dispute is closed."))
@@ -163,14 +182,27 @@ def attach_evidence(session: Session, actor: User | None, dispute: Dispute,
         raise NotFound(N_("Not found."))
     session.add(DisputeEvidence(dispute_id=dispute.id, evidence_id=evidence.id))
     session.flush()
-    append(session, actor, "dispute.evidence_added", {
-        "dispute": dispute.public_id, "evidence": evidence.public_id,
-        "original_sha256": evidence.original_sha256, "stored_sha256": evidence.stored_sha256,
-    })  # fmt: skip
+    append(
+        session,
+        actor,
+        "dispute.evidence_added",
+        {
+            "dispute": dispute.public_id,
+            "evidence": evidence.public_id,
+            "original_sha256": evidence.original_sha256,
+            "stored_sha256": evidence.stored_sha256,
+        },
+    )
 
 
-def resolve_dispute(session: Session, actor: User | None, dispute: Dispute, version: int | None,
-                    outcome: str | None, note: str | None) -> Dispute:  # fmt: skip
+def resolve_dispute(
+    session: Session,
+    actor: User | None,
+    dispute: Dispute,
+    version: int | None,
+    outcome: str | None,
+    note: str | None,
+) -> Dispute:
     if not can_resolve(actor, dispute):
         if actor is not None and actor.role in RESOLVERS:
             raise NotFound(N_("Not found."))
@@ -190,8 +222,9 @@ def resolve_dispute(session: Session, actor: User | None, dispute: Dispute, vers
     dispute.resolved_by_id = actor.id if actor else None
     dispute.resolved_at = utcnow()
     dispute.version += 1
-    append(session, actor, "dispute.resolved",
-           {"dispute": dispute.public_id, "outcome": status.value})  # fmt: skip
+    append(
+        session, actor, "dispute.resolved", {"dispute": dispute.public_id, "outcome": status.value}
+    )
     session.flush()
     return dispute
 
@@ -223,8 +256,10 @@ def public_dispute(session: Session, share_code: str | None) -> Dispute:
 def handover_roles(handover: Handover) -> dict[str, Any]:
     """A handover as the public sees it: party labels and roles, day and region only."""
     return {
-        "from": handover.from_party.public_label, "from_role": handover.from_role.value,
-        "to": handover.to_party.public_label, "to_role": handover.to_role.value,
+        "from": handover.from_party.public_label,
+        "from_role": handover.from_role.value,
+        "to": handover.to_party.public_label,
+        "to_role": handover.to_role.value,
         "day": handover.at.date().isoformat(),
         "region": handover.region.code if handover.region else None,
-    }  # fmt: skip
+    }

@@ -41,8 +41,10 @@ def readable_source(session: Session, user: User, party_id: int) -> Party:
     (a recipient, courier or official is never a source), and for a volunteer only its own
     group."""
     party = get_or_404(session, Party, party_id)
-    if party.kind not in SOURCE_KINDS or user.role not in SOURCE_READERS or (
-        user.role == Role.VOLUNTEER and user.party_id != party.id
+    if (
+        party.kind not in SOURCE_KINDS
+        or user.role not in SOURCE_READERS
+        or (user.role == Role.VOLUNTEER and user.party_id != party.id)
     ):
         raise NotFound(N_("Not found."))
     return party
@@ -69,11 +71,12 @@ def _names(
         r.code: r.name(locale)
         for r in session.scalars(select(Region).where(Region.code.in_(regions)))
     }
-    return items, places  # fmt: skip
+    return items, places
 
 
-def _went(session: Session, placements: list[Placement],
-          locale: str) -> tuple[list[dict[str, Any]], dict[str, int]]:  # fmt: skip
+def _went(
+    session: Session, placements: list[Placement], locale: str
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The rows of a follow-up page, and the money they hold in all, per currency."""
     items, places = _names(session, placements, locale)
     # Whole minor units for the page, rounded per currency so that each currency's rows add
@@ -83,16 +86,26 @@ def _went(session: Session, placements: list[Placement],
     for currency in sorted({p.currency for p in placements if p.currency}):
         mine = [i for i, p in enumerate(placements) if p.currency == currency]
         total = round(sum((placements[i].money_minor for i in mine), Fraction(0)))
-        for i, amount in zip(mine, apportion(total, [placements[i].money_minor for i in mine]),
-                             strict=True):  # fmt: skip
+        for i, amount in zip(
+            mine, apportion(total, [placements[i].money_minor for i in mine]), strict=True
+        ):
             whole[i] = amount
         if total:
             spent[currency] = total
-    rows = [{"region": p.region, "region_name": places.get(p.region or "", None),
-             "month": p.month, "item": p.item, "item_name": items.get(p.item, p.item),
-             "quantity": fraction_text(p.quantity), "quantity_approx": approx(p.quantity),
-             "money_minor": w, "currency": p.currency}
-            for p, w in zip(placements, whole, strict=True)]  # fmt: skip
+    rows = [
+        {
+            "region": p.region,
+            "region_name": places.get(p.region or "", None),
+            "month": p.month,
+            "item": p.item,
+            "item_name": items.get(p.item, p.item),
+            "quantity": fraction_text(p.quantity),
+            "quantity_approx": approx(p.quantity),
+            "money_minor": w,
+            "currency": p.currency,
+        }
+        for p, w in zip(placements, whole, strict=True)
+    ]
     return rows, spent
 
 
@@ -101,9 +114,14 @@ def party_follow_up(session: Session, party: Party, locale: str) -> dict[str, An
     delivered, by region, month and item."""
     placements = party_attribution(session, party)
     rows, spent = _went(session, placements, locale)
-    return {"party": party.public_id, "label": party.public_label, "kind": party.kind.value,
-            "went": rows, "spent_minor": spent,
-            "delivered_quantity": approx(sum((p.quantity for p in placements), Fraction(0)))}
+    return {
+        "party": party.public_id,
+        "label": party.public_label,
+        "kind": party.kind.value,
+        "went": rows,
+        "spent_minor": spent,
+        "delivered_quantity": approx(sum((p.quantity for p in placements), Fraction(0))),
+    }
 
 
 def follow_up(session: Session, donation: Donation, locale: str) -> dict[str, Any]:
@@ -112,15 +130,32 @@ def follow_up(session: Session, donation: Donation, locale: str) -> dict[str, An
     rows, spent = _went(session, placements, locale)
     given: dict[str, Any]
     if isinstance(donation, InKindDonation):
-        given = {"kind": "in_kind", "received_on": donation.received_on.isoformat(),
-                 "lines": [{"item": ln.item.code, "item_name": ln.item.name(locale),
-                            "size": ln.size, "quantity": ln.quantity}
-                           for ln in donation.lines]}  # fmt: skip
+        given = {
+            "kind": "in_kind",
+            "received_on": donation.received_on.isoformat(),
+            "lines": [
+                {
+                    "item": ln.item.code,
+                    "item_name": ln.item.name(locale),
+                    "size": ln.size,
+                    "quantity": ln.quantity,
+                }
+                for ln in donation.lines
+            ],
+        }
     else:
-        given = {"kind": "money", "received_on": donation.received_on.isoformat(),
-                 "amount_minor": donation.amount_minor, "currency": donation.currency,
-                 "status": donation.status.value}  # fmt: skip
+        given = {
+            "kind": "money",
+            "received_on": donation.received_on.isoformat(),
+            "amount_minor": donation.amount_minor,
+            "currency": donation.currency,
+            "status": donation.status.value,
+        }
     # One donation's money is in one currency (spending checks it), so one total.
-    return {"donation": donation.public_id, "given": given, "went": rows,
-            "delivered_quantity": approx(sum((p.quantity for p in placements), Fraction(0))),
-            "spent_minor": sum(spent.values())}  # fmt: skip
+    return {
+        "donation": donation.public_id,
+        "given": given,
+        "went": rows,
+        "delivered_quantity": approx(sum((p.quantity for p in placements), Fraction(0))),
+        "spent_minor": sum(spent.values()),
+    }

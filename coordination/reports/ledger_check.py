@@ -36,9 +36,16 @@ class EntryProof:
     problem: str | None = None
 
     def public(self) -> dict[str, object]:
-        return {"index": self.index, "what": self.what, "kind": self.kind, "body": self.body,
-                "leaf_hash": self.leaf_hash, "proof": self.proof, "ok": self.ok,
-                "problem": self.problem}  # fmt: skip
+        return {
+            "index": self.index,
+            "what": self.what,
+            "kind": self.kind,
+            "body": self.body,
+            "leaf_hash": self.leaf_hash,
+            "proof": self.proof,
+            "ok": self.ok,
+            "problem": self.problem,
+        }
 
 
 @dataclass
@@ -57,11 +64,17 @@ class ProofReport:
         return self.signature_ok and bool(self.entries) and all(e.ok for e in self.entries)
 
     def public(self) -> dict[str, object]:
-        return {"ok": self.ok, "checkpoint": self.checkpoint, "size": self.size,
-                "root": self.root, "verifier_key": self.verifier_key,
-                "signature_ok": self.signature_ok, "problem": self.problem,
-                "entries": [e.public() for e in self.entries],
-                "tlog_proof": self.tlog_proof}  # fmt: skip
+        return {
+            "ok": self.ok,
+            "checkpoint": self.checkpoint,
+            "size": self.size,
+            "root": self.root,
+            "verifier_key": self.verifier_key,
+            "signature_ok": self.signature_ok,
+            "problem": self.problem,
+            "entries": [e.public() for e in self.entries],
+            "tlog_proof": self.tlog_proof,
+        }
 
 
 def delivery_entries(delivery: Delivery) -> list[tuple[str, int]]:
@@ -72,18 +85,23 @@ def delivery_entries(delivery: Delivery) -> list[tuple[str, int]]:
     for h in delivery.handovers:
         if h.entry_index is not None:
             found.append(("handover", h.entry_index))
-        found += [("evidence", e.entry_index) for e in h.evidence
-                  if e.public and e.entry_index is not None]  # fmt: skip
+        found += [
+            ("evidence", e.entry_index)
+            for e in h.evidence
+            if e.public and e.entry_index is not None
+        ]
     found += [("receipt", r.entry_index) for r in delivery.receipts if r.entry_index is not None]
     unique = {index: what for what, index in reversed(found)}
     return sorted(((what, index) for index, what in unique.items()), key=lambda p: p[1])
 
 
-def check_delivery(session: Session, delivery: Delivery, checkpoint: LedgerCheckpoint,
-                   verifier: note.Verifier) -> ProofReport:  # fmt: skip
+def check_delivery(
+    session: Session, delivery: Delivery, checkpoint: LedgerCheckpoint, verifier: note.Verifier
+) -> ProofReport:
     """Inclusion of each of the delivery's entries in the signed checkpoint's tree."""
-    report = ProofReport(checkpoint.note, checkpoint.size, b64(checkpoint.root), verifier.key,
-                         False, [], None)  # fmt: skip
+    report = ProofReport(
+        checkpoint.note, checkpoint.size, b64(checkpoint.root), verifier.key, False, [], None
+    )
     try:
         signed = note.open_checkpoint(checkpoint.note, [verifier])
     except ValueError as exc:
@@ -134,8 +152,13 @@ class OldCheck:
     proof: list[str] = field(default_factory=list)
 
     def public(self) -> dict[str, object]:
-        return {"status": self.status.value, "detail": self.detail, "old_size": self.old_size,
-                "new_size": self.new_size, "proof": self.proof}  # fmt: skip
+        return {
+            "status": self.status.value,
+            "detail": self.detail,
+            "old_size": self.old_size,
+            "new_size": self.new_size,
+            "proof": self.proof,
+        }
 
 
 def normalise_paste(text: str) -> str:
@@ -144,8 +167,9 @@ def normalise_paste(text: str) -> str:
     return "\n".join(line.rstrip(" \t") for line in lines) + "\n"
 
 
-def check_old_checkpoint(session: Session, pasted: str, latest: LedgerCheckpoint,
-                         verifier: note.Verifier) -> OldCheck:  # fmt: skip
+def check_old_checkpoint(
+    session: Session, pasted: str, latest: LedgerCheckpoint, verifier: note.Verifier
+) -> OldCheck:
     """Is the pasted signed checkpoint ours, and is the latest tree an extension of it?"""
     if not pasted.strip() or len(pasted) > PASTE_LIMIT:
         return OldCheck(OldStatus.MALFORMED, "empty or far too long to be a checkpoint note")
@@ -169,8 +193,10 @@ def check_old_checkpoint(session: Session, pasted: str, latest: LedgerCheckpoint
     signatures = text[split + 2 :].rstrip("\n").split("\n")
     ours = f"{note.SIG_PREFIX}{verifier.name} "
     if body.origin != verifier.name or not any(s.startswith(ours) for s in signatures):
-        return OldCheck(OldStatus.NOT_OURS, f"the checkpoint is for {body.origin!r}, "
-                        f"and this log is {verifier.name!r}")  # fmt: skip
+        return OldCheck(
+            OldStatus.NOT_OURS,
+            f"the checkpoint is for {body.origin!r}, and this log is {verifier.name!r}",
+        )
     try:
         old = note.open_checkpoint(text, [verifier])
     except ValueError as exc:
@@ -181,8 +207,13 @@ def check_old_checkpoint(session: Session, pasted: str, latest: LedgerCheckpoint
         try:
             if entry is None:
                 raise ValueError(f"entry {proof.index} is not in the log")
-            merkle.verify_inclusion(merkle.leaf_hash(entry.body.encode("utf-8")), proof.index,
-                                    old.size, proof.hashes, old.root)  # fmt: skip
+            merkle.verify_inclusion(
+                merkle.leaf_hash(entry.body.encode("utf-8")),
+                proof.index,
+                old.size,
+                proof.hashes,
+                old.root,
+            )
         except ValueError as exc:
             result.detail = f"the proof of entry {proof.index}: {exc}"
             return result

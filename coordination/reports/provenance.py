@@ -71,8 +71,9 @@ class Builder:
 
     def party_agent(self, party: Party | None, fallback: str) -> str:
         if party is not None and party.is_private:
-            return self.agent(f"{NS}:{party.kind.value}-of-{self.scope}", party.kind.value,
-                              party.kind.value)  # fmt: skip
+            return self.agent(
+                f"{NS}:{party.kind.value}-of-{self.scope}", party.kind.value, party.kind.value
+            )
         if party is not None and party.kind == PartyKind.COURIER:  # often one person
             return self.agent(f"{NS}:courier-{party.public_id}", "courier", "courier")
         public, label = party_label(party)
@@ -82,9 +83,14 @@ class Builder:
     def lot(self, lot: Lot, depth: int = 0) -> ProvEntity:
         if lot.id in self.lots:
             return self.lots[lot.id]
-        entity = self.doc.entity(f"{NS}:lot-{lot.public_id}", {
-            "prov:type": f"{NS}:Lot", f"{NS}:item": lot.item.code, f"{NS}:size": lot.size or "",
-        })  # fmt: skip
+        entity = self.doc.entity(
+            f"{NS}:lot-{lot.public_id}",
+            {
+                "prov:type": f"{NS}:Lot",
+                f"{NS}:item": lot.item.code,
+                f"{NS}:size": lot.size or "",
+            },
+        )
         self.lots[lot.id] = entity
         if depth >= MAX_DEPTH:
             return entity
@@ -111,32 +117,51 @@ class Builder:
         ident = f"{NS}:{lot.origin_kind.value}-{record.public_id}"
         if ident in self.origins:
             return self.origins[ident]
-        kinds = {OriginKind.BATCH: "Production", OriginKind.IN_KIND: "DonationInKind",
-                 OriginKind.PURCHASE: "Purchase", OriginKind.KIT: "KitAssembly"}  # fmt: skip
+        kinds = {
+            OriginKind.BATCH: "Production",
+            OriginKind.IN_KIND: "DonationInKind",
+            OriginKind.PURCHASE: "Purchase",
+            OriginKind.KIT: "KitAssembly",
+        }
         act = self.doc.activity(
             ident, other_attributes={"prov:type": f"{NS}:{kinds[lot.origin_kind]}"}
         )
         self.origins[ident] = act
         if isinstance(record, ProductionBatch):
-            self.doc.wasAssociatedWith(act, self.party_agent(record.group, record.public_id),
-                                       None, None, {"prov:role": f"{NS}:maker"})  # fmt: skip
+            self.doc.wasAssociatedWith(
+                act,
+                self.party_agent(record.group, record.public_id),
+                None,
+                None,
+                {"prov:role": f"{NS}:maker"},
+            )
             for donation, amount in batch_funding(record):
                 self.money(act, donation, amount)
         elif isinstance(record, InKindDonation):
-            self.doc.wasAssociatedWith(act, self.party_agent(record.donor, record.public_id),
-                                       None, None, {"prov:role": f"{NS}:donor"})  # fmt: skip
+            self.doc.wasAssociatedWith(
+                act,
+                self.party_agent(record.donor, record.public_id),
+                None,
+                None,
+                {"prov:role": f"{NS}:donor"},
+            )
         elif isinstance(record, Purchase):
             for donation, amount in purchase_funding(record):
                 self.money(act, donation, amount)
         elif isinstance(record, KitAssembly):
             for use in record.components:
-                self.doc.used(act, self.lot(use.lot, depth + 1),
-                              other_attributes={f"{NS}:quantity": use.quantity})  # fmt: skip
+                self.doc.used(
+                    act,
+                    self.lot(use.lot, depth + 1),
+                    other_attributes={f"{NS}:quantity": use.quantity},
+                )
         return act
 
     def money(self, act: ProvActivity, donation: MoneyDonation, amount: int) -> None:
-        ent = self.doc.entity(f"{NS}:money-{donation.public_id}", {
-            "prov:type": f"{NS}:MoneyDonation", f"{NS}:currency": donation.currency})  # fmt: skip
+        ent = self.doc.entity(
+            f"{NS}:money-{donation.public_id}",
+            {"prov:type": f"{NS}:MoneyDonation", f"{NS}:currency": donation.currency},
+        )
         self.doc.used(act, ent, other_attributes={f"{NS}:amount_minor": amount})
 
     def delivery(self, delivery: Delivery) -> None:
@@ -147,14 +172,24 @@ class Builder:
             other_attributes={"prov:type": f"{NS}:Dispatch"},
         )
         if delivery.carrier is not None:
-            self.doc.wasAssociatedWith(dispatch, self.party_agent(delivery.carrier, ""), None,
-                                       None, {"prov:role": f"{NS}:carrier"})  # fmt: skip
+            self.doc.wasAssociatedWith(
+                dispatch,
+                self.party_agent(delivery.carrier, ""),
+                None,
+                None,
+                {"prov:role": f"{NS}:carrier"},
+            )
         goods = []
         for n, line in enumerate(delivery.lines, 1):
             lot = self.lot(line.lot)
-            ent = self.doc.entity(f"{NS}:goods-{delivery.public_id}-{n}", {
-                "prov:type": f"{NS}:DeliveredGoods", f"{NS}:item": line.lot.item.code,
-                f"{NS}:quantity": line.quantity})  # fmt: skip
+            ent = self.doc.entity(
+                f"{NS}:goods-{delivery.public_id}-{n}",
+                {
+                    "prov:type": f"{NS}:DeliveredGoods",
+                    f"{NS}:item": line.lot.item.code,
+                    f"{NS}:quantity": line.quantity,
+                },
+            )
             goods.append(ent)
             self.doc.used(dispatch, lot)
             self.doc.wasGeneratedBy(ent, dispatch)
@@ -170,8 +205,13 @@ class Builder:
             for ent in goods:
                 self.doc.used(act, ent)
             for party, role in ((h.from_party, h.from_role), (h.to_party, h.to_role)):
-                self.doc.wasAssociatedWith(act, self.party_agent(party, h.public_id), None,
-                                           None, {"prov:role": f"{NS}:{role.value}"})  # fmt: skip
+                self.doc.wasAssociatedWith(
+                    act,
+                    self.party_agent(party, h.public_id),
+                    None,
+                    None,
+                    {"prov:role": f"{NS}:{role.value}"},
+                )
 
     def attribute(self, entity: ProvEntity, credit: Credit) -> None:
         ident = agent_id(credit)

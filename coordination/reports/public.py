@@ -27,8 +27,13 @@ from coordination.reports.attribution import (
 
 CODE = re.compile(r"[A-Za-z0-9_-]{4,24}")
 # A delivery has a code from dispatch on; a draft or packed one is nobody's business yet.
-SHOWN = (DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED, DeliveryStatus.CONFIRMED,
-         DeliveryStatus.DISPUTED, DeliveryStatus.CANCELLED)  # fmt: skip
+SHOWN = (
+    DeliveryStatus.DISPATCHED,
+    DeliveryStatus.DELIVERED,
+    DeliveryStatus.CONFIRMED,
+    DeliveryStatus.DISPUTED,
+    DeliveryStatus.CANCELLED,
+)
 
 
 def delivery_by_code(session: Session, code: str) -> Delivery | None:
@@ -58,38 +63,56 @@ def recipient(delivery: Delivery, locale: str) -> dict[str, Any]:
     else:
         kind, label = party.kind.value, party.public_label
     when = delivery.delivered_at or delivery.dispatched_at
-    return {"kind": kind, "label": label,
-            "region": _region(recipient_region(delivery), locale),
-            "month": when.strftime("%Y-%m") if when else None}  # fmt: skip
+    return {
+        "kind": kind,
+        "label": label,
+        "region": _region(recipient_region(delivery), locale),
+        "month": when.strftime("%Y-%m") if when else None,
+    }
 
 
 def _party(role: PartyRole | None, fallback_kind: str) -> dict[str, Any]:
     if role is None:
         return {"party": None, "label": fallback_kind, "kind": fallback_kind, "credit": "0"}
-    return {"party": role.party, "label": role.label, "kind": role.kind,
-            "credit": fraction_text(role.credit)}  # fmt: skip
+    return {
+        "party": role.party,
+        "label": role.label,
+        "kind": role.kind,
+        "credit": fraction_text(role.credit),
+    }
 
 
 def custody(handovers: list[Handover], roles: list[PartyRole], locale: str) -> list[dict[str, Any]]:
     by_ref = {r.ref: r for r in roles}
     steps = []
     for h in sorted(handovers, key=lambda h: (h.at, h.id)):
-        steps.append({
-            "handover": h.public_id, "day": h.at.date().isoformat(),
-            "region": _region(h.region, locale),
-            "from": {**_party(by_ref.get(h.from_party_id), h.from_party.kind.value),
-                     "role": h.from_role.value},
-            "to": {**_party(by_ref.get(h.to_party_id), h.to_party.kind.value),
-                   "role": h.to_role.value},
-            "entry": h.entry_index,
-        })  # fmt: skip
+        steps.append(
+            {
+                "handover": h.public_id,
+                "day": h.at.date().isoformat(),
+                "region": _region(h.region, locale),
+                "from": {
+                    **_party(by_ref.get(h.from_party_id), h.from_party.kind.value),
+                    "role": h.from_role.value,
+                },
+                "to": {
+                    **_party(by_ref.get(h.to_party_id), h.to_party.kind.value),
+                    "role": h.to_role.value,
+                },
+                "entry": h.entry_index,
+            }
+        )
     return steps
 
 
 def photos(delivery: Delivery) -> list[str]:
     """Public ids of the photos marked public on the delivery's handovers."""
-    return [e.public_id for h in delivery.handovers for e in h.evidence
-            if e.public and e.kind == EvidenceKind.PHOTO]  # fmt: skip
+    return [
+        e.public_id
+        for h in delivery.handovers
+        for e in h.evidence
+        if e.public and e.kind == EvidenceKind.PHOTO
+    ]
 
 
 def verification(session: Session, delivery: Delivery, locale: str) -> dict[str, Any]:
@@ -98,20 +121,37 @@ def verification(session: Session, delivery: Delivery, locale: str) -> dict[str,
     lines = []
     for line in report.lines:
         item = line.line.lot.item
-        lines.append({
-            "item": item.code, "name": item.name(locale), "size": line.line.lot.size,
-            "unit": item.unit.value, "quantity": line.line.quantity,
-            "received": line.line.quantity_received,
-            "sources": [c.public() for c in line.credits],
-        })  # fmt: skip
+        lines.append(
+            {
+                "item": item.code,
+                "name": item.name(locale),
+                "size": line.line.lot.size,
+                "unit": item.unit.value,
+                "quantity": line.line.quantity,
+                "received": line.line.quantity_received,
+                "sources": [c.public() for c in line.credits],
+            }
+        )
     return {
-        "code": delivery.code, "delivery": delivery.public_id, "status": delivery.status.value,
-        "dispatched": _day(delivery.dispatched_at), "delivered": _day(delivery.delivered_at),
-        "recipient": recipient(delivery, locale), "lines": lines,
+        "code": delivery.code,
+        "delivery": delivery.public_id,
+        "status": delivery.status.value,
+        "dispatched": _day(delivery.dispatched_at),
+        "delivered": _day(delivery.delivered_at),
+        "recipient": recipient(delivery, locale),
+        "lines": lines,
         "sources": [c.public() for c in report.credits],
-        "parties": [{"party": r.party, "label": r.label, "kind": r.kind, "roles": r.roles,
-                     "credit": fraction_text(r.credit), "credit_approx": approx(r.credit)}
-                    for r in report.custody],
+        "parties": [
+            {
+                "party": r.party,
+                "label": r.label,
+                "kind": r.kind,
+                "roles": r.roles,
+                "credit": fraction_text(r.credit),
+                "credit_approx": approx(r.credit),
+            }
+            for r in report.custody
+        ],
         "custody": custody(list(delivery.handovers), report.custody, locale),
         "photos": photos(delivery),
-    }  # fmt: skip
+    }

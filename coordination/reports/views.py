@@ -42,14 +42,23 @@ from coordination.ui import current_locale
 
 bp = Blueprint("reports", __name__)
 Page = str | tuple[str, int] | BaseResponse
-PROV_READERS = (Role.COORDINATOR, Role.ADMIN, Role.AUDITOR, Role.VOLUNTEER, Role.FAMILY,
-                Role.UNIT_REP)  # fmt: skip
+PROV_READERS = (
+    Role.COORDINATOR,
+    Role.ADMIN,
+    Role.AUDITOR,
+    Role.VOLUNTEER,
+    Role.FAMILY,
+    Role.UNIT_REP,
+)
 
 
 STATUS_LABELS = {
-    "dispatched": _l("dispatched"), "delivered": _l("delivered"), "confirmed": _l("confirmed"),
-    "disputed": _l("disputed"), "cancelled": _l("cancelled"),
-}  # fmt: skip
+    "dispatched": _l("dispatched"),
+    "delivered": _l("delivered"),
+    "confirmed": _l("confirmed"),
+    "disputed": _l("disputed"),
+    "cancelled": _l("cancelled"),
+}
 
 
 @bp.context_processor
@@ -79,8 +88,7 @@ def _checked(code: str, pasted: str | None) -> tuple[dict[str, Any], OldCheck | 
     verifier = ledger_signer().verifier
     data = verification(db.session, delivery, current_locale())
     data["proof"] = check_delivery(db.session, delivery, latest, verifier).public()
-    old = check_old_checkpoint(db.session, pasted, latest, verifier) if pasted is not None \
-        else None  # fmt: skip
+    old = check_old_checkpoint(db.session, pasted, latest, verifier) if pasted is not None else None
     return data, old
 
 
@@ -110,8 +118,7 @@ def verify(code: str) -> Page:
     data, old = _checked(code, pasted)
     if old is not None and old.status == OldStatus.MALFORMED:
         status = 400
-    return render_template("reports/verify.html", v=data, form=form, old=old,
-                           code=code), status  # fmt: skip
+    return render_template("reports/verify.html", v=data, form=form, old=old, code=code), status
 
 
 @bp.get("/verify/<code>.json")

@@ -70,8 +70,12 @@ class Walker:
         for ids in chunks(wanted.get(OriginKind.BATCH, ())):
             for batch_id in ids:
                 self._batch_funding.setdefault(batch_id, [])
-            stmt = (select(BatchFunding).where(BatchFunding.batch_id.in_(ids))
-                    .options(joinedload(BatchFunding.donation)).order_by(BatchFunding.id))
+            stmt = (
+                select(BatchFunding)
+                .where(BatchFunding.batch_id.in_(ids))
+                .options(joinedload(BatchFunding.donation))
+                .order_by(BatchFunding.id)
+            )
             for row in self.session.scalars(stmt):
                 self._batch_funding[row.batch_id].append((row.donation, row.amount_minor))
 
@@ -134,8 +138,18 @@ class Walker:
             if gift is None:
                 return [unknown(one, kind.value)]
             party, label = party_label(gift.donor)
-            return [Credit(party, label, CreditKind.DONOR, kind.value, gift.public_id, one,
-                           party_ref=gift.donor_id, origin_ref=gift.id)]  # fmt: skip
+            return [
+                Credit(
+                    party,
+                    label,
+                    CreditKind.DONOR,
+                    kind.value,
+                    gift.public_id,
+                    one,
+                    party_ref=gift.donor_id,
+                    origin_ref=gift.id,
+                )
+            ]
         if kind == OriginKind.PURCHASE:
             purchase = self._get(Purchase, lot.origin_id)
             return purchase_credits(purchase, lot, one) if purchase else [unknown(one, kind.value)]
@@ -157,6 +171,7 @@ class Walker:
             pieces = Fraction(use.quantity, assembly.quantity)
             share = Fraction(use.quantity, per_kit)
             for c in self._per_unit(use.lot, (*kits, assembly.id)):
-                credits.append(replace(c, quantity=c.quantity * share,
-                                       money_minor=c.money_minor * pieces))  # fmt: skip
+                credits.append(
+                    replace(c, quantity=c.quantity * share, money_minor=c.money_minor * pieces)
+                )
         return merge(credits)

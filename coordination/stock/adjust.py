@@ -63,23 +63,39 @@ def adjust_lot(
     was = lot.quantity
     if why == AdjustReason.RECOUNT:
         if amount < lot.reserved:
-            raise Invalid(N_("%(r)s of this lot are reserved for deliveries: a count below that "
-                             "needs those deliveries changed first."), "quantity",
-                          r=lot.reserved)  # fmt: skip
+            raise Invalid(
+                N_(
+                    "%(r)s of this lot are reserved for deliveries: a count below that "
+                    "needs those deliveries changed first."
+                ),
+                "quantity",
+                r=lot.reserved,
+            )
         if amount == was:
-            raise Invalid(N_("The count matches the lot: there is nothing to correct."),
-                          "quantity")  # fmt: skip
+            raise Invalid(N_("The count matches the lot: there is nothing to correct."), "quantity")
         lot.quantity = amount
     else:
         check_available(lot, amount)
         lot.quantity -= amount
-    data = {**lot_view(session, lot), "reason": why.value, "was": was,
-            "quantity": lot.quantity, "delta": lot.quantity - was}  # fmt: skip
+    data = {
+        **lot_view(session, lot),
+        "reason": why.value,
+        "was": was,
+        "quantity": lot.quantity,
+        "delta": lot.quantity - was,
+    }
     if lot.entry_index is not None:
         entry = append_correction(session, actor, lot.entry_index, KIND, data)
     else:  # a lot whose creating entry was not remembered: the correction stands alone
         entry = append(session, actor, KIND, data)
-    move = _movement(session, actor, lot, MovementKind.ADJUST, lot.quantity - was,
-                     reason=why.value, entry=entry.index)  # fmt: skip
+    move = _movement(
+        session,
+        actor,
+        lot,
+        MovementKind.ADJUST,
+        lot.quantity - was,
+        reason=why.value,
+        entry=entry.index,
+    )
     session.flush()
     return move

@@ -42,23 +42,48 @@ def add_origins(session: Session, world: World) -> None:
     items = {i.code: i for i in session.scalars(select(Item))}
     lots: list[Lot] = []
     for group, code, size, quantity, days in BATCHES:
-        batch = log_production_batch(session, None, BatchInput(
-            group_id=world.parties[group].id, item_id=items[code].id, quantity=quantity,
-            made_on=today - timedelta(days=days), size=size))  # fmt: skip
-        lots.append(session.scalars(select(Lot).where(
-            Lot.origin_kind == OriginKind.BATCH, Lot.origin_id == batch.id)).one())  # fmt: skip
+        batch = log_production_batch(
+            session,
+            None,
+            BatchInput(
+                group_id=world.parties[group].id,
+                item_id=items[code].id,
+                quantity=quantity,
+                made_on=today - timedelta(days=days),
+                size=size,
+            ),
+        )
+        lots.append(
+            session.scalars(
+                select(Lot).where(Lot.origin_kind == OriginKind.BATCH, Lot.origin_id == batch.id)
+            ).one()
+        )
     hub = world.locations["hub-vla"]
     for index, quantity in TO_HUB:
         transfer_lot(session, None, lots[index], hub.id, quantity)
-    record_in_kind_donation(session, None, InKindInput(
-        location_id=hub.id, received_on=today - timedelta(days=10),
-        donor_id=world.parties["yarn-shop"].id,
-        lines=[InKindLineInput(items["WOOL-SOCKS"].id, 30, "42-44")]))  # fmt: skip
-    record_in_kind_donation(session, None, InKindInput(
-        location_id=hub.id, received_on=today - timedelta(days=7),
-        donor_id=world.parties["anonymous"].id,
-        lines=[InKindLineInput(items["TRENCH-CANDLE"].id, 40),
-               InKindLineInput(items["THERMAL-UW"].id, 12, "L")]))  # fmt: skip
+    record_in_kind_donation(
+        session,
+        None,
+        InKindInput(
+            location_id=hub.id,
+            received_on=today - timedelta(days=10),
+            donor_id=world.parties["yarn-shop"].id,
+            lines=[InKindLineInput(items["WOOL-SOCKS"].id, 30, "42-44")],
+        ),
+    )
+    record_in_kind_donation(
+        session,
+        None,
+        InKindInput(
+            location_id=hub.id,
+            received_on=today - timedelta(days=7),
+            donor_id=world.parties["anonymous"].id,
+            lines=[
+                InKindLineInput(items["TRENCH-CANDLE"].id, 40),
+                InKindLineInput(items["THERMAL-UW"].id, 12, "L"),
+            ],
+        ),
+    )
     _kits_and_corrections(session, world, lots[2])
 
 
@@ -68,11 +93,19 @@ def _kits_and_corrections(session: Session, world: World, balaclavas: Lot) -> No
     today = utcnow().date()
     kit = session.scalars(select(Item).where(Item.code == "MED-KIT")).one()
     room = world.locations["sewing-room"]
-    record_in_kind_donation(session, None, InKindInput(
-        location_id=room.id, received_on=today - timedelta(days=9),
-        donor_id=world.parties["anonymous"].id,
-        lines=[InKindLineInput(c.component_id, c.quantity * KITS_AT_WORKSHOP)
-               for c in kit.components]))  # fmt: skip
+    record_in_kind_donation(
+        session,
+        None,
+        InKindInput(
+            location_id=room.id,
+            received_on=today - timedelta(days=9),
+            donor_id=world.parties["anonymous"].id,
+            lines=[
+                InKindLineInput(c.component_id, c.quantity * KITS_AT_WORKSHOP)
+                for c in kit.components
+            ],
+        ),
+    )
     picks, _short = propose_components(session, kit, KITS_AT_WORKSHOP, room)
     assemble_kits(session, None, kit, KITS_AT_WORKSHOP, room, picks)
     adjust_lot(session, None, balaclavas, "damaged", 2)

@@ -24,8 +24,14 @@ def item_choices(session: Session, locale: str, blank: str) -> list[Any]:
     return options([(NONE, blank), *((i.id, i.name(locale)) for i in items)])
 
 
-def location_choices(session: Session, actor: User | None, blank: str, *,
-                     scoped: bool = True, exclude: int | None = None) -> list[Any]:  # fmt: skip
+def location_choices(
+    session: Session,
+    actor: User | None,
+    blank: str,
+    *,
+    scoped: bool = True,
+    exclude: int | None = None,
+) -> list[Any]:
     stmt = select(Location).where(Location.active.is_(True)).order_by(Location.name)
     if scoped:
         stmt = stmt.where(location_clause(actor))
@@ -34,32 +40,40 @@ def location_choices(session: Session, actor: User | None, blank: str, *,
 
 
 def kit_choices(session: Session, locale: str, blank: str) -> list[Any]:
-    items = [i for i in session.scalars(select(Item).where(Item.active.is_(True))
-                                        .order_by(Item.code)) if i.components]  # fmt: skip
+    items = [
+        i
+        for i in session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code))
+        if i.components
+    ]
     return options([(NONE, blank), *((i.id, i.name(locale)) for i in items)])
 
 
-ADJUST_REASONS = options([
-    ("lost", _l("Lost: this many are gone")),
-    ("damaged", _l("Damaged: this many cannot be given out")),
-    ("recount", _l("Recount: the number actually counted")),
-])
+ADJUST_REASONS = options(
+    [
+        ("lost", _l("Lost: this many are gone")),
+        ("damaged", _l("Damaged: this many cannot be given out")),
+        ("recount", _l("Recount: the number actually counted")),
+    ]
+)
 
 
 class AdjustForm(FlaskForm):
     reason = SelectField(_l("Reason"), choices=ADJUST_REASONS, validators=[InputRequired()])
-    quantity = IntegerField(_l("Quantity"),
-                            validators=[InputRequired(), NumberRange(0, MAX_QUANTITY)])  # fmt: skip
+    quantity = IntegerField(
+        _l("Quantity"), validators=[InputRequired(), NumberRange(0, MAX_QUANTITY)]
+    )
 
 
 class KitForm(FlaskForm):
     kit_id = SelectField(_l("Kit"), coerce=int, validators=[InputRequired()])
-    quantity = IntegerField(_l("How many kits"),
-                            validators=[InputRequired(), NumberRange(1, MAX_QUANTITY)])  # fmt: skip
+    quantity = IntegerField(
+        _l("How many kits"), validators=[InputRequired(), NumberRange(1, MAX_QUANTITY)]
+    )
     location_id = SelectField(_l("Location"), coerce=int, validators=[InputRequired()])
 
 
 class TransferForm(FlaskForm):
     to_location_id = SelectField(_l("To location"), coerce=int, validators=[InputRequired()])
-    quantity = IntegerField(_l("Quantity"),
-                            validators=[InputRequired(), NumberRange(1, MAX_QUANTITY)])  # fmt: skip
+    quantity = IntegerField(
+        _l("Quantity"), validators=[InputRequired(), NumberRange(1, MAX_QUANTITY)]
+    )

@@ -59,8 +59,9 @@ def assemble_kits() -> Page:
             kit, place = kits.check_kit(kit), kits.check_place(actor(), place)
             candidates = kits.candidate_lots(db.session, kit, place)
             if request.form.get("action") == "assemble":
-                lot = kits.assemble_kits(db.session, actor(), kit, form.quantity.data, place,
-                                         _uses(candidates))  # fmt: skip
+                lot = kits.assemble_kits(
+                    db.session, actor(), kit, form.quantity.data, place, _uses(candidates)
+                )
                 db.session.commit()
                 flash(_("Kits assembled. The kit lot names its component lots."), "success")
                 return redirect(url_for("stock.view_lot", lot_id=lot.id))
@@ -73,6 +74,10 @@ def assemble_kits() -> Page:
             proposed = _typed(candidates)
     status = 400 if failed else 200
     return render_template(
-        "stock/kit_form.html", form=form, candidates=candidates, proposed=proposed, short=short,
+        "stock/kit_form.html",
+        form=form,
+        candidates=candidates,
+        proposed=proposed,
+        short=short,
         origins={lot.id: origin_info(db.session, lot) for lot in candidates},
-    ), status  # fmt: skip
+    ), status

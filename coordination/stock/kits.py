@@ -43,8 +43,9 @@ from coordination.stock.services import (
 
 KIND = "stock.kit_assembled"
 MAX_COMPONENT_LOTS = 50
-register(KIND, _l("%(quantity)s kit(s) %(item)s were assembled from component lots into "
-                  "lot %(lot)s."))  # fmt: skip
+register(
+    KIND, _l("%(quantity)s kit(s) %(item)s were assembled from component lots into lot %(lot)s.")
+)
 
 
 def bill_of_materials(kit: Item) -> dict[int, int]:
@@ -66,8 +67,9 @@ def check_place(actor: User | None, location: Location | None) -> Location:
     return location
 
 
-def _check_bom(kit: Item, quantity: int, location: Location,
-               uses: list[tuple[Lot, Any]]) -> list[tuple[Lot, int]]:  # fmt: skip
+def _check_bom(
+    kit: Item, quantity: int, location: Location, uses: list[tuple[Lot, Any]]
+) -> list[tuple[Lot, int]]:
     if not uses:
         raise Invalid(N_("Choose the component lots."), "components")
     if len(uses) > MAX_COMPONENT_LOTS:
@@ -81,26 +83,42 @@ def _check_bom(kit: Item, quantity: int, location: Location,
             raise Invalid(N_("Lot %(lot)s is listed twice."), "components", lot=lot.public_id)
         seen.add(lot.id)
         if lot.location_id != location.id:
-            raise Invalid(N_("Lot %(lot)s is not at this location."), "components",
-                          lot=lot.public_id)  # fmt: skip
+            raise Invalid(
+                N_("Lot %(lot)s is not at this location."), "components", lot=lot.public_id
+            )
         if lot.item_id not in need:
-            raise Invalid(N_("Lot %(lot)s holds an item this kit does not contain."),
-                          "components", lot=lot.public_id)  # fmt: skip
+            raise Invalid(
+                N_("Lot %(lot)s holds an item this kit does not contain."),
+                "components",
+                lot=lot.public_id,
+            )
         amount = check_quantity(qty, "components")
         given[lot.item_id] += amount
         checked.append((lot, amount))
     for item_id, wanted in need.items():
         if given[item_id] != wanted:
             code = next(c.component.code for c in kit.components if c.component_id == item_id)
-            raise Invalid(N_("%(quantity)s kit(s) need exactly %(n)s of %(item)s; the chosen "
-                             "lots give %(given)s."), "components", quantity=quantity,
-                          n=wanted, item=code, given=given[item_id])  # fmt: skip
+            raise Invalid(
+                N_(
+                    "%(quantity)s kit(s) need exactly %(n)s of %(item)s; the chosen "
+                    "lots give %(given)s."
+                ),
+                "components",
+                quantity=quantity,
+                n=wanted,
+                item=code,
+                given=given[item_id],
+            )
     return checked
 
 
 def assemble_kits(
-    session: Session, actor: User | None, kit_item: Item | None, quantity: Any,
-    location: Location | None, component_lots: list[tuple[Lot, Any]],
+    session: Session,
+    actor: User | None,
+    kit_item: Item | None,
+    quantity: Any,
+    location: Location | None,
+    component_lots: list[tuple[Lot, Any]],
 ) -> Lot:
     """Take the components from their lots and open one kit lot whose origin is the assembly."""
     require_stock_user(actor)
@@ -108,9 +126,14 @@ def assemble_kits(
     kit = check_kit(kit_item)
     quantity = check_quantity(quantity)
     uses = _check_bom(kit, quantity, place, component_lots)
-    assembly = KitAssembly(item_id=kit.id, item=kit, quantity=quantity, location_id=place.id,
-                           assembled_on=utcnow().date(),
-                           created_by_id=actor.id if actor else None)  # fmt: skip
+    assembly = KitAssembly(
+        item_id=kit.id,
+        item=kit,
+        quantity=quantity,
+        location_id=place.id,
+        assembled_on=utcnow().date(),
+        created_by_id=actor.id if actor else None,
+    )
     session.add(assembly)
     taken = []
     for lot, qty in sorted(uses, key=lambda use: use[0].id):
@@ -120,18 +143,37 @@ def assemble_kits(
         assembly.components.append(KitComponentUse(lot_id=locked.id, quantity=qty))
         taken.append((locked, qty))
     session.flush()
-    kit_lot = Lot(item_id=kit.id, size=None, quantity=quantity, location_id=place.id,
-                  origin_kind=OriginKind.KIT, origin_id=assembly.id)  # fmt: skip
+    kit_lot = Lot(
+        item_id=kit.id,
+        size=None,
+        quantity=quantity,
+        location_id=place.id,
+        origin_kind=OriginKind.KIT,
+        origin_id=assembly.id,
+    )
     session.add(kit_lot)
     session.flush()
-    entry = append(session, actor, KIND, {
-        "assembly": assembly.public_id, "item": kit.code, "quantity": quantity,
-        "location": place.public_id, "lot": kit_lot.public_id,
-        "components": [{"lot": lot.public_id, "item": lot.item.code, "quantity": qty,
-                        "origin": {"kind": lot.origin_kind.value,
-                                   "id": origin_public_id(session, lot)}}
-                       for lot, qty in taken],
-    })  # fmt: skip
+    entry = append(
+        session,
+        actor,
+        KIND,
+        {
+            "assembly": assembly.public_id,
+            "item": kit.code,
+            "quantity": quantity,
+            "location": place.public_id,
+            "lot": kit_lot.public_id,
+            "components": [
+                {
+                    "lot": lot.public_id,
+                    "item": lot.item.code,
+                    "quantity": qty,
+                    "origin": {"kind": lot.origin_kind.value, "id": origin_public_id(session, lot)},
+                }
+                for lot, qty in taken
+            ],
+        },
+    )
     kit_lot.entry_index = entry.index
     for lot, qty in taken:
         _movement(session, actor, lot, MovementKind.KIT_USE, -qty, kit_lot, entry=entry.index)
@@ -149,10 +191,15 @@ def propose_components(
     short: dict[str, int] = {}
     for comp in kit.components:
         wanted = comp.quantity * quantity
-        stmt = (select(Lot).where(Lot.location_id == location.id,
-                                  Lot.item_id == comp.component_id,
-                                  Lot.quantity > Lot.reserved)
-                .order_by(Lot.created_at, Lot.id))  # fmt: skip
+        stmt = (
+            select(Lot)
+            .where(
+                Lot.location_id == location.id,
+                Lot.item_id == comp.component_id,
+                Lot.quantity > Lot.reserved,
+            )
+            .order_by(Lot.created_at, Lot.id)
+        )
         for lot in session.scalars(stmt):
             if wanted <= 0:
                 break
@@ -166,10 +213,15 @@ def propose_components(
 
 def candidate_lots(session: Session, kit: Item, location: Location) -> list[Lot]:
     """Lots at `location` holding the kit's components with something available."""
-    stmt = (select(Lot).where(Lot.location_id == location.id,
-                              Lot.item_id.in_(list(bill_of_materials(kit))),
-                              Lot.quantity > Lot.reserved)
-            .order_by(Lot.item_id, Lot.created_at, Lot.id))  # fmt: skip
+    stmt = (
+        select(Lot)
+        .where(
+            Lot.location_id == location.id,
+            Lot.item_id.in_(list(bill_of_materials(kit))),
+            Lot.quantity > Lot.reserved,
+        )
+        .order_by(Lot.item_id, Lot.created_at, Lot.id)
+    )
     return list(session.scalars(stmt))
 
 

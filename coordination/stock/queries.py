@@ -26,9 +26,13 @@ class LotFilter:
 
 def lots_stmt(actor: User | None, flt: LotFilter) -> Select[Any]:
     """Lots the actor may see, by location then item, filtered as asked."""
-    stmt = (select(Lot).join(Location, Lot.location_id == Location.id)
-            .join(Item, Lot.item_id == Item.id).where(location_clause(actor))
-            .order_by(Location.name, Item.code, Lot.id))  # fmt: skip
+    stmt = (
+        select(Lot)
+        .join(Location, Lot.location_id == Location.id)
+        .join(Item, Lot.item_id == Item.id)
+        .where(location_clause(actor))
+        .order_by(Location.name, Item.code, Lot.id)
+    )
     if not flt.include_empty:
         stmt = stmt.where(Lot.quantity > 0)
     if flt.location_id is not None:
@@ -36,15 +40,22 @@ def lots_stmt(actor: User | None, flt: LotFilter) -> Select[Any]:
     if flt.item_id is not None:
         stmt = stmt.where(Lot.item_id == flt.item_id)
     if flt.q:
-        stmt = stmt.where(search_clause(flt.q, Item.code, Item.name_ru, Item.name_en,
-                                        Location.name, Lot.public_id))  # fmt: skip
+        stmt = stmt.where(
+            search_clause(
+                flt.q, Item.code, Item.name_ru, Item.name_en, Location.name, Lot.public_id
+            )
+        )
     return stmt
 
 
 def history(session: Session, lot: Lot, limit: int = 200) -> list[StockMovement]:
     """The lot's movements, newest first (bounded: a page is not an export)."""
-    stmt = (select(StockMovement).where(StockMovement.lot_id == lot.id)
-            .order_by(StockMovement.id.desc()).limit(limit))  # fmt: skip
+    stmt = (
+        select(StockMovement)
+        .where(StockMovement.lot_id == lot.id)
+        .order_by(StockMovement.id.desc())
+        .limit(limit)
+    )
     return list(session.scalars(stmt))
 
 
@@ -62,7 +73,15 @@ def lot_by_public_id(session: Session, public_id: str | None) -> Lot | None:
 def stocked_items(session: Session, actor: User | None) -> list[Item]:
     """Items the actor holds stock of: the item filter offers only these, so a volunteer's
     page does not reveal what other groups keep."""
-    stmt = (select(Item).where(Item.id.in_(
-        select(Lot.item_id).join(Location, Lot.location_id == Location.id)
-        .where(location_clause(actor), Lot.quantity > 0))).order_by(Item.code))  # fmt: skip
+    stmt = (
+        select(Item)
+        .where(
+            Item.id.in_(
+                select(Lot.item_id)
+                .join(Location, Lot.location_id == Location.id)
+                .where(location_clause(actor), Lot.quantity > 0)
+            )
+        )
+        .order_by(Item.code)
+    )
     return list(session.scalars(stmt))

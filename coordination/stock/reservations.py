@@ -21,21 +21,33 @@ from coordination.stock.models import Lot, MovementKind, StockMovement
 from coordination.stock.services import _locked, check_quantity
 
 
-def _move(session: Session, actor: User | None, lot: Lot, kind: MovementKind, delta: int,
-          other: Lot | None = None) -> None:  # fmt: skip
-    session.add(StockMovement(lot_id=lot.id, kind=kind, delta=delta,
-                              other_lot_id=other.id if other else None,
-                              user_id=actor.id if actor else None))  # fmt: skip
+def _move(
+    session: Session,
+    actor: User | None,
+    lot: Lot,
+    kind: MovementKind,
+    delta: int,
+    other: Lot | None = None,
+) -> None:
+    session.add(
+        StockMovement(
+            lot_id=lot.id,
+            kind=kind,
+            delta=delta,
+            other_lot_id=other.id if other else None,
+            user_id=actor.id if actor else None,
+        )
+    )
 
 
-def reserve_lot(session: Session, actor: User | None, lot: Lot, quantity: Any,
-                field: str = "quantity") -> Lot:  # fmt: skip
+def reserve_lot(
+    session: Session, actor: User | None, lot: Lot, quantity: Any, field: str = "quantity"
+) -> Lot:
     """Hold `quantity` of the lot for a delivery; refused if fewer are available."""
     quantity = check_quantity(quantity, field)
     lot = _locked(session, lot)
     if quantity > lot.quantity - lot.reserved:
-        raise Invalid(N_("Only %(n)s available in this lot."), field,
-                      n=lot.quantity - lot.reserved)  # fmt: skip
+        raise Invalid(N_("Only %(n)s available in this lot."), field, n=lot.quantity - lot.reserved)
     lot.reserved += quantity
     _move(session, actor, lot, MovementKind.RESERVE, 0)
     session.flush()
@@ -65,12 +77,19 @@ def take_reserved(session: Session, actor: User | None, lot: Lot, quantity: int)
     return lot
 
 
-def receive_at(session: Session, actor: User | None, source: Lot, location: Location,
-               quantity: int) -> Lot:  # fmt: skip
+def receive_at(
+    session: Session, actor: User | None, source: Lot, location: Location, quantity: int
+) -> Lot:
     """Goods taken from `source` arrive at a hub: a new lot there, same origin, parent named."""
-    lot = Lot(item_id=source.item_id, size=source.size, quantity=check_quantity(quantity),
-              location_id=location.id, origin_kind=source.origin_kind,
-              origin_id=source.origin_id, parent_lot_id=source.id)  # fmt: skip
+    lot = Lot(
+        item_id=source.item_id,
+        size=source.size,
+        quantity=check_quantity(quantity),
+        location_id=location.id,
+        origin_kind=source.origin_kind,
+        origin_id=source.origin_id,
+        parent_lot_id=source.id,
+    )
     session.add(lot)
     session.flush()
     _move(session, actor, lot, MovementKind.TRANSFER_IN, quantity, source)

@@ -54,8 +54,9 @@ class LotOut(BaseModel):
     origin: OriginOut
     parent: str | None
     entry_index: int | None
-    components: list[ComponentOut] = Field(default_factory=list,
-                                           description="for a kit lot: the lots it was made from")
+    components: list[ComponentOut] = Field(
+        default_factory=list, description="for a kit lot: the lots it was made from"
+    )
 
 
 class TransferIn(Strict):
@@ -82,7 +83,8 @@ class KitIn(Strict):
     quantity: Quantity
     location: PublicId
     components: list[ComponentIn] | None = Field(
-        None, max_length=50, description="omit to take the oldest component lots first")
+        None, max_length=50, description="omit to take the oldest component lots first"
+    )
 
 
 class BatchQuery(PageQuery):
@@ -96,7 +98,8 @@ class BatchIn(Strict):
     quantity: Quantity
     made_on: date
     members: Annotated[str, Field(max_length=500)] | None = Field(
-        None, description="names of the members who made it; kept encrypted")
+        None, description="names of the members who made it; kept encrypted"
+    )
     members_public: StrictBool = False
 
 
@@ -122,21 +125,41 @@ def lot_out(session: Session, lot: Lot) -> LotOut:
     assembly = assembly_of(session, lot)
     parts = assembly.components if assembly is not None else []
     return LotOut(
-        id=lot.id, public_id=lot.public_id, item=lot.item.code, size=lot.size,
-        quantity=lot.quantity, reserved=lot.reserved, available=lot.available,
-        location=lot.location.public_id, location_name=lot.location.name,
-        origin=origin_out(session, lot), parent=lot.parent.public_id if lot.parent else None,
+        id=lot.id,
+        public_id=lot.public_id,
+        item=lot.item.code,
+        size=lot.size,
+        quantity=lot.quantity,
+        reserved=lot.reserved,
+        available=lot.available,
+        location=lot.location.public_id,
+        location_name=lot.location.name,
+        origin=origin_out(session, lot),
+        parent=lot.parent.public_id if lot.parent else None,
         entry_index=lot.entry_index,
-        components=[ComponentOut(lot=u.lot.public_id, item=u.lot.item.code, quantity=u.quantity,
-                                 origin=origin_out(session, u.lot)) for u in parts],
-    )  # fmt: skip
+        components=[
+            ComponentOut(
+                lot=u.lot.public_id,
+                item=u.lot.item.code,
+                quantity=u.quantity,
+                origin=origin_out(session, u.lot),
+            )
+            for u in parts
+        ],
+    )
 
 
 def batch_out(batch: ProductionBatch, lot: Lot | None) -> BatchOut:
     public = batch.made_by_members_public
     return BatchOut(
-        id=batch.id, public_id=batch.public_id, group=batch.group.public_id,
-        group_name=batch.group.public_label, item=batch.item.code, size=batch.size,
-        quantity=batch.quantity, made_on=batch.made_on,
-        members=batch.members if public else None, lot=lot.public_id if lot else None,
-    )  # fmt: skip
+        id=batch.id,
+        public_id=batch.public_id,
+        group=batch.group.public_id,
+        group_name=batch.group.public_label,
+        item=batch.item.code,
+        size=batch.size,
+        quantity=batch.quantity,
+        made_on=batch.made_on,
+        members=batch.members if public else None,
+        lot=lot.public_id if lot else None,
+    )

@@ -28,8 +28,13 @@ from coordination.stock.origins import origin_public_id
 
 MAX_QUANTITY = 100_000
 
-register("stock.transfer", _l("%(quantity)s of %(item)s moved from lot %(lot)s to a new lot "
-                              "%(new_lot)s, keeping its origin."))  # fmt: skip
+register(
+    "stock.transfer",
+    _l(
+        "%(quantity)s of %(item)s moved from lot %(lot)s to a new lot "
+        "%(new_lot)s, keeping its origin."
+    ),
+)
 register("stock.take", _l("%(quantity)s of %(item)s taken from lot %(lot)s."))
 
 
@@ -47,13 +52,27 @@ def check_quantity(quantity: Any, field: str = "quantity") -> int:
 
 
 def open_lot(
-    session: Session, actor: User | None, *, item: Item, size: str | None, quantity: int,
-    location: Location, origin_kind: OriginKind, origin_id: int,
+    session: Session,
+    actor: User | None,
+    *,
+    item: Item,
+    size: str | None,
+    quantity: int,
+    location: Location,
+    origin_kind: OriginKind,
+    origin_id: int,
 ) -> Lot:
     """A new lot for goods entering the system; the caller's origin entry records it."""
-    lot = Lot(item_id=item.id, item=item, size=size, quantity=check_quantity(quantity),
-              location_id=location.id, location=location, origin_kind=origin_kind,
-              origin_id=origin_id)  # fmt: skip
+    lot = Lot(
+        item_id=item.id,
+        item=item,
+        size=size,
+        quantity=check_quantity(quantity),
+        location_id=location.id,
+        location=location,
+        origin_kind=origin_kind,
+        origin_id=origin_id,
+    )
     session.add(lot)
     session.flush()
     _movement(session, actor, lot, MovementKind.IN, quantity)
@@ -77,13 +96,25 @@ def _locked(session: Session, lot: Lot) -> Lot:
 
 
 def _movement(
-    session: Session, actor: User | None, lot: Lot, kind: MovementKind, delta: int,
-    other: Lot | None = None, *, reason: str | None = None, entry: int | None = None,
+    session: Session,
+    actor: User | None,
+    lot: Lot,
+    kind: MovementKind,
+    delta: int,
+    other: Lot | None = None,
+    *,
+    reason: str | None = None,
+    entry: int | None = None,
 ) -> StockMovement:
-    move = StockMovement(lot_id=lot.id, kind=kind, delta=delta,
-                         other_lot_id=other.id if other else None,
-                         user_id=actor.id if actor else None, reason=reason,
-                         entry_index=entry)  # fmt: skip
+    move = StockMovement(
+        lot_id=lot.id,
+        kind=kind,
+        delta=delta,
+        other_lot_id=other.id if other else None,
+        user_id=actor.id if actor else None,
+        reason=reason,
+        entry_index=entry,
+    )
     session.add(move)
     return move
 
@@ -92,8 +123,12 @@ def check_available(lot: Lot, quantity: int, field: str = "quantity") -> None:
     """Refuse taking more than the lot holds beyond what deliveries have reserved."""
     if quantity > lot.quantity - lot.reserved:
         if lot.reserved:
-            raise Invalid(N_("Only %(n)s available in this lot (%(r)s reserved for deliveries)."),
-                          field, n=lot.quantity - lot.reserved, r=lot.reserved)  # fmt: skip
+            raise Invalid(
+                N_("Only %(n)s available in this lot (%(r)s reserved for deliveries)."),
+                field,
+                n=lot.quantity - lot.reserved,
+                r=lot.reserved,
+            )
         raise Invalid(N_("Only %(n)s left in this lot."), field, n=lot.quantity)
 
 
@@ -122,15 +157,28 @@ def transfer_lot(
     lot = _locked(session, lot)
     check_available(lot, quantity)
     lot.quantity -= quantity
-    new = Lot(item_id=lot.item_id, size=lot.size, quantity=quantity, location_id=dest.id,
-              origin_kind=lot.origin_kind, origin_id=lot.origin_id,
-              parent_lot_id=lot.id)  # fmt: skip
+    new = Lot(
+        item_id=lot.item_id,
+        size=lot.size,
+        quantity=quantity,
+        location_id=dest.id,
+        origin_kind=lot.origin_kind,
+        origin_id=lot.origin_id,
+        parent_lot_id=lot.id,
+    )
     session.add(new)
     session.flush()
-    entry = append(session, actor, "stock.transfer", {
-        **lot_view(session, lot), "new_lot": new.public_id, "to": dest.public_id,
-        "quantity": quantity,
-    })  # fmt: skip
+    entry = append(
+        session,
+        actor,
+        "stock.transfer",
+        {
+            **lot_view(session, lot),
+            "new_lot": new.public_id,
+            "to": dest.public_id,
+            "quantity": quantity,
+        },
+    )
     new.entry_index = entry.index
     _movement(session, actor, lot, MovementKind.TRANSFER_OUT, -quantity, new, entry=entry.index)
     _movement(session, actor, new, MovementKind.TRANSFER_IN, quantity, lot, entry=entry.index)

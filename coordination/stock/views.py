@@ -35,20 +35,28 @@ def _filter_arg(name: str) -> int | None:
 def lots() -> str:
     args = list_args()
     flt = LotFilter(q=args.q, location_id=_filter_arg("location"), item_id=_filter_arg("item"))
-    rows, page, pages, total = paged(db.session, lots_stmt(actor(), flt), args.page,
-                                     args.per_page)  # fmt: skip
+    rows, page, pages, total = paged(db.session, lots_stmt(actor(), flt), args.page, args.per_page)
     blank = _("all")
     filters = {"q": flt.q, "location": flt.location_id, "item": flt.item_id}
     return render_template(
-        "stock/lots.html", lots=rows,
+        "stock/lots.html",
+        lots=rows,
         origins={lot.id: origin_info(db.session, lot) for lot in rows},
-        page=page, pages=pages, total=total, q=args.q, ours=actor().role == Role.VOLUNTEER,
+        page=page,
+        pages=pages,
+        total=total,
+        q=args.q,
+        ours=actor().role == Role.VOLUNTEER,
         locations=location_choices(db.session, actor(), blank),
-        items=options([(NONE, blank), *((i.id, i.name(current_locale()))
-                                         for i in stocked_items(db.session, actor()))]),
+        items=options(
+            [
+                (NONE, blank),
+                *((i.id, i.name(current_locale())) for i in stocked_items(db.session, actor())),
+            ]
+        ),
         flt=flt,
         url_args={k: v for k, v in filters.items() if v},
-    )  # fmt: skip
+    )
 
 
 @bp.route("/lots/<int:lot_id>")
@@ -56,12 +64,20 @@ def lots() -> str:
 def view_lot(lot_id: int) -> str:
     lot = visible_lot(db.session, actor(), lot_id)
     assembly = assembly_of(db.session, lot)
-    parts = [(use, origin_info(db.session, use.lot)) for use in assembly.components] \
-        if assembly else []  # fmt: skip
-    return render_template("stock/lot.html", lot=lot, origin=origin_info(db.session, lot),
-                           moves=history(db.session, lot), children=children(db.session, lot),
-                           assembly=assembly, parts=parts, move_labels=MOVE_LABELS,
-                           reason_labels=REASON_LABELS)  # fmt: skip
+    parts = (
+        [(use, origin_info(db.session, use.lot)) for use in assembly.components] if assembly else []
+    )
+    return render_template(
+        "stock/lot.html",
+        lot=lot,
+        origin=origin_info(db.session, lot),
+        moves=history(db.session, lot),
+        children=children(db.session, lot),
+        assembly=assembly,
+        parts=parts,
+        move_labels=MOVE_LABELS,
+        reason_labels=REASON_LABELS,
+    )
 
 
 @bp.route("/lots/<int:lot_id>/adjust", methods=["GET", "POST"])

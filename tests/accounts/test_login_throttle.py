@@ -111,7 +111,12 @@ def _other_worker(cfg: dict[str, Any], username: str) -> int:
     env = {**os.environ, "WORKER_CONFIG": json.dumps(cfg)}
     out = subprocess.run(
         [sys.executable, "-c", WORKER, username],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return int(out.stdout.strip().splitlines()[-1])
 

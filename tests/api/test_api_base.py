@@ -213,7 +213,8 @@ def test_validation_error_lists_fields_without_echoing_input(echo_api, client, s
     )
     assert {e["field"] for e in assert_problem(resp, 400)["errors"]} == {"page"}
     resp = client.post(
-        f"{PREFIX}/_test/echo", json={"name": SENSITIVE, "phone": "x", "address": "Lenina 1"},
+        f"{PREFIX}/_test/echo",
+        json={"name": SENSITIVE, "phone": "x", "address": "Lenina 1"},
         headers=bearer(token),
     )
     body = assert_problem(resp, 400)
@@ -225,7 +226,9 @@ def test_validation_error_lists_fields_without_echoing_input(echo_api, client, s
 def test_body_must_be_a_json_object(echo_api, client, session, payload: bytes) -> None:
     token = f.token(session, f.user(session, Role.ADMIN))
     resp = client.post(
-        f"{PREFIX}/_test/echo", data=payload, content_type="application/json",
+        f"{PREFIX}/_test/echo",
+        data=payload,
+        content_type="application/json",
         headers=bearer(token),
     )
     assert_problem(resp, 400)

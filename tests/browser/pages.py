@@ -14,11 +14,16 @@ PASSWORD = "aidtrail-demo"
 TIMEOUT_MS = 20_000  # the machine is shared and slow; a page that never comes still fails
 
 
-def person(browser: Any, request: pytest.FixtureRequest, lang: str, viewport: dict[str, int],
-           ) -> Any:  # fmt: skip
+def person(
+    browser: Any,
+    request: pytest.FixtureRequest,
+    lang: str,
+    viewport: dict[str, int],
+) -> Any:
     """A fresh context (own cookies) speaking `lang`; its page is screenshotted on failure."""
     ctx = browser.new_context(
-        viewport=viewport, locale="ru-RU" if lang == "ru" else "en-GB",
+        viewport=viewport,
+        locale="ru-RU" if lang == "ru" else "en-GB",
         extra_http_headers={"Accept-Language": lang},
     )
     ctx.set_default_timeout(TIMEOUT_MS)
@@ -56,8 +61,11 @@ def qr_texts(pdf: bytes) -> list[str]:
         image = document[0].render(scale=4).to_pil()
     finally:
         document.close()
-    return [code.text for code in zxingcpp.read_barcodes(image)
-            if code.format == zxingcpp.BarcodeFormat.QRCode]  # fmt: skip
+    return [
+        code.text
+        for code in zxingcpp.read_barcodes(image)
+        if code.format == zxingcpp.BarcodeFormat.QRCode
+    ]
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -132,7 +132,8 @@ def test_need_to_verified_delivery(module_server, browser, request, tmp_path) ->
     assert verify_url in "".join(pdf_text(pdf.body()).split()), "the printed address"
     key = coordinator.request.get(base + "/ledger/key").text().strip()
     entries = coordinator.request.get(
-        f"{base}/ledger/entries?start={proof.index}&end={proof.index + 1}").json()["entries"]
+        f"{base}/ledger/entries?start={proof.index}&end={proof.index + 1}"
+    ).json()["entries"]
     note.verify_tlog_proof(proofs[0], entries[0]["body"].encode("utf-8"), [Verifier.from_key(key)])
 
     # The family follows its need: the two balaclavas are on their way.
@@ -142,11 +143,14 @@ def test_need_to_verified_delivery(module_server, browser, request, tmp_path) ->
 
     # The handover to the household, with a photo that still carries its GPS position.
     coordinator.goto(delivery_url + "/handover")
-    coordinator.select_option("select[name=from_party_id]",
-                              option_value(coordinator, "select[name=from_party_id]", "Сергей"))
+    coordinator.select_option(
+        "select[name=from_party_id]",
+        option_value(coordinator, "select[name=from_party_id]", "Сергей"),
+    )
     coordinator.select_option("select[name=from_role]", "carrier")
-    coordinator.select_option("select[name=to_party_id]",
-                              option_value(coordinator, "select[name=to_party_id]", household))
+    coordinator.select_option(
+        "select[name=to_party_id]", option_value(coordinator, "select[name=to_party_id]", household)
+    )
     coordinator.select_option("select[name=to_role]", "recipient")
     coordinator.fill("input[name=place]", "Владимир")
     coordinator.click("main form button[type=submit].primary")

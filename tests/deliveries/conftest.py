@@ -10,4 +10,5 @@ from tests.isolation import IsolatedClient, isolated_client
 def client(app: Flask) -> IsolatedClient:
     return isolated_client(app)
 
+
 from tests.english import app_config  # noqa: E402,F401  (English pages: see tests/english.py)

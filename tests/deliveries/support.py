@@ -49,35 +49,56 @@ class World:
 def world(session: Session, stock: int = 30, wanted: int = 10) -> World:
     region, elsewhere = f.region(session), f.region(session)
     group = f.party(session, PartyKind.GROUP, region_id=region.id, display_name="Knitting circle")
-    workshop = f.location(session, party_id=group.id, region_id=region.id, town="Kostroma",
-                          kind=LocationKind.WORKSHOP)  # fmt: skip
+    workshop = f.location(
+        session, party_id=group.id, region_id=region.id, town="Kostroma", kind=LocationKind.WORKSHOP
+    )
     hub = f.location(session, region_id=region.id, town="Vladimir")
     hub2 = f.location(session, region_id=region.id, town="Suzdal")
     item = f.item(session, code=f"SOCKS-{secrets.token_hex(3)}", sizes=["42-44"])
-    batch = log_production_batch(session, None, BatchInput(
-        group_id=group.id, item_id=item.id, quantity=stock, made_on=date(2026, 11, 1),
-        size="42-44"))  # fmt: skip
-    made = session.scalars(select(Lot).where(Lot.origin_kind == OriginKind.BATCH,
-                                             Lot.origin_id == batch.id)).one()  # fmt: skip
+    batch = log_production_batch(
+        session,
+        None,
+        BatchInput(
+            group_id=group.id,
+            item_id=item.id,
+            quantity=stock,
+            made_on=date(2026, 11, 1),
+            size="42-44",
+        ),
+    )
+    made = session.scalars(
+        select(Lot).where(Lot.origin_kind == OriginKind.BATCH, Lot.origin_id == batch.id)
+    ).one()
     lot = transfer_lot(session, None, made, hub.id, stock)
     unit_rep = f.user(session, Role.UNIT_REP)
     assert unit_rep.party is not None
     unit = unit_rep.party
     admin = f.user(session, Role.ADMIN)
-    data = NeedInput(region_id=region.id,
-                     lines=[LineInput(item_id=item.id, quantity=wanted, size="42-44")])  # fmt: skip
+    data = NeedInput(
+        region_id=region.id, lines=[LineInput(item_id=item.id, quantity=wanted, size="42-44")]
+    )
     need, _ = needs.submit_need(session, unit_rep, data, secrets.token_urlsafe(24))
     needs.approve_need(session, admin, need, need.version)
     w = World(
-        region, group, workshop, hub, hub2, item, lot, unit, unit_rep, f.user(session, Role.FAMILY),
+        region,
+        group,
+        workshop,
+        hub,
+        hub2,
+        item,
+        lot,
+        unit,
+        unit_rep,
+        f.user(session, Role.FAMILY),
         f.user(session, Role.VOLUNTEER, party_id=group.id),
         f.user(session, Role.COORDINATOR, region_id=region.id),
-        f.user(session, Role.COORDINATOR, region_id=elsewhere.id), admin,
+        f.user(session, Role.COORDINATOR, region_id=elsewhere.id),
+        admin,
         f.user(session, Role.AUDITOR),
         f.party(session, PartyKind.COURIER, region_id=region.id),
         f.party(session, PartyKind.OFFICIAL, region_id=region.id),
         need,
-    )  # fmt: skip
+    )
     session.commit()
     return w
 

@@ -25,8 +25,12 @@ STOCK = 25
 
 def test_forty_concurrent_allocations_never_oversell(app, session):
     w = world(session, stock=STOCK)
-    drafts = [create_draft(session, w.coordinator, DraftInput(
-        from_location_id=w.hub.id, to_location_id=w.hub2.id)) for _ in range(WORKERS)]  # fmt: skip
+    drafts = [
+        create_draft(
+            session, w.coordinator, DraftInput(from_location_id=w.hub.id, to_location_id=w.hub2.id)
+        )
+        for _ in range(WORKERS)
+    ]
     ids = [d.id for d in drafts]
     token = f.token(session, w.coordinator)
     lot_public, lot_id = w.lot.public_id, w.lot.id
@@ -34,8 +38,9 @@ def test_forty_concurrent_allocations_never_oversell(app, session):
     oversold, refused_early = 0, 0
     with serving(app) as base, ThreadPoolExecutor(WORKERS) as pool:
         for _round in range(ROUNDS):
-            rows = session.execute(select(Delivery.id, Delivery.version)
-                                   .where(Delivery.id.in_(ids)))  # fmt: skip
+            rows = session.execute(
+                select(Delivery.id, Delivery.version).where(Delivery.id.in_(ids))
+            )
             versions = {row[0]: row[1] for row in rows}
             session.commit()
 
@@ -43,9 +48,13 @@ def test_forty_concurrent_allocations_never_oversell(app, session):
                 body = {"version": versions[delivery_id], "lot": lot_public, "quantity": 1}
                 req = urllib.request.Request(
                     f"{base}/api/v1/deliveries/{delivery_id}/lines",
-                    data=json.dumps(body).encode(), method="POST",
-                    headers={"Authorization": f"Bearer {token}",
-                             "Content-Type": "application/json"})  # fmt: skip
+                    data=json.dumps(body).encode(),
+                    method="POST",
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "Content-Type": "application/json",
+                    },
+                )
                 return _status(req)
 
             results = list(pool.map(allocate, ids))

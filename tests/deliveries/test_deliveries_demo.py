@@ -52,8 +52,9 @@ def test_demo_deliveries(app, session):
     for h in case.handovers:
         assert not (h.from_party_id == official and h.from_role == HandoverRole.SOURCE)
     move = world.things["delivery-hub-move"]
-    hub_lots = session.scalars(select(Lot).where(Lot.parent_lot_id.in_(
-        [ln.lot_id for ln in move.lines]))).all()  # fmt: skip
+    hub_lots = session.scalars(
+        select(Lot).where(Lot.parent_lot_id.in_([ln.lot_id for ln in move.lines]))
+    ).all()
     assert hub_lots and all(lot.location_id == world.locations["hub-vla"].id for lot in hub_lots)
     for lot in hub_lots:
         assert (lot.origin_kind, lot.origin_id) == (lot.parent.origin_kind, lot.parent.origin_id)
@@ -79,8 +80,9 @@ def test_demo_delivery_pages(app, session, client):
         listing = client.get("/deliveries/mine").get_data(as_text=True)
         assert all(world.things[k].public_id in listing for k in keys), username
         client.post("/logout")
-    f.login(client, session.scalar(select(User).where(User.username == "demo-family")),
-            "aidtrail-demo")
+    f.login(
+        client, session.scalar(select(User).where(User.username == "demo-family")), "aidtrail-demo"
+    )
     socks = world.things["delivery-socks"]
     assert client.get(f"/deliveries/{socks.id}").status_code == 404
     page = client.get(f"/deliveries/{world.things['delivery-vladimir-case'].id}")

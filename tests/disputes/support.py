@@ -36,30 +36,50 @@ class Case:
 
 def dispatched_case(session: Session, group: Party, location: Location) -> Case:
     item = f.item(session)
-    official = f.party(session, PartyKind.OFFICIAL, region_id=location.region_id,
-                       display_name="Regional governor's office")  # fmt: skip
-    unit = f.party(session, PartyKind.UNIT, region_id=location.region_id,
-                   private_name="в/ч 99137")  # fmt: skip
-    batch = ProductionBatch(group_id=group.id, item_id=item.id, quantity=20,
-                            made_on=date(2026, 11, 1))  # fmt: skip
+    official = f.party(
+        session,
+        PartyKind.OFFICIAL,
+        region_id=location.region_id,
+        display_name="Regional governor's office",
+    )
+    unit = f.party(session, PartyKind.UNIT, region_id=location.region_id, private_name="в/ч 99137")
+    batch = ProductionBatch(
+        group_id=group.id, item_id=item.id, quantity=20, made_on=date(2026, 11, 1)
+    )
     session.add(batch)
     session.flush()
-    lot = Lot(item_id=item.id, quantity=20, location_id=location.id,
-              origin_kind=OriginKind.BATCH, origin_id=batch.id)  # fmt: skip
+    lot = Lot(
+        item_id=item.id,
+        quantity=20,
+        location_id=location.id,
+        origin_kind=OriginKind.BATCH,
+        origin_id=batch.id,
+    )
     session.add(lot)
     session.flush()
-    delivery = Delivery(code=secrets.token_urlsafe(9), status=DeliveryStatus.DISPATCHED,
-                        region_id=location.region_id, from_location_id=location.id,
-                        to_party_id=unit.id, dispatched_at=utcnow())  # fmt: skip
+    delivery = Delivery(
+        code=secrets.token_urlsafe(9),
+        status=DeliveryStatus.DISPATCHED,
+        region_id=location.region_id,
+        from_location_id=location.id,
+        to_party_id=unit.id,
+        dispatched_at=utcnow(),
+    )
     delivery.lines.append(DeliveryLine(lot_id=lot.id, quantity=12))
     session.add(delivery)
     session.flush()
     entry = append(session, None, "delivery.dispatched", {"delivery": delivery.public_id})
     delivery.dispatch_entry = entry.index
-    ceremony = Handover(delivery_id=delivery.id, from_party_id=official.id,
-                        from_role=HandoverRole.PRESENTER, to_party_id=unit.id,
-                        to_role=HandoverRole.RECIPIENT, place="Vladimir",
-                        region_id=location.region_id, at=utcnow())  # fmt: skip
+    ceremony = Handover(
+        delivery_id=delivery.id,
+        from_party_id=official.id,
+        from_role=HandoverRole.PRESENTER,
+        to_party_id=unit.id,
+        to_role=HandoverRole.RECIPIENT,
+        place="Vladimir",
+        region_id=location.region_id,
+        at=utcnow(),
+    )
     session.add(ceremony)
     session.commit()
     return Case(delivery, group, official, unit, ceremony)

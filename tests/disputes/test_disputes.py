@@ -29,8 +29,13 @@ def world(session):
 
 
 def _open(client, case, **extra):
-    data = {"code": case.delivery.code, "claim_kind": "external", "claim_text": CLAIM,
-            "claim_url": "https://example.org/report", **extra}  # fmt: skip
+    data = {
+        "code": case.delivery.code,
+        "claim_kind": "external",
+        "claim_text": CLAIM,
+        "claim_url": "https://example.org/report",
+        **extra,
+    }
     return client.post("/disputes/new", data=data)
 
 
@@ -47,8 +52,10 @@ def test_group_challenges_coordinator_upholds_group_publishes(app, session, worl
     f.login(staff, coordinator)
     page = staff.get(f"/disputes/{dispute.id}").get_data(as_text=True)
     assert CLAIM.split(":")[0] in page  # the claim is shown to the region's coordinator
-    resp = staff.post(f"/disputes/{dispute.id}/resolve",
-                      data={"version": dispute.version, "outcome": "upheld", "note": "Ledger."})
+    resp = staff.post(
+        f"/disputes/{dispute.id}/resolve",
+        data={"version": dispute.version, "outcome": "upheld", "note": "Ledger."},
+    )
     assert resp.status_code == 302
     session.expire_all()
     assert dispute.status == DisputeStatus.UPHELD
@@ -65,8 +72,10 @@ def test_group_challenges_coordinator_upholds_group_publishes(app, session, worl
     for secret in ("Канарейкина", "555-73-19", "99137", "example.org", "Ledger."):
         assert secret not in text
 
-    kinds = [json.loads(b)["kind"] for b in session.scalars(
-        select(LedgerEntry.body).where(LedgerEntry.kind.like("dispute.%")))]  # fmt: skip
+    kinds = [
+        json.loads(b)["kind"]
+        for b in session.scalars(select(LedgerEntry.body).where(LedgerEntry.kind.like("dispute.%")))
+    ]
     assert kinds == ["dispute.opened", "dispute.resolved", "dispute.shared"]
     for body in session.scalars(select(LedgerEntry.body)):
         assert "Канарейкина" not in body and "example.org" not in body
@@ -109,8 +118,12 @@ def test_others_get_404_and_auditors_see_no_free_text(app, session, world):
         assert c.post(f"/disputes/{dispute.id}/publish").status_code == 404
     c = app.test_client()
     f.login(c, far)
-    assert c.post(f"/disputes/{dispute.id}/resolve",
-                  data={"version": 1, "outcome": "upheld", "note": "x"}).status_code == 404
+    assert (
+        c.post(
+            f"/disputes/{dispute.id}/resolve", data={"version": 1, "outcome": "upheld", "note": "x"}
+        ).status_code
+        == 404
+    )
     c = app.test_client()
     f.login(c, auditor)
     page = c.get(f"/disputes/{dispute.id}")
@@ -144,10 +157,21 @@ def test_api_round_trip_and_bad_input(app, session, world):
     vol = {"Authorization": f"Bearer {f.token(session, volunteer)}"}
     staff = {"Authorization": f"Bearer {f.token(session, coordinator)}"}
     client = app.test_client()
-    body = {"code": case.delivery.code, "claim_kind": "handover", "claim_text": "Ours.",
-            "handover": case.ceremony.public_id}  # fmt: skip
-    for bad in ({**body, "claim_kind": "x"}, {**body, "extra": 1}, {**body, "code": "nope"},
-                {**body, "claim_text": "a\x00"}, {**body, "claim_url": "ftp://x"}, [], "x"):
+    body = {
+        "code": case.delivery.code,
+        "claim_kind": "handover",
+        "claim_text": "Ours.",
+        "handover": case.ceremony.public_id,
+    }
+    for bad in (
+        {**body, "claim_kind": "x"},
+        {**body, "extra": 1},
+        {**body, "code": "nope"},
+        {**body, "claim_text": "a\x00"},
+        {**body, "claim_url": "ftp://x"},
+        [],
+        "x",
+    ):
         resp = client.post("/api/v1/disputes", json=bad, headers=vol)
         assert resp.status_code == 400, (bad, resp.get_data(as_text=True))
         assert resp.content_type == "application/problem+json"
@@ -157,8 +181,11 @@ def test_api_round_trip_and_bad_input(app, session, world):
     assert out["handover"] == case.ceremony.public_id and out["status"] == "open"
     listed = client.get("/api/v1/disputes", headers=staff).get_json()
     assert [d["id"] for d in listed["items"]] == [out["id"]]
-    resolved = client.post(f"/api/v1/disputes/{out['id']}/resolve", headers=staff,
-                           json={"version": out["version"], "outcome": "upheld", "note": "ok"})
+    resolved = client.post(
+        f"/api/v1/disputes/{out['id']}/resolve",
+        headers=staff,
+        json={"version": out["version"], "outcome": "upheld", "note": "ok"},
+    )
     assert resolved.status_code == 200 and resolved.get_json()["status"] == "upheld"
     published = client.post(f"/api/v1/disputes/{out['id']}/publish", headers=vol)
     assert published.get_json()["public_url"].startswith("/disputes/public/")
@@ -182,11 +209,17 @@ def test_photo_of_the_claim_is_cleaned_hashed_and_linked(app, session, world):
     Image.new("RGB", (40, 30), (200, 10, 10)).save(buf, "JPEG", exif=exif)
     original = buf.getvalue()
     url = f"/disputes/{dispute.id}/evidence"
-    refused = vol.post(url, data={"file": (io.BytesIO(b"<svg/>"), "report.jpg")},
-                       content_type="multipart/form-data")  # fmt: skip
+    refused = vol.post(
+        url,
+        data={"file": (io.BytesIO(b"<svg/>"), "report.jpg")},
+        content_type="multipart/form-data",
+    )
     assert refused.status_code == 400 and 'id="file-err"' in refused.get_data(as_text=True)
-    resp = vol.post(url, data={"file": (io.BytesIO(original), "Kanareikina report.jpg")},
-                    content_type="multipart/form-data")  # fmt: skip
+    resp = vol.post(
+        url,
+        data={"file": (io.BytesIO(original), "Kanareikina report.jpg")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 302, resp.get_data(as_text=True)
     session.expire_all()
     (link,) = dispute.evidence
@@ -195,8 +228,9 @@ def test_photo_of_the_claim_is_cleaned_hashed_and_linked(app, session, world):
     assert stored.status_code == 200
     cleaned = Image.open(io.BytesIO(stored.data))
     assert not cleaned.getexif() and b"Canary" not in stored.data
-    entry = session.scalars(select(LedgerEntry.body).where(
-        LedgerEntry.kind == "dispute.evidence_added")).one()  # fmt: skip
+    entry = session.scalars(
+        select(LedgerEntry.body).where(LedgerEntry.kind == "dispute.evidence_added")
+    ).one()
     assert link.evidence.original_sha256 in entry and "Kanareikina" not in entry
 
 
@@ -218,8 +252,10 @@ def test_printed_report_proves_the_latest_step_offline(app, session, world):
     dispute = session.scalars(select(Dispute)).one()
     staff = app.test_client()
     f.login(staff, coordinator)
-    staff.post(f"/disputes/{dispute.id}/resolve",
-               data={"version": 1, "outcome": "upheld", "note": "Ledger."})
+    staff.post(
+        f"/disputes/{dispute.id}/resolve",
+        data={"version": 1, "outcome": "upheld", "note": "Ledger."},
+    )
     vol.post(f"/disputes/{dispute.id}/publish")
     session.expire_all()
     resp = app.test_client().get(f"/disputes/public/{dispute.share_code}/report.pdf")

@@ -42,9 +42,16 @@ def world(session: Session) -> World:
     other = f.party(session, PartyKind.GROUP, region_id=region.id, display_name="Vest makers")
     hub = f.location(session, region_id=region.id)
     item = f.item(session, code="MED-KIT-T")
-    w = World(group, other, hub, item, f.user(session, Role.VOLUNTEER, party_id=group.id),
-              f.user(session, Role.COORDINATOR, region_id=region.id), f.user(session, Role.ADMIN),
-              f.party(session, PartyKind.CAMPAIGN, region_id=region.id, display_name="School fair"))
+    w = World(
+        group,
+        other,
+        hub,
+        item,
+        f.user(session, Role.VOLUNTEER, party_id=group.id),
+        f.user(session, Role.COORDINATOR, region_id=region.id),
+        f.user(session, Role.ADMIN),
+        f.party(session, PartyKind.CAMPAIGN, region_id=region.id, display_name="School fair"),
+    )
     session.commit()
     return w
 
@@ -55,8 +62,22 @@ def give(session: Session, actor: User | None, amount: int, **kw: Any) -> MoneyD
     return record_money_donation(session, actor, MoneyInput(amount, DAY, **kw))
 
 
-def buy(session: Session, actor: User | None, w: World, price: int,
-        funding: list[tuple[MoneyDonation, int]], **kw: Any) -> Purchase:  # fmt: skip
-    return record_purchase(session, actor, PurchaseInput(
-        location_id=w.hub.id, bought_on=DAY, lines=[PurchaseLineInput(w.item.id, 2, price)],
-        funding=[FundingInput(d.id, a) for d, a in funding], **kw))
+def buy(
+    session: Session,
+    actor: User | None,
+    w: World,
+    price: int,
+    funding: list[tuple[MoneyDonation, int]],
+    **kw: Any,
+) -> Purchase:
+    return record_purchase(
+        session,
+        actor,
+        PurchaseInput(
+            location_id=w.hub.id,
+            bought_on=DAY,
+            lines=[PurchaseLineInput(w.item.id, 2, price)],
+            funding=[FundingInput(d.id, a) for d, a in funding],
+            **kw,
+        ),
+    )

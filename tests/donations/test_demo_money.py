@@ -33,7 +33,11 @@ def test_the_fairs_money_is_followed_into_medical_kits(session, monkeypatch) -> 
     assert all(balance(session, d) == 0 for d, _ in shares)
     [lot] = world.things["med-kit-lots"]
     assert (lot.item.code, lot.quantity, lot.origin_kind, lot.origin_id) == (
-        "MED-KIT", 20, OriginKind.PURCHASE, purchase.id)
+        "MED-KIT",
+        20,
+        OriginKind.PURCHASE,
+        purchase.id,
+    )
     assert lot.location_id == world.locations["hub-vla"].id
     assert world.things["fair-pledge"].status == MoneyStatus.PLEDGED
     [row] = [r for r in money_totals(session, "campaign") if r.key == fair.public_id]
@@ -62,6 +66,11 @@ def test_demo_money_pages_render_for_staff(client, session) -> None:
     assert "59\u202f000.00 RUB" in page and "MED-KIT" in page
     for by in ("campaign", "holder", "earmark", "month", "currency"):
         assert client.get(f"/money/totals?by={by}").status_code == 200
-    for path in ("/money/", "/money/purchases", "/money/new", "/money/purchases/new",
-                 "/money/fund-batch"):
+    for path in (
+        "/money/",
+        "/money/purchases",
+        "/money/new",
+        "/money/purchases/new",
+        "/money/fund-batch",
+    ):
         assert client.get(path).status_code == 200, path

@@ -33,10 +33,14 @@ def test_every_writer_commits_to_the_earmark_instead_of_publishing_it(session) -
     loc = f.location(session, party_id=w.group.id, region_id=w.group.region_id)
     assert loc
     gift = give(session, w.admin, 1_000_000, earmark=PERSONAL, holder_id=w.group.id)
-    bought = buy(session, w.admin, w, 300_000, [(gift, 300_000)],
-                 earmark="  FOR ivanov's son,   Lenina 5")  # fmt: skip
-    batch = log_production_batch(session, w.admin, BatchInput(
-        group_id=w.group.id, item_id=w.item.id, quantity=10, made_on=DAY))  # fmt: skip
+    bought = buy(
+        session, w.admin, w, 300_000, [(gift, 300_000)], earmark="  FOR ivanov's son,   Lenina 5"
+    )
+    batch = log_production_batch(
+        session,
+        w.admin,
+        BatchInput(group_id=w.group.id, item_id=w.item.id, quantity=10, made_on=DAY),
+    )
     funded = fund_batch(session, w.admin, batch.id, gift.id, 100_000, DAY, earmark=PERSONAL)
     passed = pass_on_money(session, w.admin, gift, w.other_group.id, 50_000, DAY)
     session.commit()
@@ -44,10 +48,12 @@ def test_every_writer_commits_to_the_earmark_instead_of_publishing_it(session) -
     assert "Ivanov" not in _bodies(session) and "Lenina" not in _bodies(session)
     key = earmark_key(PERSONAL)
     assert key is not None
-    written = [(entries(session, "origin.money")[0], gift),
-               (entries(session, "purchase.recorded")[0], bought),
-               (entries(session, "batch.funded")[0], funded),
-               (entries(session, "money.passed_on")[0], passed)]  # fmt: skip
+    written = [
+        (entries(session, "origin.money")[0], gift),
+        (entries(session, "purchase.recorded")[0], bought),
+        (entries(session, "batch.funded")[0], funded),
+        (entries(session, "money.passed_on")[0], passed),
+    ]
     seen = set()
     for entry, row in written:
         data = entry["data"]
@@ -71,14 +77,15 @@ def test_no_earmark_commits_to_nothing(session) -> None:
 def test_imported_earmarks_are_committed_row_by_row(session) -> None:
     w = world(session)
     session.commit()
-    rows = [["donor", "amount", "currency", "received_on", "status", "channel", "earmark"],
-            ["", "100", "RUB", "2026-11-03", "", "", PERSONAL],
-            ["", "200", "RUB", "2026-11-03", "", "", ""]]  # fmt: skip
+    rows = [
+        ["donor", "amount", "currency", "received_on", "status", "channel", "earmark"],
+        ["", "100", "RUB", "2026-11-03", "", "", PERSONAL],
+        ["", "200", "RUB", "2026-11-03", "", "", ""],
+    ]
     job = check_upload(session, w.coordinator, ImportKind.MONEY, "money.csv", csv_bytes(rows))
     session.commit()
     runner.confirm_import(session, w.coordinator, job)
-    body = session.scalars(select(LedgerEntry.body)
-                           .where(LedgerEntry.kind == "import.money")).one()  # fmt: skip
+    body = session.scalars(select(LedgerEntry.body).where(LedgerEntry.kind == "import.money")).one()
     assert "Ivanov" not in body
     [chunk] = entries(session, "import.money")
     first, second = session.scalars(select(MoneyDonation).order_by(MoneyDonation.id)).all()

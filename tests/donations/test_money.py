@@ -25,8 +25,11 @@ DAY = date(2026, 11, 3)
 def test_totals_by_currency_to_the_kopeck(session) -> None:
     admin = f.user(session, Role.ADMIN)
     fair = f.party(session, PartyKind.CAMPAIGN)
-    record_money_donation(session, admin, MoneyInput(5_900_000, DAY, donor_id=fair.id,
-                                                     earmark="medical kits", received=True))
+    record_money_donation(
+        session,
+        admin,
+        MoneyInput(5_900_000, DAY, donor_id=fair.id, earmark="medical kits", received=True),
+    )
     record_money_donation(session, admin, MoneyInput(1, DAY, received=True))
     record_money_donation(session, admin, MoneyInput(10_050, DAY, currency="eur", received=True))
     pledge = record_money_donation(session, admin, MoneyInput(99_999, DAY))
@@ -39,11 +42,17 @@ def test_totals_by_currency_to_the_kopeck(session) -> None:
     assert first["data"]["donor"] == fair.public_id and first["data"]["amount_minor"] == 5_900_000
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"amount_minor": 0}, "amount_minor"), ({"amount_minor": 1.5}, "amount_minor"),
-    ({"amount_minor": True}, "amount_minor"), ({"currency": "RUBL"}, "currency"),
-    ({"currency": "R1B"}, "currency"), ({"received_on": None}, "received_on"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"amount_minor": 0}, "amount_minor"),
+        ({"amount_minor": 1.5}, "amount_minor"),
+        ({"amount_minor": True}, "amount_minor"),
+        ({"currency": "RUBL"}, "currency"),
+        ({"currency": "R1B"}, "currency"),
+        ({"received_on": None}, "received_on"),
+    ],
+)
 def test_bad_money_is_refused(session, change, field) -> None:
     admin = f.user(session, Role.ADMIN)
     data = MoneyInput(100, DAY)

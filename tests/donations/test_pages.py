@@ -15,10 +15,19 @@ def test_coordinator_records_receives_and_spends(client, session) -> None:
     w = world(session)
     f.login(client, w.coordinator)
     assert client.get("/money/new").status_code == 200
-    resp = client.post("/money/new", data={
-        "amount": "59 000,00", "currency": "rub", "received_on": DAY.isoformat(),
-        "donor_id": w.campaign.id, "campaign_id": w.campaign.id, "holder_id": 0,
-        "channel": "cash box", "earmark": "medical kits"})
+    resp = client.post(
+        "/money/new",
+        data={
+            "amount": "59 000,00",
+            "currency": "rub",
+            "received_on": DAY.isoformat(),
+            "donor_id": w.campaign.id,
+            "campaign_id": w.campaign.id,
+            "holder_id": 0,
+            "channel": "cash box",
+            "earmark": "medical kits",
+        },
+    )
     assert resp.status_code == 302, resp.text
     d = session.scalars(select(MoneyDonation)).one()
     assert (d.amount_minor, d.currency, d.status) == (5_900_000, "RUB", MoneyStatus.PLEDGED)
@@ -28,10 +37,19 @@ def test_coordinator_records_receives_and_spends(client, session) -> None:
     assert client.post(f"/money/{d.id}/receive").status_code == 302
     session.refresh(d)
     assert d.status == MoneyStatus.RECEIVED
-    form = {"location_id": w.hub.id, "bought_on": DAY.isoformat(), "currency": "RUB",
-            "earmark": "Medical kits", "supplier": "Medtech", "buyer_id": 0,
-            "lines-0-item_id": w.item.id, "lines-0-quantity": 20, "lines-0-price": "59000",
-            "funding-0-donation_id": d.id, "funding-0-amount": "58999.99"}
+    form = {
+        "location_id": w.hub.id,
+        "bought_on": DAY.isoformat(),
+        "currency": "RUB",
+        "earmark": "Medical kits",
+        "supplier": "Medtech",
+        "buyer_id": 0,
+        "lines-0-item_id": w.item.id,
+        "lines-0-quantity": 20,
+        "lines-0-price": "59000",
+        "funding-0-donation_id": d.id,
+        "funding-0-amount": "58999.99",
+    }
     resp = client.post("/money/purchases/new", data=form)
     assert resp.status_code == 400 and "must add up to the total" in resp.text
     resp = client.post("/money/purchases/new", data={**form, "funding-0-amount": "59000.00"})
@@ -49,19 +67,31 @@ def test_bad_form_input_is_shown_inline(client, session) -> None:
     w = world(session)
     f.login(client, w.admin)
     for amount in ("1.234", "-5", "abc", "1e5", "99999999999999999", "\x00"):
-        resp = client.post("/money/new", data={"amount": amount, "currency": "RUB",
-                                               "received_on": DAY.isoformat()})
+        resp = client.post(
+            "/money/new", data={"amount": amount, "currency": "RUB", "received_on": DAY.isoformat()}
+        )
         assert resp.status_code == 400, amount
     assert session.scalar(select(MoneyDonation.id)) is None
     d = give(session, w.admin, 1_000)
     session.commit()
-    resp = client.post(f"/money/{d.id}/pass-on", data={
-        "holder_id": w.other_group.id, "amount": "10.01", "received_on": DAY.isoformat()})
+    resp = client.post(
+        f"/money/{d.id}/pass-on",
+        data={"holder_id": w.other_group.id, "amount": "10.01", "received_on": DAY.isoformat()},
+    )
     assert resp.status_code == 400 and "10.00 RUB" in resp.text
-    resp = client.post("/money/purchases/new", data={
-        "location_id": w.hub.id, "bought_on": DAY.isoformat(), "currency": "RUB",
-        "lines-0-item_id": 2**40, "lines-0-quantity": 1, "lines-0-price": "1",
-        "funding-0-donation_id": d.id, "funding-0-amount": "0.01"})
+    resp = client.post(
+        "/money/purchases/new",
+        data={
+            "location_id": w.hub.id,
+            "bought_on": DAY.isoformat(),
+            "currency": "RUB",
+            "lines-0-item_id": 2**40,
+            "lines-0-quantity": 1,
+            "lines-0-price": "1",
+            "funding-0-donation_id": d.id,
+            "funding-0-amount": "0.01",
+        },
+    )
     assert resp.status_code == 400
 
 

@@ -36,17 +36,30 @@ def test_purchase_spends_donations_and_creates_lots(session) -> None:
     w = world(session)
     a = give(session, w.coordinator, 4_000_000, earmark="Medical kits", campaign_id=w.campaign.id)
     b = give(session, w.coordinator, 1_900_000)
-    p = buy(session, w.coordinator, w, 5_900_000, [(a, 4_000_000), (b, 1_900_000)],
-            earmark="medical  KITS", supplier="Medtech shop")
+    p = buy(
+        session,
+        w.coordinator,
+        w,
+        5_900_000,
+        [(a, 4_000_000), (b, 1_900_000)],
+        earmark="medical  KITS",
+        supplier="Medtech shop",
+    )
     session.commit()
     assert p.total_minor == 5_900_000
     assert balance(session, a) == 0 and balance(session, b) == 0
     [lot] = purchase_lots(session, p)
     assert (lot.origin_kind, lot.origin_id, lot.quantity, lot.location_id) == (
-        OriginKind.PURCHASE, p.id, 2, w.hub.id)
+        OriginKind.PURCHASE,
+        p.id,
+        2,
+        w.hub.id,
+    )
     [entry] = entries(session, "purchase.recorded")
-    assert entry["data"]["funding"] == [{"donation": a.public_id, "amount_minor": 4_000_000},
-                                        {"donation": b.public_id, "amount_minor": 1_900_000}]
+    assert entry["data"]["funding"] == [
+        {"donation": a.public_id, "amount_minor": 4_000_000},
+        {"donation": b.public_id, "amount_minor": 1_900_000},
+    ]
     assert entry["data"]["lines"][0]["lot"] == lot.public_id
     assert "Medtech" not in str(entry)  # the supplier is free text: not in the ledger
     assert lot.entry_index is not None
@@ -60,8 +73,14 @@ def test_refused_spending_writes_nothing(session, case) -> None:
     pledge = give(session, w.admin, 5_000, received=False)
     session.commit()
     before = (_count(session, Purchase), _count(session, Lot), _count(session, LedgerEntry))
-    funding = {"beyond": [(d, 1_001)], "pledge": [(pledge, 1_001)], "currency": [(other, 500)],
-               "earmark": [(d, 1_000)], "sum": [(d, 999)], "twice": [(d, 500), (d, 500)]}[case]
+    funding = {
+        "beyond": [(d, 1_001)],
+        "pledge": [(pledge, 1_001)],
+        "currency": [(other, 500)],
+        "earmark": [(d, 1_000)],
+        "sum": [(d, 999)],
+        "twice": [(d, 500), (d, 500)],
+    }[case]
     price = {"currency": 500, "sum": 1_000, "twice": 1_000}.get(case, funding[0][1])
     earmark = "socks" if case == "earmark" else "Medical kits"
     with pytest.raises(Invalid) as err:
@@ -86,14 +105,21 @@ def test_balance_counts_purchases_batches_and_money_passed_on(session) -> None:
     w = world(session)
     loc = f.location(session, party_id=w.group.id, region_id=w.group.region_id)
     assert loc
-    batch = log_production_batch(session, w.admin, BatchInput(
-        group_id=w.group.id, item_id=w.item.id, quantity=10, made_on=DAY))
+    batch = log_production_batch(
+        session,
+        w.admin,
+        BatchInput(group_id=w.group.id, item_id=w.item.id, quantity=10, made_on=DAY),
+    )
     yarn = give(session, w.admin, 1_200_000, earmark="yarn", holder_id=w.group.id)
     fund_batch(session, w.admin, batch.id, yarn.id, 850_000, DAY, earmark="Yarn")
     passed = pass_on_money(session, w.admin, yarn, w.other_group.id, 200_000, DAY)
     assert balance(session, yarn) == 150_000
     assert (passed.passed_from_id, passed.donor_id, passed.holder_id, passed.earmark) == (
-        yarn.id, w.group.id, w.other_group.id, "yarn")
+        yarn.id,
+        w.group.id,
+        w.other_group.id,
+        "yarn",
+    )
     with pytest.raises(Invalid):
         pass_on_money(session, w.admin, yarn, w.other_group.id, 150_001, DAY)
     with pytest.raises(Invalid):
@@ -104,8 +130,10 @@ def test_balance_counts_purchases_batches_and_money_passed_on(session) -> None:
         pass_on_money(session, w.admin, yarn, w.group.id, 1, DAY)  # already holds it
     assert [e["data"]["amount_minor"] for e in entries(session, "batch.funded")] == [850_000]
     [moved] = entries(session, "money.passed_on")
-    assert moved["data"]["from"] == yarn.public_id and moved["data"]["to_holder"] == \
-        w.other_group.public_id
+    assert (
+        moved["data"]["from"] == yarn.public_id
+        and moved["data"]["to_holder"] == w.other_group.public_id
+    )
 
 
 def test_who_may_spend(session) -> None:
@@ -120,8 +148,9 @@ def test_who_may_spend(session) -> None:
     with pytest.raises(Invalid):
         buy(session, w.coordinator, w, 100, [(held, 100)])  # not a donation it may see
     with pytest.raises(NotFound):
-        receive_money_donation(session, far, give(session, w.admin, 5, received=False,
-                                                  holder_id=w.group.id))
+        receive_money_donation(
+            session, far, give(session, w.admin, 5, received=False, holder_id=w.group.id)
+        )
 
 
 def test_purchase_shares_sum_exactly_to_the_total(session) -> None:
@@ -136,8 +165,10 @@ def test_purchase_shares_sum_exactly_to_the_total(session) -> None:
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
-@given(st.integers(0, 10**13), st.lists(st.integers(0, 10**12), min_size=1, max_size=20)
-       .filter(lambda ws: sum(ws) > 0))
+@given(
+    st.integers(0, 10**13),
+    st.lists(st.integers(0, 10**12), min_size=1, max_size=20).filter(lambda ws: sum(ws) > 0),
+)
 def test_split_pro_rata_is_exact_and_fair(total, weights) -> None:
     parts = split_pro_rata(total, weights)
     assert sum(parts) == total

@@ -60,10 +60,26 @@ def metadata_of(data: bytes) -> dict[str, Any]:
     """Everything a stored picture says about itself beyond its pixels."""
     img = Image.open(io.BytesIO(data))
     img.load()
-    return {"exif": dict(img.getexif()), "gps": img.getexif().get_ifd(0x8825),
-            "info": {k: v for k, v in img.info.items() if k not in ("jfif", "jfif_version",
-                     "jfif_unit", "jfif_density", "dpi", "loop", "background",
-                     "timestamp", "duration")}}  # fmt: skip
+    return {
+        "exif": dict(img.getexif()),
+        "gps": img.getexif().get_ifd(0x8825),
+        "info": {
+            k: v
+            for k, v in img.info.items()
+            if k
+            not in (
+                "jfif",
+                "jfif_version",
+                "jfif_unit",
+                "jfif_density",
+                "dpi",
+                "loop",
+                "background",
+                "timestamp",
+                "duration",
+            )
+        },
+    }
 
 
 @dataclass
@@ -89,22 +105,29 @@ def world(session: Session) -> World:
     session.flush()
     handover = handover_of(session, delivery, courier, household)
     w = World(
-        coordinator=coordinator, admin=f.user(session, Role.ADMIN),
+        coordinator=coordinator,
+        admin=f.user(session, Role.ADMIN),
         family=f.user(session, Role.FAMILY, party_id=household.id),
         volunteer=f.user(session, Role.VOLUNTEER),
         outsider_coordinator=f.user(session, Role.COORDINATOR),
         stranger_family=f.user(session, Role.FAMILY),
-        delivery=delivery, handover=handover,
-    )  # fmt: skip
+        delivery=delivery,
+        handover=handover,
+    )
     session.commit()
     return w
 
 
 def handover_of(session: Session, delivery: Delivery, src: Party, to: Party) -> Handover:
-    handover = Handover(delivery_id=delivery.id, from_party_id=src.id,
-                        from_role=HandoverRole.CARRIER, to_party_id=to.id,
-                        to_role=HandoverRole.RECIPIENT, place="Владимир",
-                        at=datetime(2026, 11, 20, 12, tzinfo=UTC))  # fmt: skip
+    handover = Handover(
+        delivery_id=delivery.id,
+        from_party_id=src.id,
+        from_role=HandoverRole.CARRIER,
+        to_party_id=to.id,
+        to_role=HandoverRole.RECIPIENT,
+        place="Владимир",
+        at=datetime(2026, 11, 20, 12, tzinfo=UTC),
+    )
     session.add(handover)
     session.flush()
     return handover

@@ -21,8 +21,12 @@ EN = {"Accept-Language": "en"}
 
 def _upload(client, w, data: bytes, name: str = "Kanareikina at home.jpg", **form):
     fields = {"kind": "photo", **form, "file": (io.BytesIO(data), name)}
-    return client.post(f"/evidence/handover/{w.handover.id}/upload", data=fields,
-                       content_type="multipart/form-data", headers=EN)  # fmt: skip
+    return client.post(
+        f"/evidence/handover/{w.handover.id}/upload",
+        data=fields,
+        content_type="multipart/form-data",
+        headers=EN,
+    )
 
 
 def test_upload_page_cleans_the_picture_and_serves_it_privately(app, session) -> None:
@@ -108,23 +112,31 @@ def test_api_upload_get_download_and_toggle(app, session) -> None:
     client = isolated_client(app)
     auth = {"Authorization": f"Bearer {token}"}
     original = picture("WEBP")
-    resp = client.post(f"/api/v1/handovers/{w.handover.id}/evidence?kind=photo", headers=auth,
-                       data={"file": (io.BytesIO(original), "Канарейкина.webp")},
-                       content_type="multipart/form-data")  # fmt: skip
+    resp = client.post(
+        f"/api/v1/handovers/{w.handover.id}/evidence?kind=photo",
+        headers=auth,
+        data={"file": (io.BytesIO(original), "Канарейкина.webp")},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 201, resp.get_data(as_text=True)
     body = resp.get_json()
     assert body["original_sha256"] == hashlib.sha256(original).hexdigest()
     assert body["content_type"] == "image/webp" and body["public"] is False
     assert client.get(f"/api/v1/evidence/{body['id']}", headers=auth).get_json() == body
     file = client.get(body["file_url"], headers=auth)
-    assert file.status_code == 200 and hashlib.sha256(file.data).hexdigest() == body[
-        "stored_sha256"]
-    toggled = client.post(f"/api/v1/evidence/{body['id']}/public", headers=auth,
-                          json={"public": True}).get_json()  # fmt: skip
+    assert (
+        file.status_code == 200 and hashlib.sha256(file.data).hexdigest() == body["stored_sha256"]
+    )
+    toggled = client.post(
+        f"/api/v1/evidence/{body['id']}/public", headers=auth, json={"public": True}
+    ).get_json()
     assert toggled["public"] is True and toggled["public_url"]
-    bad = client.post(f"/api/v1/handovers/{w.handover.id}/evidence?kind=photo", headers=auth,
-                      data={"file": (io.BytesIO(b"%PDF-1.4"), "x.jpg")},
-                      content_type="multipart/form-data")  # fmt: skip
+    bad = client.post(
+        f"/api/v1/handovers/{w.handover.id}/evidence?kind=photo",
+        headers=auth,
+        data={"file": (io.BytesIO(b"%PDF-1.4"), "x.jpg")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 400 and bad.mimetype == "application/problem+json"
     assert "Only JPEG, PNG or WebP" in bad.get_json()["detail"]
     other = {"Authorization": f"Bearer {f.token(session, w.outsider_coordinator)}"}
@@ -148,7 +160,7 @@ def test_delivery_page_lists_the_evidence_each_viewer_may_see(app, session) -> N
     recipient = isolated_client(app)
     f.login(recipient, w.family)
     html = recipient.get(f"/deliveries/{w.delivery.id}", headers=EN).get_data(as_text=True)
-    assert f"/evidence/{ev.id}\"" in html, "the recipient sees the photo"
+    assert f'/evidence/{ev.id}"' in html, "the recipient sees the photo"
     assert f"/evidence/{ev.id}/public" not in html, "but may not publish the coordinator's"
     assert f"/evidence/handover/{w.handover.id}/upload" in html, "and may add a receipt scan"
 

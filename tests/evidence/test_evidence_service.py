@@ -32,14 +32,16 @@ from tests.evidence.support import (
 
 def _store(app, session, w, data: bytes, **kw):
     kw.setdefault("kind", EvidenceKind.PHOTO)
-    ev = services.store_evidence(session, w.coordinator, stored_dir(app), data=data,
-                                 handover=w.handover, **kw)  # fmt: skip
+    ev = services.store_evidence(
+        session, w.coordinator, stored_dir(app), data=data, handover=w.handover, **kw
+    )
     session.commit()
     return ev
 
 
-@pytest.mark.parametrize("fmt,ctype", [("JPEG", "image/jpeg"), ("PNG", "image/png"),
-                                       ("WEBP", "image/webp")])  # fmt: skip
+@pytest.mark.parametrize(
+    "fmt,ctype", [("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")]
+)
 def test_accepted_and_reencoded_without_any_metadata(app, session, fmt, ctype) -> None:
     w = world(session)
     original = picture(fmt)
@@ -74,11 +76,14 @@ def test_ledger_holds_the_originals_hash_and_no_file_name_or_metadata(app, sessi
     body = json.loads(entry.body)
     assert body["kind"] == "evidence.added"
     assert body["data"] == {
-        "evidence": ev.public_id, "handover": w.handover.public_id,
-        "delivery": w.delivery.public_id, "kind": "photo",
+        "evidence": ev.public_id,
+        "handover": w.handover.public_id,
+        "delivery": w.delivery.public_id,
+        "kind": "photo",
         "original_sha256": hashlib.sha256(original).hexdigest(),
-        "stored_sha256": ev.stored_sha256, "public": False,
-    }  # fmt: skip
+        "stored_sha256": ev.stored_sha256,
+        "public": False,
+    }
     assert CANARY_NAME not in entry.body and CANARY_PHONE not in entry.body
     assert ev.stored_name not in entry.body
 
@@ -91,8 +96,12 @@ def huge_png(width: int, height: int) -> bytes:
     """A tiny file that claims huge dimensions (a decompression bomb's header)."""
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 1024)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", idat)
-            + _png_chunk(b"IEND", b""))  # fmt: skip
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", idat)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def _gif() -> bytes:
@@ -102,20 +111,28 @@ def _gif() -> bytes:
 
 
 REFUSED = {
-    "svg": (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-            "Only JPEG, PNG or WebP"),
+    "svg": (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "Only JPEG, PNG or WebP",
+    ),
     "html": (b"<!doctype html><html><body>hello</body></html>", "Only JPEG, PNG or WebP"),
     "gif": (_gif(), "Only JPEG, PNG or WebP"),
     "pdf": (b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "Only JPEG, PNG or WebP"),
     "text": (b"just some text, renamed photo.jpg", "Only JPEG, PNG or WebP"),
     "empty": (b"", "empty"),
-    "jpeg+html": (picture("JPEG") + b"<html><script>alert(1)</script></html>",
-                  "data after the end of the picture"),
-    "jpeg+zip": (picture("JPEG") + b"PK\x03\x04" + b"\x00" * 26 + b"PK\x05\x06" + b"\x00" * 18,
-                 "data after the end of the picture"),
+    "jpeg+html": (
+        picture("JPEG") + b"<html><script>alert(1)</script></html>",
+        "data after the end of the picture",
+    ),
+    "jpeg+zip": (
+        picture("JPEG") + b"PK\x03\x04" + b"\x00" * 26 + b"PK\x05\x06" + b"\x00" * 18,
+        "data after the end of the picture",
+    ),
     "png+trailing": (picture("PNG") + b"trailing", "data after the end of the picture"),
-    "webp+trailing": (picture("WEBP") + b"<svg onload=alert(1)>",
-                      "data after the end of the picture"),
+    "webp+trailing": (
+        picture("WEBP") + b"<svg onload=alert(1)>",
+        "data after the end of the picture",
+    ),
     "jpeg comment with script": (b"", "web page or script"),  # built below
     "truncated jpeg": (picture("JPEG")[:-400], "damaged or incomplete"),
     "truncated png": (picture("PNG")[:-40], "damaged or incomplete"),
@@ -138,8 +155,9 @@ def test_refused_with_a_clear_message_and_nothing_left(app, session, case) -> No
     if case == "jpeg comment with script":
         data = _scripted_jpeg()
     with pytest.raises(Invalid) as exc:
-        services.store_evidence(session, w.coordinator, stored_dir(app), data=data,
-                                kind="photo", handover=w.handover)  # fmt: skip
+        services.store_evidence(
+            session, w.coordinator, stored_dir(app), data=data, kind="photo", handover=w.handover
+        )
     session.rollback()
     assert message in exc.value.message and exc.value.field == "file"
     assert session.scalar(select(func.count()).select_from(Evidence)) == 0
@@ -151,45 +169,75 @@ def test_over_ten_megabytes_is_refused_before_decoding(app, session) -> None:
     w = world(session)
     data = picture("PNG") + b"\x00" * (MAX_BYTES + 1)
     with pytest.raises(Invalid, match="larger than 10 MB"):
-        services.store_evidence(session, w.coordinator, stored_dir(app), data=data,
-                                kind="photo", handover=w.handover)  # fmt: skip
+        services.store_evidence(
+            session, w.coordinator, stored_dir(app), data=data, kind="photo", handover=w.handover
+        )
 
 
 def test_who_may_attach(app, session) -> None:
     w = world(session)
     folder = stored_dir(app)
-    ev = services.store_evidence(session, w.family, folder, data=picture("PNG"),
-                                 kind="receipt_scan", handover=w.handover)  # fmt: skip
+    ev = services.store_evidence(
+        session, w.family, folder, data=picture("PNG"), kind="receipt_scan", handover=w.handover
+    )
     assert ev.uploaded_by_id == w.family.id
     with pytest.raises(Invalid, match="photo or a receipt scan"):
-        services.store_evidence(session, w.family, folder, data=picture("PNG"), kind="report",
-                                handover=w.handover)  # fmt: skip
+        services.store_evidence(
+            session, w.family, folder, data=picture("PNG"), kind="report", handover=w.handover
+        )
     with pytest.raises(NotFound):
-        services.store_evidence(session, w.outsider_coordinator, folder, data=picture("PNG"),
-                                kind="photo", handover=w.handover)  # fmt: skip
+        services.store_evidence(
+            session,
+            w.outsider_coordinator,
+            folder,
+            data=picture("PNG"),
+            kind="photo",
+            handover=w.handover,
+        )
     with pytest.raises(NotFound):
-        services.store_evidence(session, w.stranger_family, folder, data=picture("PNG"),
-                                kind="photo", handover=w.handover)  # fmt: skip
+        services.store_evidence(
+            session,
+            w.stranger_family,
+            folder,
+            data=picture("PNG"),
+            kind="photo",
+            handover=w.handover,
+        )
     with pytest.raises(Invalid, match="cannot be public"):
-        services.store_evidence(session, w.coordinator, folder, data=picture("PNG"),
-                                kind="receipt_scan", handover=w.handover, public=True)
+        services.store_evidence(
+            session,
+            w.coordinator,
+            folder,
+            data=picture("PNG"),
+            kind="receipt_scan",
+            handover=w.handover,
+            public=True,
+        )
     with pytest.raises(Invalid, match="Choose what the picture shows"):
-        services.store_evidence(session, w.coordinator, folder, data=picture("PNG"),
-                                kind="selfie", handover=w.handover)  # fmt: skip
+        services.store_evidence(
+            session, w.coordinator, folder, data=picture("PNG"), kind="selfie", handover=w.handover
+        )
 
 
 def test_set_public_by_uploader_or_staff_only(app, session) -> None:
     w = world(session)
-    ev = services.store_evidence(session, w.family, stored_dir(app), data=picture("JPEG"),
-                                 kind="photo", handover=w.handover)  # fmt: skip
+    ev = services.store_evidence(
+        session, w.family, stored_dir(app), data=picture("JPEG"), kind="photo", handover=w.handover
+    )
     services.set_public(session, w.family, ev, True)
     assert ev.public
     services.set_public(session, w.coordinator, ev, False)
     assert not ev.public
     with pytest.raises(NotFound):
         services.set_public(session, w.outsider_coordinator, ev, True)
-    scan = services.store_evidence(session, w.coordinator, stored_dir(app),
-                                   data=picture("PNG"), kind="receipt_scan", handover=w.handover)
+    scan = services.store_evidence(
+        session,
+        w.coordinator,
+        stored_dir(app),
+        data=picture("PNG"),
+        kind="receipt_scan",
+        handover=w.handover,
+    )
     with pytest.raises(Forbidden):
         services.set_public(session, w.family, scan, False)
     with pytest.raises(Invalid, match="cannot be public"):
@@ -222,8 +270,17 @@ def picture_exif() -> bytes:
     return exif_with().tobytes()
 
 
-@pytest.mark.parametrize("name", ["progressive jpeg", "jpeg with restart markers", "cmyk jpeg",
-                                  "grayscale png", "palette png with transparency", "rgba webp"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "progressive jpeg",
+        "jpeg with restart markers",
+        "cmyk jpeg",
+        "grayscale png",
+        "palette png with transparency",
+        "rgba webp",
+    ],
+)
 def test_other_encodings_are_accepted_and_cleaned(app, session, name) -> None:
     w = world(session)
     data, _ = _variant(name)

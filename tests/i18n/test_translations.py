@@ -78,9 +78,17 @@ def test_catalog_covers_every_message_in_the_sources() -> None:
     # Someone who adds a string without running `make translations-update` and translating it
     # would ship English text to Russian readers; this names the strings.
     method_map = [("coordination/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "N_": None,
-                "lazy_gettext": None, "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3),
-                "lazy_pgettext": ((1, "c"), 2)}  # fmt: skip
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "_l": None,
+        "N_": None,
+        "lazy_gettext": None,
+        "pgettext": ((1, "c"), 2),
+        "npgettext": ((1, "c"), 2, 3),
+        "lazy_pgettext": ((1, "c"), 2),
+    }
     # A context makes a different message ("Dispatched" as a delivery's status is feminine
     # in Russian, as a quantity neuter), so it is part of the key.
     found = {

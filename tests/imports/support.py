@@ -32,13 +32,24 @@ def xlsx_bytes(rows: list[list[Any]]) -> bytes:
 
 
 def counts(session: Session) -> dict[str, int]:
-    models = {"batch": ProductionBatch, "lot": Lot, "movement": StockMovement,
-              "in_kind": InKindDonation, "money": MoneyDonation, "ledger": LedgerEntry}
-    return {name: session.scalar(select(func.count()).select_from(model)) or 0
-            for name, model in models.items()}  # fmt: skip
+    models = {
+        "batch": ProductionBatch,
+        "lot": Lot,
+        "movement": StockMovement,
+        "in_kind": InKindDonation,
+        "money": MoneyDonation,
+        "ledger": LedgerEntry,
+    }
+    return {
+        name: session.scalar(select(func.count()).select_from(model)) or 0
+        for name, model in models.items()
+    }
 
 
 def problems(session: Session, job_id: int) -> list[tuple[int, str | None, str]]:
-    rows = session.scalars(select(ImportProblem).where(ImportProblem.job_id == job_id)
-                           .order_by(ImportProblem.row_no, ImportProblem.id))  # fmt: skip
+    rows = session.scalars(
+        select(ImportProblem)
+        .where(ImportProblem.job_id == job_id)
+        .order_by(ImportProblem.row_no, ImportProblem.id)
+    )
     return [(p.row_no, p.column, p.message % p.params if p.params else p.message) for p in rows]

@@ -29,25 +29,37 @@ def test_dry_run_lists_every_bad_row_and_writes_nothing(session) -> None:
     w = world(session)
     session.commit()
     before = counts(session)
-    rows = [HEADER, good(),
-            ["Kostroma circle", "NO-SUCH", "", 5, "2026-11-01", "", ""],  # row 3
-            ["Kostroma circle", "WOOL-SOCKS-T", "99", 5, "2026-11-01", "", ""],  # 4
-            ["Kostroma circle", "WOOL-SOCKS-T", "42-44", 5, "31.02.2026", "", ""],  # 5
-            ["Kostroma circle", "WOOL-SOCKS-T", "42-44", 0, "2026-11-01", "", ""],  # 6
-            ["Kostroma circle", "WOOL-SOCKS-T", "42-44", -3, "2026-11-01", "", ""],  # 7
-            ["Kostroma circle", "WOOL-SOCKS-T", "42-44", 1000000, "2026-11-01", "", ""],  # 8
-            ["Kostroma circle", "WOOL-SOCKS-T", "42\x00", 5, "2026-11-01", "", ""],  # 9
-            ["Kostroma circle", "=HYPERLINK(\"x\")", "", 5, "2026-11-01", "", ""],  # 10
-            ["Kostroma circle", "WOOL-SOCKS-T", "42-44", 5, "2099-01-01", "", ""],  # 11
-            ["Nobody's circle", "WOOL-SOCKS-T", "42-44", 5, "2026-11-01", "", ""],  # 12
-            good(quantity=7)]  # fmt: skip
+    rows = [
+        HEADER,
+        good(),
+        ["Kostroma circle", "NO-SUCH", "", 5, "2026-11-01", "", ""],  # row 3
+        ["Kostroma circle", "WOOL-SOCKS-T", "99", 5, "2026-11-01", "", ""],  # 4
+        ["Kostroma circle", "WOOL-SOCKS-T", "42-44", 5, "31.02.2026", "", ""],  # 5
+        ["Kostroma circle", "WOOL-SOCKS-T", "42-44", 0, "2026-11-01", "", ""],  # 6
+        ["Kostroma circle", "WOOL-SOCKS-T", "42-44", -3, "2026-11-01", "", ""],  # 7
+        ["Kostroma circle", "WOOL-SOCKS-T", "42-44", 1000000, "2026-11-01", "", ""],  # 8
+        ["Kostroma circle", "WOOL-SOCKS-T", "42\x00", 5, "2026-11-01", "", ""],  # 9
+        ["Kostroma circle", '=HYPERLINK("x")', "", 5, "2026-11-01", "", ""],  # 10
+        ["Kostroma circle", "WOOL-SOCKS-T", "42-44", 5, "2099-01-01", "", ""],  # 11
+        ["Nobody's circle", "WOOL-SOCKS-T", "42-44", 5, "2026-11-01", "", ""],  # 12
+        good(quantity=7),
+    ]
     job = check_upload(session, w.volunteer, ImportKind.BATCHES, "log.csv", csv_bytes(rows))
     session.commit()
     assert (job.total_rows, job.good_rows, job.bad_rows) == (12, 2, 10)
     found = problems(session, job.id)
     assert [(r, c) for r, c, _ in found] == [
-        (3, "item"), (4, "size"), (5, "made_on"), (6, "quantity"), (7, "quantity"),
-        (8, "quantity"), (9, "size"), (10, "item"), (11, "made_on"), (12, "group")]
+        (3, "item"),
+        (4, "size"),
+        (5, "made_on"),
+        (6, "quantity"),
+        (7, "quantity"),
+        (8, "quantity"),
+        (9, "size"),
+        (10, "item"),
+        (11, "made_on"),
+        (12, "group"),
+    ]
     reasons = {r: m for r, _, m in found}
     assert "Unknown item code" in reasons[3] and "42-44" in reasons[4]
     assert "date" in reasons[5] and "1 to 100000" in reasons[6] and "1 to 100000" in reasons[8]
@@ -75,7 +87,8 @@ def test_confirm_writes_every_good_row_with_its_lot_and_ledger_entries(session) 
     batches = session.scalars(select(ProductionBatch)).all()
     assert all(b.members == MEMBERS and b.made_by_members_public for b in batches)
     assert {(lot.origin_kind, lot.origin_id) for lot in lots} == {
-        (OriginKind.BATCH, b.id) for b in batches}
+        (OriginKind.BATCH, b.id) for b in batches
+    }
     chunk = session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "import.batches")).one()
     assert {lot.entry_index for lot in lots} == {chunk.index}
     body = json.loads(chunk.body)["data"]
@@ -94,13 +107,21 @@ def test_a_failure_mid_way_leaves_nothing(session, monkeypatch) -> None:
     w = world(session)
     session.commit()
     taken = [session.scalars(select(ProductionBatch.public_id)).all()]
-    first = runner.confirm_import(session, w.admin, check_upload(
-        session, w.admin, ImportKind.BATCHES, "a.csv", csv_bytes([HEADER, good()])))
+    first = runner.confirm_import(
+        session,
+        w.admin,
+        check_upload(session, w.admin, ImportKind.BATCHES, "a.csv", csv_bytes([HEADER, good()])),
+    )
     assert first.status == ImportStatus.DONE
     taken = session.scalars(select(ProductionBatch.public_id)).all()
     before = counts(session)
-    job = check_upload(session, w.admin, ImportKind.BATCHES, "b.csv",
-                       csv_bytes([HEADER, *[good(quantity=n) for n in range(1, 8)]]))
+    job = check_upload(
+        session,
+        w.admin,
+        ImportKind.BATCHES,
+        "b.csv",
+        csv_bytes([HEADER, *[good(quantity=n) for n in range(1, 8)]]),
+    )
     session.commit()
     # Chunks of 2; the batch id drawn for the 7th row repeats one already in the database,
     # so the UNIQUE constraint fails for real in the fourth chunk, after three were written.
@@ -183,12 +204,22 @@ def test_repeated_cells_are_checked_once_but_every_row_is_reported(session) -> N
     w = world(session)
     session.commit()
     bad = ["Kostroma circle", "WOOL-SOCKS-T", "42-44", 5, "31.02.2026", "", ""]
-    rows = [HEADER, bad, good(), bad, ["Kostroma circle", "WOOL-SOCKS-T", "99", 1, "2026-11-01",
-                                      "", ""], good(), [*bad[:4], "2026-11-01", "", ""]]
+    rows = [
+        HEADER,
+        bad,
+        good(),
+        bad,
+        ["Kostroma circle", "WOOL-SOCKS-T", "99", 1, "2026-11-01", "", ""],
+        good(),
+        [*bad[:4], "2026-11-01", "", ""],
+    ]
     job = check_upload(session, w.admin, ImportKind.BATCHES, "a.csv", csv_bytes(rows))
     session.commit()
     assert [(r, c) for r, c, _ in problems(session, job.id)] == [
-        (2, "made_on"), (4, "made_on"), (5, "size")]
+        (2, "made_on"),
+        (4, "made_on"),
+        (5, "size"),
+    ]
     assert (job.good_rows, job.bad_rows) == (3, 3)
 
 

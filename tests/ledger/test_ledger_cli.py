@@ -54,7 +54,10 @@ def test_export_passes_the_offline_verifier(app, session, tmp_path):
     assert key == ledger_signer().verifier_key
     offline = subprocess.run(
         [sys.executable, "-m", "coordination.ledger.verify", str(out), "--key", key],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert offline.returncode == 0, offline.stdout + offline.stderr
 
@@ -70,7 +73,10 @@ def test_offline_verifier_rejects_an_export_of_a_forged_body(app, session, tmp_p
     assert run_cli(app, "ledger", "export", str(out)).exit_code == 0
     offline = subprocess.run(
         [sys.executable, "-m", "coordination.ledger.verify", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert offline.returncode == 1
 
@@ -147,10 +153,12 @@ def inserted_entry(app, session):
     """A copy of entry 3 slipped in at 7; later entries shifted up by one."""
     with forger(app) as conn:
         conn.execute(text("UPDATE ledger_entry SET idx = idx + 100 WHERE idx >= 7"))
-        conn.execute(text(
-            "INSERT INTO ledger_entry (idx, kind, body, leaf_hash, created_at) "
-            "SELECT 7, kind, body, leaf_hash, created_at FROM ledger_entry WHERE idx = 3"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO ledger_entry (idx, kind, body, leaf_hash, created_at) "
+                "SELECT 7, kind, body, leaf_hash, created_at FROM ledger_entry WHERE idx = 3"
+            )
+        )
         conn.execute(text("UPDATE ledger_entry SET idx = idx - 99 WHERE idx >= 107"))
         conn.execute(text("UPDATE ledger_head SET size = size + 1"))
 
@@ -183,8 +191,10 @@ def resigned_with_another_key(app, session):
         leaves = _leaves(conn)
         for size in rows:
             root = merkle.root_hash(leaves[:size])
-            conn.execute(text("UPDATE ledger_checkpoint SET root = :r, note = :n WHERE size = :s"),
-                         {"r": root, "n": note.sign_checkpoint(other, size, root), "s": size})
+            conn.execute(
+                text("UPDATE ledger_checkpoint SET root = :r, note = :n WHERE size = :s"),
+                {"r": root, "n": note.sign_checkpoint(other, size, root), "s": size},
+            )
 
 
 def broken_signature(app, session):

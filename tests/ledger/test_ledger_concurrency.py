@@ -40,8 +40,10 @@ def assert_log_verifies(app, size: int) -> None:
 
 def test_two_processes_of_ten_threads_append_without_gaps(app, session):
     db.session.commit()
-    procs = [worker(app, "--threads", "10", "--count", "50", "--tag", f"p{k}",
-                    stderr=subprocess.PIPE) for k in range(2)]
+    procs = [
+        worker(app, "--threads", "10", "--count", "50", "--tag", f"p{k}", stderr=subprocess.PIPE)
+        for k in range(2)
+    ]
     for proc in procs:
         _out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
@@ -82,8 +84,12 @@ def _post_many(port: int, tag: str, count: int) -> list[int]:
     try:
         for n in range(count):
             body = json.dumps({"tag": tag, "n": n})
-            conn.request("POST", "/_harness/ledger/append", body=body,
-                         headers={"Content-Type": "application/json"})
+            conn.request(
+                "POST",
+                "/_harness/ledger/append",
+                body=body,
+                headers={"Content-Type": "application/json"},
+            )
             resp = conn.getresponse()
             assert resp.status == 200
             indices.append(json.loads(resp.read())["index"])
@@ -120,9 +126,20 @@ def test_twenty_clients_through_a_real_server(app, session):
     """
     db.session.commit()
     port = _free_port()
-    cmd = [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "10",
-           "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-           "tests.ledger.ledger_server:app"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        "2",
+        "--threads",
+        "10",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "tests.ledger.ledger_server:app",
+    ]
     server = subprocess.Popen(cmd, cwd=ROOT, env=child_env(app), text=True)
     stop = threading.Event()
     try:

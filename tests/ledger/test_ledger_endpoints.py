@@ -140,8 +140,14 @@ def test_bad_parameters_get_problem_json_400(app, client, session, url):
 
 def test_endpoints_need_no_login_and_write_nothing_but_checkpoints(app, client, session):
     fill(session, 3)
-    for url in ("/ledger", "/ledger/key", "/ledger/checkpoint", "/ledger/entries",
-                "/ledger/proof/inclusion?index=1", "/ledger/proof/consistency?from=1"):
+    for url in (
+        "/ledger",
+        "/ledger/key",
+        "/ledger/checkpoint",
+        "/ledger/entries",
+        "/ledger/proof/inclusion?index=1",
+        "/ledger/proof/consistency?from=1",
+    ):
         assert client.get(url).status_code == 200, url
     assert session.scalar(select(func.count()).select_from(LedgerEntry)) == 3
 

@@ -83,7 +83,13 @@ def test_every_kind_written_today_has_a_sentence(app):
             body = '{"actor":"system","at":"2026-01-01T00:00:00Z","data":%s,"kind":"%s","v":1}'
             summary = describe(0, body % (json.dumps(data), kind)).summary
             assert "was recorded" not in summary and "—" not in summary, (kind, summary)
-        assert "Coordinator" in describe(0, body % (json.dumps(samples["account.created"]),
-                                                    "account.created")).summary
-        assert "2 line(s)" in describe(0, body % (json.dumps(samples["need.submitted"]),
-                                                  "need.submitted")).summary
+        assert (
+            "Coordinator"
+            in describe(
+                0, body % (json.dumps(samples["account.created"]), "account.created")
+            ).summary
+        )
+        assert (
+            "2 line(s)"
+            in describe(0, body % (json.dumps(samples["need.submitted"]), "need.submitted")).summary
+        )

@@ -27,8 +27,11 @@ def demo(session: Any) -> dict[str, Any]:
     build_demo(session, None)
     session.commit()
     users = {u.username: u for u in session.scalars(select(User))}
-    deliveries = list(session.scalars(
-        select(Delivery).where(Delivery.dispatch_entry.is_not(None)).order_by(Delivery.id)))
+    deliveries = list(
+        session.scalars(
+            select(Delivery).where(Delivery.dispatch_entry.is_not(None)).order_by(Delivery.id)
+        )
+    )
     return {"users": users, "deliveries": deliveries}
 
 
@@ -64,5 +67,6 @@ def qr_texts(data: bytes, page: int = 0) -> list[str]:
         pdf.close()
     found = zxingcpp.read_barcodes(image)
     return [r.text for r in found if r.format == zxingcpp.BarcodeFormat.QRCode]
+
 
 from tests.english import app_config  # noqa: E402,F401  (English pages: see tests/english.py)

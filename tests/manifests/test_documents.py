@@ -10,8 +10,10 @@ from tests.manifests.test_manifest_pdf import assert_proof_holds, page_numbers_o
 
 def test_every_demo_delivery_prints_an_act_in_both_languages(app, session, client, demo):
     key = verifier_key(app)
-    for lang, title, word, of in (("en", "Handover act No.", "Page", "of"),
-                                  ("ru", None, "Страница", "из")):  # fmt: skip
+    for lang, title, word, of in (
+        ("en", "Handover act No.", "Page", "of"),
+        ("ru", None, "Страница", "из"),
+    ):
         login(client, "demo-admin", lang)
         for delivery in demo["deliveries"]:
             resp = client.get(f"/deliveries/{delivery.id}/act.pdf")

@@ -47,8 +47,7 @@ def test_markup_in_paragraphs_prints_literally(app):
 
 
 def test_chunks_join_back_and_never_start_or_end_with_a_space():
-    body = ('{"a":"x  y z","b":"' + "Кружок вязания «Тёплые руки», Кострома " * 30
-            + '","c":"  "}')  # fmt: skip
+    body = '{"a":"x  y z","b":"' + "Кружок вязания «Тёплые руки», Кострома " * 30 + '","c":"  "}'
     for width in (17, 60, 140):
         lines = chunk_text(body, width)
         assert "".join(lines) == body

@@ -65,11 +65,25 @@ def test_every_demo_manifest_reads_and_verifies(app, session, client, demo):
             assert line.lot.item.name_en in whole
         sent = sum(line.quantity for line in delivery.lines)
         received = sum(line.quantity_received or 0 for line in delivery.lines)
-        assert re.search(rf"Totals: {len(delivery.lines)} lines, sent {sent}, "
-                         rf"received {received}, weight [0-9.]+ kg, packages \d+/", whole)
-        for label in ("Consignor", "Consignee", "Carrier", "Vehicle", "Driver", "Linked needs",
-                      "Loaded", "Transported", "Handed over", "Signature", "Condition",
-                      "Printed on"):  # fmt: skip
+        assert re.search(
+            rf"Totals: {len(delivery.lines)} lines, sent {sent}, "
+            rf"received {received}, weight [0-9.]+ kg, packages \d+/",
+            whole,
+        )
+        for label in (
+            "Consignor",
+            "Consignee",
+            "Carrier",
+            "Vehicle",
+            "Driver",
+            "Linked needs",
+            "Loaded",
+            "Transported",
+            "Handed over",
+            "Signature",
+            "Condition",
+            "Printed on",
+        ):
             assert label in whole, label
         [qr] = qr_texts(resp.data)
         assert proofcheck.verify_address(qr) == f"http://localhost/verify/{delivery.code}"
@@ -97,13 +111,15 @@ def test_fonts_are_embedded(client, session, demo):
     for page in PdfReader(io.BytesIO(data)).pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descendant = (font["/DescendantFonts"][0].get_object()
-                          if "/DescendantFonts" in font else font)  # fmt: skip
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
             descriptor = descendant.get("/FontDescriptor")
             if descriptor is not None and "/FontFile2" in descriptor.get_object():
                 fonts.add(str(font["/BaseFont"]))
     assert {"DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono"} <= {
-        name.split("+")[-1] for name in fonts}, fonts  # subsets embedded, not just named
+        name.split("+")[-1] for name in fonts
+    }, fonts  # subsets embedded, not just named
 
 
 def test_boxes_weights_and_transport_print_with_their_totals(client, session, demo):

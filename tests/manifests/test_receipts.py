@@ -22,7 +22,8 @@ def test_money_receipt_names_the_amount_and_where_it_went(client, session, demo)
     assert page_numbers_ok(texts)
     assert money.receipt_code in whole
     assert format_amount(money.amount_minor, money.currency).replace("\u202f", " ") in (
-        whole.replace("\u202f", " "))
+        whole.replace("\u202f", " ")
+    )
     assert "Where it went" in whole
     html = client.get(f"/documents/donations/money/{money.id}/receipt").get_data(as_text=True)
     assert money.receipt_code in html
@@ -49,9 +50,11 @@ def test_in_kind_receipts_list_the_goods_and_the_regions(client, session, demo):
 def test_receipts_are_for_staff_only(client, session, demo):
     money = session.scalars(select(MoneyDonation)).first()
     gift = session.scalars(select(InKindDonation)).first()
-    paths = [f"/documents/donations/money/{money.id}/receipt.pdf",
-             f"/documents/donations/in-kind/{gift.id}/receipt",
-             f"/documents/donations/other/{gift.id}/receipt.pdf"]  # fmt: skip
+    paths = [
+        f"/documents/donations/money/{money.id}/receipt.pdf",
+        f"/documents/donations/in-kind/{gift.id}/receipt",
+        f"/documents/donations/other/{gift.id}/receipt.pdf",
+    ]
     for who in ("demo-volunteer", "demo-family", "demo-auditor", "demo-unit"):
         login(client, who)
         assert {client.get(p).status_code for p in paths} == {403}, who

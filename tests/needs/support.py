@@ -33,16 +33,26 @@ class World:
 
 def world(session: Session) -> World:
     region = f.region(session, "RU-VLA")
-    socks = f.item(session, code="WOOL-SOCKS", name_ru="Шерстяные носки", name_en="Wool socks",
-                   sizes=["39-41", "42-44"])  # fmt: skip
+    socks = f.item(
+        session,
+        code="WOOL-SOCKS",
+        name_ru="Шерстяные носки",
+        name_en="Wool socks",
+        sizes=["39-41", "42-44"],
+    )
     gloves = f.item(session, code="GLOVES", name_ru="Перчатки", name_en="Gloves")
     w = World(
-        region, socks, gloves,
-        f.user(session, Role.FAMILY), f.user(session, Role.FAMILY), f.user(session, Role.UNIT_REP),
+        region,
+        socks,
+        gloves,
+        f.user(session, Role.FAMILY),
+        f.user(session, Role.FAMILY),
+        f.user(session, Role.UNIT_REP),
         f.user(session, Role.COORDINATOR, region_id=region.id),
         f.user(session, Role.COORDINATOR, region_id=region.id),
-        f.user(session, Role.VOLUNTEER), f.user(session, Role.AUDITOR),
-    )  # fmt: skip
+        f.user(session, Role.VOLUNTEER),
+        f.user(session, Role.AUDITOR),
+    )
     session.commit()
     return w
 

@@ -31,8 +31,12 @@ def test_api_marks_a_line_unavailable_and_the_family_sees_why(app, session, clie
     assert body["lines"][0]["unavailable"] is True and body["version"] == 2
     again = client.post(url, json={"version": 1}, headers=staff)
     assert again.status_code == 409  # the first decision is not silently overwritten
-    assert client.post(f"/api/v1/needs/{need_id}/lines/999999/unavailable", json={"version": 2},
-                       headers=staff).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"/api/v1/needs/{need_id}/lines/999999/unavailable", json={"version": 2}, headers=staff
+        ).status_code
+        == 404
+    )
     seen = client.get(f"/api/v1/needs/{need_id}", headers=_bearer(session, w.family)).get_json()
     assert seen["lines"][0]["unavailable"] and any(
         e["kind"] == "line_unavailable" and e["text"] == "нет размера" for e in seen["events"]
@@ -62,8 +66,9 @@ def test_api_merges_a_duplicate(app, session, client):
     assert (ok.get_json()["status"], ok.get_json()["merged_into"]) == ("cancelled", keep_pid)
     kinds = session.scalars(select(LedgerEntry.kind)).all()
     assert "need.merged" in kinds
-    assert client.post(url, json={"version": 2, "into": keep_pid},
-                       headers=staff).status_code == 409  # already closed  # fmt: skip
+    assert (
+        client.post(url, json={"version": 2, "into": keep_pid}, headers=staff).status_code == 409
+    )  # already closed
 
 
 def test_api_merge_into_another_regions_need_reads_as_unknown(app, session, client):
@@ -74,13 +79,17 @@ def test_api_merge_into_another_regions_need_reads_as_unknown(app, session, clie
     target, _ = services.submit_need(session, w.family, data, token())
     session.commit()
     dup_id, target_pid = dup.id, target.public_id
-    resp = client.post(f"/api/v1/needs/{dup_id}/merge", json={"version": 1, "into": target_pid},
-                       headers=_bearer(session, w.coordinator))  # fmt: skip
+    resp = client.post(
+        f"/api/v1/needs/{dup_id}/merge",
+        json={"version": 1, "into": target_pid},
+        headers=_bearer(session, w.coordinator),
+    )
     assert resp.status_code == 400
     assert "no need with that public id" in resp.get_data(as_text=True)
     admin = _bearer(session, f.user(session, Role.ADMIN))
-    resp = client.post(f"/api/v1/needs/{dup_id}/merge", json={"version": 1, "into": target_pid},
-                       headers=admin)  # fmt: skip
+    resp = client.post(
+        f"/api/v1/needs/{dup_id}/merge", json={"version": 1, "into": target_pid}, headers=admin
+    )
     assert resp.status_code == 200  # an admin sees both regions
 
 

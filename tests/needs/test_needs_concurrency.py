@@ -58,17 +58,24 @@ def test_ten_concurrent_api_repeats_create_one_need(app, session):
     w = world(session)
     token = f.token(session, w.family)
     key = secrets.token_urlsafe(24)
-    body = json.dumps({"region": w.region.code,
-                       "lines": [{"item": "WOOL-SOCKS", "quantity": 4, "size": "42-44"}]})
+    body = json.dumps(
+        {"region": w.region.code, "lines": [{"item": "WOOL-SOCKS", "quantity": 4, "size": "42-44"}]}
+    )
     # Reading the setup began a transaction here (on SQLite, with the write lock): end it.
     session.commit()
     with serving(app) as base:
+
         def post(_n: int) -> tuple[int, str]:
             req = urllib.request.Request(
-                f"{base}/api/v1/needs", data=body.encode(), method="POST",
-                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key,
-                         "Content-Type": "application/json"},
-            )  # fmt: skip
+                f"{base}/api/v1/needs",
+                data=body.encode(),
+                method="POST",
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Idempotency-Key": key,
+                    "Content-Type": "application/json",
+                },
+            )
             return _status(req)
 
         with ThreadPoolExecutor(REPEATS) as pool:

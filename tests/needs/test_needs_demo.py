@@ -22,9 +22,8 @@ def test_demo_families_have_needs_in_every_status(app, session, client):
         regions |= {n.region.code for n in needs}
     assert len(regions) >= 2
     households = session.scalars(
-        select(Need).join(Party, Need.party_id == Party.id)
-        .where(Party.kind == PartyKind.HOUSEHOLD)
-    ).all()  # fmt: skip
+        select(Need).join(Party, Need.party_id == Party.id).where(Party.kind == PartyKind.HOUSEHOLD)
+    ).all()
     assert len({n.region.code for n in households}) >= 4
     assert len({n.party_id for n in households}) >= 8
     board = client.get("/api/v1/needs/board").get_json()
@@ -43,12 +42,14 @@ def test_demo_coordinator_has_needs_to_triage_in_its_region(app, session, client
     session.commit()
     coordinator = session.scalar(select(User).where(User.username == "demo-coordinator"))
     bearer = {"Authorization": f"Bearer {f.token(session, coordinator)}"}
-    queue = client.get("/api/v1/needs", query_string={"status": "submitted", "per_page": 100},
-                       headers=bearer).get_json()  # fmt: skip
+    queue = client.get(
+        "/api/v1/needs", query_string={"status": "submitted", "per_page": 100}, headers=bearer
+    ).get_json()
     assert queue["total"] >= 3
     assert {n["region"] for n in queue["items"]} == {"RU-VLA"}
-    everything = client.get("/api/v1/needs", query_string={"per_page": 100},
-                            headers=bearer).get_json()  # fmt: skip
+    everything = client.get(
+        "/api/v1/needs", query_string={"per_page": 100}, headers=bearer
+    ).get_json()
     assert {n["region"] for n in everything["items"]} == {"RU-VLA"}
     total = session.scalar(select(func.count()).select_from(Need))
     assert everything["total"] < total  # other regions' needs exist and stay out of sight

@@ -68,8 +68,9 @@ def test_reject_reason_reaches_the_family(app, session, client):
     f.login(staff, w.coordinator)
     empty = staff.post(f"/needs/{need.id}/reject", data={"version": "1", "reason": ""})
     assert empty.status_code == 400
-    resp = staff.post(f"/needs/{need.id}/reject",
-                      data={"version": "1", "reason": "Нет на складе до весны"})  # fmt: skip
+    resp = staff.post(
+        f"/needs/{need.id}/reject", data={"version": "1", "reason": "Нет на складе до весны"}
+    )
     assert resp.status_code == 302
     f.login(client, w.family)
     assert "Нет на складе до весны" in client.get(f"/needs/{need.id}").get_data(as_text=True)
@@ -86,8 +87,9 @@ def test_two_coordinators_second_gets_conflict(app, session, client):
     assert a.post(f"/needs/{need.id}/approve", data={"version": version}).status_code == 302
     resp = b.post(f"/needs/{need.id}/reject", data={"version": version, "reason": "дубль"})
     assert resp.status_code == 409
-    assert "Someone else changed this" in resp.get_data(as_text=True) or "изменил" in \
-        resp.get_data(as_text=True)
+    assert "Someone else changed this" in resp.get_data(as_text=True) or "изменил" in resp.get_data(
+        as_text=True
+    )
     session.expire_all()
     assert session.get(Need, need.id).status == NeedStatus.APPROVED
 
@@ -115,9 +117,15 @@ def test_family_edits_and_cancels_while_submitted(app, session, client):
 
 def test_ledger_entries_hold_pseudonymous_ids_only(app, session, client):
     w = world(session)
-    need = submit(session, w.family, w, serviceman_name="Сидоров Канарей",
-                  serviceman_unit="в/ч 55501", delivery_kind="private_address",
-                  address="ул. Тайная, 5")  # fmt: skip
+    need = submit(
+        session,
+        w.family,
+        w,
+        serviceman_name="Сидоров Канарей",
+        serviceman_unit="в/ч 55501",
+        delivery_kind="private_address",
+        address="ул. Тайная, 5",
+    )
     staff = client.application.test_client()
     f.login(staff, w.coordinator)
     staff.post(f"/needs/{need.id}/approve", data={"version": str(need.version)})

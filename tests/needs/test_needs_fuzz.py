@@ -23,21 +23,48 @@ from tests.needs.support import world
 # derandomize: the same 500 hostile inputs on every run, so CI cannot pass one day and fail
 # the next on a lucky draw; change the strategies to explore new ground.
 SETTINGS = settings(
-    max_examples=500, deadline=None, database=None, derandomize=True,
+    max_examples=500,
+    deadline=None,
+    database=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)  # fmt: skip
+)
 NASTY = [
-    "", " ", "\x00", "a\x00b", "=HYPERLINK(\"http://x\",\"y\")", "+1", "-1", "@SUM(A1)",
-    "<script>alert(1)</script>", "<b>", "Тёплые носки", "\ufffd", "\u202e", "x" * 600,
-    "'; DROP TABLE need; --", "\r\n", "😀", "١٢", "1e3", "0x10", "  5  ",
-]  # fmt: skip
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    '=HYPERLINK("http://x","y")',
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "<script>alert(1)</script>",
+    "<b>",
+    "Тёплые носки",
+    "\ufffd",
+    "\u202e",
+    "x" * 600,
+    "'; DROP TABLE need; --",
+    "\r\n",
+    "😀",
+    "١٢",
+    "1e3",
+    "0x10",
+    "  5  ",
+]
 BAD_BYTES = [b"\xff\xfe", b"\xc3\x28", b"ok\x80", b"\xed\xa0\x80", b"%00"]
 today = utcnow().date()
 DATES = [
-    "", (today + timedelta(days=30)).isoformat(), (today - timedelta(days=30)).isoformat(),
-    (today + timedelta(days=1000)).isoformat(), "2024-02-30", "9999-12-31", "0001-01-01",
-    "tomorrow", "2025-1-1",
-]  # fmt: skip
+    "",
+    (today + timedelta(days=30)).isoformat(),
+    (today - timedelta(days=30)).isoformat(),
+    (today + timedelta(days=1000)).isoformat(),
+    "2024-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "tomorrow",
+    "2025-1-1",
+]
 numbers = st.one_of(
     st.integers(1, 10_000).map(str),
     st.integers(-(10**30), 10**30).map(str),
@@ -76,15 +103,21 @@ def test_need_form_fuzz(app, session, client):
     def check(item, quantity, size, priority, needed_by, note, town, kind, region, name):
         token = secrets.token_urlsafe(24)
         fields = {
-            "submission_token": token.encode(), "region_id": region.encode(),
-            "delivery_kind": kind.encode(), "town": town, "serviceman_name": name,
-            "lines-0-item_id": item.encode(), "lines-0-quantity": quantity.encode(),
+            "submission_token": token.encode(),
+            "region_id": region.encode(),
+            "delivery_kind": kind.encode(),
+            "town": town,
+            "serviceman_name": name,
+            "lines-0-item_id": item.encode(),
+            "lines-0-quantity": quantity.encode(),
             "lines-0-size": size.encode("utf-8", "surrogatepass"),
-            "lines-0-priority": priority.encode(), "lines-0-needed_by": needed_by.encode(),
+            "lines-0-priority": priority.encode(),
+            "lines-0-needed_by": needed_by.encode(),
             "lines-0-note": note,
-        }  # fmt: skip
-        resp = client.post("/needs/new", data=_body(fields),
-                           content_type="application/x-www-form-urlencoded")  # fmt: skip
+        }
+        resp = client.post(
+            "/needs/new", data=_body(fields), content_type="application/x-www-form-urlencoded"
+        )
         assert resp.status_code in (200, 302, 400), resp.status_code
         seen.append(resp.status_code)
         if resp.status_code == 302:
@@ -104,9 +137,10 @@ def test_need_form_fuzz(app, session, client):
 
 
 json_numbers = st.one_of(
-    st.integers(1, 10_000), st.integers(-(10**30), 10**30),
+    st.integers(1, 10_000),
+    st.integers(-(10**30), 10**30),
     st.sampled_from([0, 10_001, 3.5, True, None, "5", "", [], {}]),
-)  # fmt: skip
+)
 json_texts = st.one_of(texts, st.sampled_from(["\ud800", "a\udfffb"]), st.none(), st.integers())
 
 
@@ -133,20 +167,49 @@ def test_need_api_fuzz(app, session, client):
         good_quantity=st.integers(1, 10_000),
         good_note=st.text(max_size=30),
     )
-    def check(item, quantity, size, priority, needed_by, note, region, extra, focus,
-              good_quantity, good_note):  # fmt: skip
+    def check(
+        item,
+        quantity,
+        size,
+        priority,
+        needed_by,
+        note,
+        region,
+        extra,
+        focus,
+        good_quantity,
+        good_note,
+    ):
         # Either everything is generated, or one field is and the rest is valid, so that
         # both refusals and acceptances (to check the round trip) are common.
-        drawn = dict(item=item, quantity=quantity, size=size, priority=priority,
-                     needed_by=needed_by, note=note, region=region, extra=extra)  # fmt: skip
+        drawn = dict(
+            item=item,
+            quantity=quantity,
+            size=size,
+            priority=priority,
+            needed_by=needed_by,
+            note=note,
+            region=region,
+            extra=extra,
+        )
         if focus != "all":
-            valid = dict(item="GLOVES", quantity=good_quantity, size=None, priority="high",
-                         needed_by=None, note=good_note, region="RU-VLA", extra={})  # fmt: skip
+            valid = dict(
+                item="GLOVES",
+                quantity=good_quantity,
+                size=None,
+                priority="high",
+                needed_by=None,
+                note=good_note,
+                region="RU-VLA",
+                extra={},
+            )
             drawn = {**valid, focus: drawn[focus]}
-        item, quantity, size, priority = (drawn[k] for k in ("item", "quantity", "size",
-                                                             "priority"))  # fmt: skip
-        needed_by, note, region, extra = (drawn[k] for k in ("needed_by", "note", "region",
-                                                             "extra"))  # fmt: skip
+        item, quantity, size, priority = (
+            drawn[k] for k in ("item", "quantity", "size", "priority")
+        )
+        needed_by, note, region, extra = (
+            drawn[k] for k in ("needed_by", "note", "region", "extra")
+        )
         line = {"item": item, "quantity": quantity, "size": size, "note": note}
         if priority is not None:
             line["priority"] = priority
@@ -154,8 +217,9 @@ def test_need_api_fuzz(app, session, client):
             line["needed_by"] = needed_by
         body = {"region": region, "lines": [line], **extra}
         key = secrets.token_urlsafe(24)
-        resp = client.post("/api/v1/needs", data=json.dumps(body),
-                           headers={**auth, "Idempotency-Key": key})  # fmt: skip
+        resp = client.post(
+            "/api/v1/needs", data=json.dumps(body), headers={**auth, "Idempotency-Key": key}
+        )
         assert resp.status_code in (201, 400), resp.status_code
         seen.append(resp.status_code)
         if resp.status_code == 400:

@@ -35,10 +35,12 @@ versions = st.one_of(
 )
 # "own" is the need under test; the rest must all be 404 (or not match a route).
 need_refs = st.one_of(
-    st.just("own"), st.just("own"), st.just("own"),
+    st.just("own"),
+    st.just("own"),
+    st.just("own"),
     st.sampled_from(["foreign", "0", "-1", HUGE, "abc", "1.5", "%00", "%FF", "%3Cb%3E"]),
     st.one_of(st.integers(10**6, 10**30), st.integers(-(10**30), -1)).map(str),
-)  # fmt: skip
+)
 params = st.one_of(raw, st.sampled_from(BAD_BYTES), numbers.map(str.encode))
 
 
@@ -47,8 +49,16 @@ def _snap(session: Session, need_id: int) -> tuple[Any, ...]:
     n = session.get(Need, need_id)
     assert n is not None
     lines = tuple((ln.item_id, ln.quantity, ln.size, ln.note, ln.unavailable) for ln in n.lines)
-    return (n.status, n.version, n.decision_reason, n.merged_into_id, n.town,
-            n.serviceman_name, len(n.events), lines)  # fmt: skip
+    return (
+        n.status,
+        n.version,
+        n.decision_reason,
+        n.merged_into_id,
+        n.town,
+        n.serviceman_name,
+        len(n.events),
+        lines,
+    )
 
 
 def _path(ref: str, need: Need, foreign: Need) -> str:
@@ -96,28 +106,48 @@ def test_edit_form_fuzz(app, session, client):
 
     @SETTINGS
     @given(
-        ref=need_refs, version=versions, quantity=numbers, note=raw, town=raw, name=raw,
+        ref=need_refs,
+        version=versions,
+        quantity=numbers,
+        note=raw,
+        town=raw,
+        name=raw,
         item=st.sampled_from([str(w.socks.id), str(w.gloves.id), "", "0", "x", HUGE]),
         kind=st.sampled_from(["region", "town", "hub", "moon", ""]),
         region=st.sampled_from([str(w.region.id), "", "-1", HUGE, "x"]),
         needed_by=st.sampled_from(["", "2024-02-30", "9999-12-31", "0001-01-01", "soon"]),
-    )  # fmt: skip
+    )
     # A valid edit on a stale version (409) is rare among generated inputs: always try one.
-    @example(ref="own", version="0", quantity="3", note=b"", town=b"", name=b"",
-             item=str(w.socks.id), kind="region", region=str(w.region.id),
-             needed_by="")  # fmt: skip
+    @example(
+        ref="own",
+        version="0",
+        quantity="3",
+        note=b"",
+        town=b"",
+        name=b"",
+        item=str(w.socks.id),
+        kind="region",
+        region=str(w.region.id),
+        needed_by="",
+    )
     def check(ref, version, quantity, note, town, name, item, kind, region, needed_by):
         need = s.need
         before = _snap(session, need.id)
         fields = {
-            "version": _version(version, session, need), "region_id": region.encode(),
-            "delivery_kind": kind.encode(), "town": town, "serviceman_name": name,
-            "lines-0-item_id": item.encode(), "lines-0-quantity": quantity.encode(),
-            "lines-0-priority": b"normal", "lines-0-needed_by": needed_by.encode(),
+            "version": _version(version, session, need),
+            "region_id": region.encode(),
+            "delivery_kind": kind.encode(),
+            "town": town,
+            "serviceman_name": name,
+            "lines-0-item_id": item.encode(),
+            "lines-0-quantity": quantity.encode(),
+            "lines-0-priority": b"normal",
+            "lines-0-needed_by": needed_by.encode(),
             "lines-0-note": note,
-        }  # fmt: skip
-        resp = client.post(f"/needs/{_path(ref, need, s.foreign)}/edit", data=_body(fields),
-                           content_type=FORM)  # fmt: skip
+        }
+        resp = client.post(
+            f"/needs/{_path(ref, need, s.foreign)}/edit", data=_body(fields), content_type=FORM
+        )
         assert resp.status_code in (302, 400, 404, 409), resp.status_code
         seen.append(resp.status_code)
         after = _snap(session, need.id)
@@ -145,8 +175,9 @@ def test_cancel_form_fuzz(app, session, client):
         need = s.need
         before = _snap(session, need.id)
         fields = {"version": _version(version, session, need), "junk": junk}
-        resp = client.post(f"/needs/{_path(ref, need, s.foreign)}/cancel", data=_body(fields),
-                           content_type=FORM)  # fmt: skip
+        resp = client.post(
+            f"/needs/{_path(ref, need, s.foreign)}/cancel", data=_body(fields), content_type=FORM
+        )
         assert resp.status_code in (302, 404, 409), resp.status_code
         seen.append(resp.status_code)
         after = _snap(session, need.id)
@@ -178,21 +209,48 @@ def test_triage_form_fuzz(app, session, client, action):
 
     @SETTINGS
     @given(
-        ref=need_refs, version=versions, text=raw,
+        ref=need_refs,
+        version=versions,
+        text=raw,
         line=st.sampled_from(["own", "own", "0", HUGE, "x", "foreign"]),
-        into=st.sampled_from(["keep", "keep", "self", "foreign", "", "\x00" * 16, "0" * 16,
-                              "<script>x</script>", "=HYPERLINK(\"x\")", "é" * 16, "k" * 600]),
-    )  # fmt: skip
+        into=st.sampled_from(
+            [
+                "keep",
+                "keep",
+                "self",
+                "foreign",
+                "",
+                "\x00" * 16,
+                "0" * 16,
+                "<script>x</script>",
+                '=HYPERLINK("x")',
+                "é" * 16,
+                "k" * 600,
+            ]
+        ),
+    )
     def check(ref, version, text, line, into):
         s.fresh_if_closed()
         need = s.need
         before = _snap(session, need.id)
-        line_path = str(need.lines[0].id if line == "own"
-                        else s.foreign.lines[0].id if line == "foreign" else line)  # fmt: skip
-        into_id = {"keep": keep.public_id, "self": need.public_id,
-                   "foreign": s.foreign.public_id}.get(into, into)  # fmt: skip
-        fields = {"version": _version(version, session, need), "reason": text, "text": text,
-                  "into": into_id.encode()}  # fmt: skip
+        line_path = str(
+            need.lines[0].id
+            if line == "own"
+            else s.foreign.lines[0].id
+            if line == "foreign"
+            else line
+        )
+        into_id = {
+            "keep": keep.public_id,
+            "self": need.public_id,
+            "foreign": s.foreign.public_id,
+        }.get(into, into)
+        fields = {
+            "version": _version(version, session, need),
+            "reason": text,
+            "text": text,
+            "into": into_id.encode(),
+        }
         url = _decision_url(action, _path(ref, need, s.foreign), line_path)
         resp = client.post(url, data=_body(fields), content_type=FORM)
         assert resp.status_code in (302, 400, 404, 409), resp.status_code
@@ -263,12 +321,25 @@ def _problem(resp: Any) -> None:
 
 
 json_values = st.one_of(
-    texts, st.sampled_from(["\ud800", "a\udfffb", None, True, [], {}, 3.5, -1, 0, 10**30]),
+    texts,
+    st.sampled_from(["\ud800", "a\udfffb", None, True, [], {}, 3.5, -1, 0, 10**30]),
     st.integers(-(10**20), 10**20),
-    st.just(CURRENT), st.just(CURRENT),  # often right, so that accepted actions are common too
-)  # fmt: skip
-raw_bodies = st.sampled_from([b"", b"{", b"\xff\xfe{}", b'{"version": 1}\x00', b"[]", b"null",
-                              b'"x"', b'{"version": "\xed\xa0\x80"}', b"1e999"])  # fmt: skip
+    st.just(CURRENT),
+    st.just(CURRENT),  # often right, so that accepted actions are common too
+)
+raw_bodies = st.sampled_from(
+    [
+        b"",
+        b"{",
+        b"\xff\xfe{}",
+        b'{"version": 1}\x00',
+        b"[]",
+        b"null",
+        b'"x"',
+        b'{"version": "\xed\xa0\x80"}',
+        b"1e999",
+    ]
+)
 API_ACTIONS = {
     "cancel": (Role.FAMILY, ("version",)),
     "approve": (Role.COORDINATOR, ("version",)),
@@ -291,34 +362,61 @@ def test_api_action_fuzz(app, session, client, action):
 
     @SETTINGS
     @given(
-        ref=need_refs, values=st.lists(json_values, min_size=2, max_size=2),
+        ref=need_refs,
+        values=st.lists(json_values, min_size=2, max_size=2),
         extra=st.sampled_from([{}, {}, {"unknown": 1}, {"version": "2"}]),
         raw_body=st.one_of(st.none(), st.none(), raw_bodies),
         ctype=st.sampled_from(["application/json", "application/json", "text/plain"]),
         good_text=st.text(max_size=30),
         line=st.sampled_from(["own", "own", "0", HUGE, "x", "-1", "foreign"]),
         into=st.sampled_from(["keep"] * 4 + ["self", "foreign", "0" * 16, "A" * 16]),
-    )  # fmt: skip
+    )
     # A well-formed request always runs too, so the accepted path is checked in every run
     # rather than only when the random draw happens to line every field up.
-    @example(ref="own", values=[CURRENT, CURRENT], extra={}, raw_body=None,
-             ctype="application/json", good_text="checked", line="own", into="keep")  # fmt: skip
+    @example(
+        ref="own",
+        values=[CURRENT, CURRENT],
+        extra={},
+        raw_body=None,
+        ctype="application/json",
+        good_text="checked",
+        line="own",
+        into="keep",
+    )
     def check(ref, values, extra, raw_body, ctype, good_text, line, into):
         s.fresh_if_closed()
         need = s.need
         before = _snap(session, need.id)
         session.refresh(need)
-        current = {"version": need.version, "text": good_text, "reason": good_text,
-                   "into": {"keep": keep.public_id, "self": need.public_id,
-                            "foreign": s.foreign.public_id}.get(into, into)}  # fmt: skip
+        current = {
+            "version": need.version,
+            "text": good_text,
+            "reason": good_text,
+            "into": {
+                "keep": keep.public_id,
+                "self": need.public_id,
+                "foreign": s.foreign.public_id,
+            }.get(into, into),
+        }
         body = {n: current[n] if v == CURRENT else v for n, v in zip(names, values, strict=False)}
-        data = raw_body if raw_body is not None else json.dumps({**body, **extra}).encode(
-            "utf-8", "surrogatepass")  # fmt: skip
+        data = (
+            raw_body
+            if raw_body is not None
+            else json.dumps({**body, **extra}).encode("utf-8", "surrogatepass")
+        )
         need_path = _path(ref, need, s.foreign)
-        line_path = str(need.lines[0].id if line == "own"
-                        else s.foreign.lines[0].id if line == "foreign" else line)  # fmt: skip
-        url = (f"/api/v1/needs/{need_path}/lines/{line_path}/unavailable"
-               if action == "unavailable" else f"/api/v1/needs/{need_path}/{action}")  # fmt: skip
+        line_path = str(
+            need.lines[0].id
+            if line == "own"
+            else s.foreign.lines[0].id
+            if line == "foreign"
+            else line
+        )
+        url = (
+            f"/api/v1/needs/{need_path}/lines/{line_path}/unavailable"
+            if action == "unavailable"
+            else f"/api/v1/needs/{need_path}/{action}"
+        )
         resp = client.post(url, data=data, headers={**auth, "Content-Type": ctype})
         assert resp.status_code in (200, 201, 400, 404, 405, 409, 415), resp.status_code
         seen.append(resp.status_code)
@@ -344,22 +442,34 @@ API_QUERIES = {
 }
 
 
-@pytest.mark.parametrize(("path", "role"), [
-    ("/api/v1/needs", Role.FAMILY), ("/api/v1/needs", Role.ADMIN),
-    ("/api/v1/needs/demand", Role.VOLUNTEER), ("/api/v1/needs/board", None),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "role"),
+    [
+        ("/api/v1/needs", Role.FAMILY),
+        ("/api/v1/needs", Role.ADMIN),
+        ("/api/v1/needs/demand", Role.VOLUNTEER),
+        ("/api/v1/needs/board", None),
+    ],
+)
 def test_api_query_fuzz(app, session, client, path, role):
     w, admin = _admin_world(session)
     user = {Role.FAMILY: w.family, Role.ADMIN: admin, Role.VOLUNTEER: w.volunteer}.get(role)
     auth = {"Authorization": f"Bearer {f.token(session, user)}"} if user else {}
     names = API_QUERIES[path]
     seen: list[int] = []
-    values = st.one_of(params, st.sampled_from([b"RU-VLA", b"all", b"submitted", b"urgent",
-                                                b"WOOL-SOCKS", b"1", b"200", b"201"]))  # fmt: skip
+    values = st.one_of(
+        params,
+        st.sampled_from(
+            [b"RU-VLA", b"all", b"submitted", b"urgent", b"WOOL-SOCKS", b"1", b"200", b"201"]
+        ),
+    )
 
     @SETTINGS
-    @given(picked=st.lists(values, min_size=len(names), max_size=len(names)),
-           drop=st.sets(st.sampled_from(names)), unknown=st.booleans())  # fmt: skip
+    @given(
+        picked=st.lists(values, min_size=len(names), max_size=len(names)),
+        drop=st.sets(st.sampled_from(names)),
+        unknown=st.booleans(),
+    )
     def check(picked, drop, unknown):
         fields = {k: v for k, v in zip(names, picked, strict=True) if k not in drop}
         if unknown:

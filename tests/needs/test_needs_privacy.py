@@ -12,9 +12,15 @@ SECRETS = ("Канарейкин Пётр", "в/ч 77123", "ул. Скрытна
 
 
 def _personal_need(session, w, user=None):
-    need = submit(session, user or w.family, w, serviceman_name=SECRETS[0],
-                  serviceman_unit=SECRETS[1], delivery_kind="private_address",
-                  address=SECRETS[2])  # fmt: skip
+    need = submit(
+        session,
+        user or w.family,
+        w,
+        serviceman_name=SECRETS[0],
+        serviceman_unit=SECRETS[1],
+        delivery_kind="private_address",
+        address=SECRETS[2],
+    )
     services.approve_need(session, w.coordinator, need, need.version)
     session.commit()
     return need
@@ -38,8 +44,7 @@ def test_volunteer_and_auditor_see_demand_without_personal_data(app, session, cl
         assert c.get(f"/needs/{need_id}").status_code == 403
         api = c.get("/api/v1/needs/demand", headers=bearer)
         assert api.status_code == 200
-        assert set(api.get_json()["items"][0]) == {"item", "size", "quantity", "region",
-                                                   "priority"}  # fmt: skip
+        assert set(api.get_json()["items"][0]) == {"item", "size", "quantity", "region", "priority"}
         for secret in SECRETS:
             assert secret not in api.get_data(as_text=True)
 
@@ -64,7 +69,12 @@ def test_board_aggregates_and_suppresses_small_counts(app, session, client):
     assert len(board["rows"]) == 1
     row = board["rows"][0]
     assert (row["item"], row["region"], row["remaining"], row["needs"], row["parties"]) == (
-        "WOOL-SOCKS", code, 30, 6, 5)  # fmt: skip
+        "WOOL-SOCKS",
+        code,
+        30,
+        6,
+        5,
+    )
     assert board["suppressed"] == 1
 
 
@@ -103,16 +113,23 @@ def test_api_others_need_is_404_and_bad_input_is_problem_json(app, session, clie
     other = {"Authorization": f"Bearer {f.token(session, w.family2)}"}
     own = {"Authorization": f"Bearer {f.token(session, w.family)}"}
     assert client.get(f"/api/v1/needs/{need_id}", headers=other).status_code == 404
-    assert client.post(f"/api/v1/needs/{need_id}/cancel", json={"version": 1},
-                       headers=other).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"/api/v1/needs/{need_id}/cancel", json={"version": 1}, headers=other
+        ).status_code
+        == 404
+    )
     assert client.get("/api/v1/needs", headers=other).get_json()["total"] == 0
     assert client.get("/api/v1/needs", headers=own).get_json()["total"] == 1
-    for line in ({"item": "WOOL-SOCKS", "quantity": 0}, {"item": "WOOL-SOCKS", "quantity": -3},
-                 {"item": "WOOL-SOCKS", "quantity": 10**12},
-                 {"item": "GLOVES", "quantity": 1, "note": "=HYPERLINK(\"x\")"},
-                 {"item": "GLOVES", "quantity": 1, "note": "<img src=x>"},
-                 {"item": "GLOVES", "quantity": 1, "note": "a\x00b"},
-                 {"item": "GLOVES", "quantity": 1, "needed_by": "2001-01-01"}):  # fmt: skip
+    for line in (
+        {"item": "WOOL-SOCKS", "quantity": 0},
+        {"item": "WOOL-SOCKS", "quantity": -3},
+        {"item": "WOOL-SOCKS", "quantity": 10**12},
+        {"item": "GLOVES", "quantity": 1, "note": '=HYPERLINK("x")'},
+        {"item": "GLOVES", "quantity": 1, "note": "<img src=x>"},
+        {"item": "GLOVES", "quantity": 1, "note": "a\x00b"},
+        {"item": "GLOVES", "quantity": 1, "needed_by": "2001-01-01"},
+    ):
         resp = client.post("/api/v1/needs", json={"region": code, "lines": [line]}, headers=own)
         assert resp.status_code == 400, (line, resp.get_data(as_text=True))
         assert resp.mimetype == "application/problem+json"
@@ -141,11 +158,16 @@ def test_api_submit_approve_and_idempotent_repeat(app, session, client):
 def test_form_refuses_bad_text_with_a_clear_message(app, session, client):
     w = world(session)
     f.login(client, w.family)
-    for note, message in (("=HYPERLINK(\"http://x\")", "may not start with"),
-                          ("<b>hi</b>", "Angle brackets"),
-                          ("a\x00b", "cannot be stored")):  # fmt: skip
-        resp = client.post("/needs/new", data=form_data(w, **{"lines-0-note": note}),
-                           headers={"Accept-Language": "en"})  # fmt: skip
+    for note, message in (
+        ('=HYPERLINK("http://x")', "may not start with"),
+        ("<b>hi</b>", "Angle brackets"),
+        ("a\x00b", "cannot be stored"),
+    ):
+        resp = client.post(
+            "/needs/new",
+            data=form_data(w, **{"lines-0-note": note}),
+            headers={"Accept-Language": "en"},
+        )
         assert resp.status_code == 400
         assert message in resp.get_data(as_text=True)
     resp = client.post("/needs/new", data=form_data(w, **{"lines-0-quantity": "10001"}))

@@ -29,9 +29,13 @@ def test_another_regions_need_is_404_on_every_page(app, session, client):
     need_id, line_id, version = need.id, need.lines[0].id, str(need.version)
     f.login(client, w.coordinator)
     assert client.get(f"/needs/{need_id}").status_code == 404
-    for action, data in (("approve", {}), ("reject", {"reason": "нет"}),
-                         (f"lines/{line_id}/unavailable", {}), ("merge", {"into": "x"}),
-                         ("comment", {"text": "привет"})):  # fmt: skip
+    for action, data in (
+        ("approve", {}),
+        ("reject", {"reason": "нет"}),
+        (f"lines/{line_id}/unavailable", {}),
+        ("merge", {"into": "x"}),
+        ("comment", {"text": "привет"}),
+    ):
         resp = client.post(f"/needs/{need_id}/{action}", data={"version": version, **data})
         assert resp.status_code == 404, action
     session.expire_all()
@@ -46,10 +50,13 @@ def test_another_regions_need_is_404_in_the_api(app, session, client):
     need_id, line_id = need.id, need.lines[0].id
     bearer = {"Authorization": f"Bearer {f.token(session, w.coordinator)}"}
     assert client.get(f"/api/v1/needs/{need_id}", headers=bearer).status_code == 404
-    for action, body in (("approve", {"version": 1}), ("reject", {"version": 1, "reason": "x"}),
-                         ("comment", {"text": "x"}),
-                         (f"lines/{line_id}/unavailable", {"version": 1}),
-                         ("merge", {"version": 1, "into": need.public_id})):  # fmt: skip
+    for action, body in (
+        ("approve", {"version": 1}),
+        ("reject", {"version": 1, "reason": "x"}),
+        ("comment", {"text": "x"}),
+        (f"lines/{line_id}/unavailable", {"version": 1}),
+        ("merge", {"version": 1, "into": need.public_id}),
+    ):
         resp = client.post(f"/api/v1/needs/{need_id}/{action}", json=body, headers=bearer)
         assert resp.status_code == 404, (action, resp.get_data(as_text=True))
         assert resp.mimetype == "application/problem+json"

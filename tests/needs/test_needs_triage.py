@@ -40,15 +40,21 @@ def test_unavailable_merge_and_comment(app, session, client):
     keep_id, dup_id, foreign_pid = keep.id, dup.id, foreign.public_id
     line_id, keep_pid, keep_version = keep.lines[0].id, keep.public_id, keep.version
     f.login(client, w.coordinator)
-    resp = client.post(f"/needs/{keep_id}/lines/{line_id}/unavailable",
-                       data={"version": str(keep_version), "reason": "нет размера"})  # fmt: skip
+    resp = client.post(
+        f"/needs/{keep_id}/lines/{line_id}/unavailable",
+        data={"version": str(keep_version), "reason": "нет размера"},
+    )
     assert resp.status_code == 302
     wrong = client.post(f"/needs/{dup_id}/merge", data={"version": "1", "into": foreign_pid})
     assert wrong.status_code == 400
-    assert client.post(f"/needs/{dup_id}/merge",
-                       data={"version": "1", "into": keep_pid}).status_code == 302  # fmt: skip
-    assert client.post(f"/needs/{keep_id}/comment",
-                       data={"text": "позвонить в четверг"}).status_code == 302  # fmt: skip
+    assert (
+        client.post(f"/needs/{dup_id}/merge", data={"version": "1", "into": keep_pid}).status_code
+        == 302
+    )
+    assert (
+        client.post(f"/needs/{keep_id}/comment", data={"text": "позвонить в четверг"}).status_code
+        == 302
+    )
     session.expire_all()
     assert session.get(Need, keep_id).lines[0].unavailable
     merged = session.get(Need, dup_id)

@@ -28,16 +28,30 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(config: dict[str, Any], log: Path, workers: int = 1,
-             extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def gunicorn(
+    config: dict[str, Any], log: Path, workers: int = 1, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     env = {**os.environ, "AIDTRAIL_TEST_CONFIG": json.dumps(config), **(extra_env or {})}
     port = free_port()
     out = log.open("w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--graceful-timeout", "2", "tests.ops.pause_app:app"],
-        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--graceful-timeout",
+            "2",
+            "tests.ops.pause_app:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_up(base, log)
@@ -73,11 +87,11 @@ class Browser:
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
         )
 
-    def request(self, path: str, data: dict[str, Any] | None = None,
-                timeout: float = 30) -> tuple[int, str]:
+    def request(
+        self, path: str, data: dict[str, Any] | None = None, timeout: float = 30
+    ) -> tuple[int, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body,
-                                     headers={"Accept-Language": "en"})  # fmt: skip
+        req = urllib.request.Request(self.base + path, data=body, headers={"Accept-Language": "en"})
         try:
             resp = self.opener.open(req, timeout=timeout)
             return resp.status, resp.read().decode()

@@ -34,9 +34,7 @@ def test_round_trip_into_a_fresh_database(
         client = target.test_client()
         page = client.get("/ledger")
         assert page.status_code == 200
-        login = client.post(
-            "/login", data={"username": "demo-admin", "password": DEFAULT_PASSWORD}
-        )
+        login = client.post("/login", data={"username": "demo-admin", "password": DEFAULT_PASSWORD})
         assert login.status_code == 302  # the restored account and its password hash work
         stock = client.get("/stock/")
         assert stock.status_code == 200
@@ -97,8 +95,11 @@ def test_tampered_backup_is_refused(
     if where == "truncated":
         data = data[: len(data) - 40]
     else:
-        at = {"header": data.index(b'"created"') + 14, "middle": len(data) // 2,
-              "end": len(data) - 5}[where]
+        at = {
+            "header": data.index(b'"created"') + 14,
+            "middle": len(data) // 2,
+            "end": len(data) - 5,
+        }[where]
         data[at] ^= 0x01
     bad = tmp_path / "bad.backup"
     bad.write_bytes(bytes(data))

@@ -24,8 +24,10 @@ from tests.ops.support import cli, other_app
 def evidence_rows(app: Flask) -> list[tuple[int, str, str]]:
     with app.app_context():
         try:
-            return [(e.id, e.stored_name, e.stored_sha256) for e in
-                    db.session.scalars(select(Evidence).order_by(Evidence.id))]  # fmt: skip
+            return [
+                (e.id, e.stored_name, e.stored_sha256)
+                for e in db.session.scalars(select(Evidence).order_by(Evidence.id))
+            ]
         finally:
             db.session.remove()
             db.engine.dispose()
@@ -36,9 +38,11 @@ def source_dir(app: Flask) -> Path:
 
 
 def test_round_trip_brings_the_evidence_files_byte_for_byte(
-    demo: Flask, demo_backup: tuple[Path, dict[str, object]],
-    fresh_url: Callable[[], str], tmp_path: Path,
-) -> None:  # fmt: skip
+    demo: Flask,
+    demo_backup: tuple[Path, dict[str, object]],
+    fresh_url: Callable[[], str],
+    tmp_path: Path,
+) -> None:
     file, before = demo_backup
     rows = evidence_rows(demo)
     assert len(rows) >= 3  # the demo's photos and receipt scan
@@ -57,8 +61,7 @@ def test_round_trip_brings_the_evidence_files_byte_for_byte(
     with target.app_context():
         client = target.test_client()
         assert client.get(f"/evidence/{rows[0][0]}").status_code in (302, 401)
-        login = client.post("/login", data={"username": "demo-admin",
-                                            "password": DEFAULT_PASSWORD})  # fmt: skip
+        login = client.post("/login", data={"username": "demo-admin", "password": DEFAULT_PASSWORD})
         assert login.status_code == 302
         for evidence_id, name, sha in rows:
             page = client.get(f"/evidence/{evidence_id}")
@@ -98,9 +101,11 @@ def test_backup_refuses_an_altered_or_missing_evidence_file(
 
 
 def test_restore_refuses_to_replace_a_different_evidence_file_unless_forced(
-    demo: Flask, demo_backup: tuple[Path, dict[str, object]],
-    fresh_url: Callable[[], str], tmp_path: Path,
-) -> None:  # fmt: skip
+    demo: Flask,
+    demo_backup: tuple[Path, dict[str, object]],
+    fresh_url: Callable[[], str],
+    tmp_path: Path,
+) -> None:
     file, before = demo_backup
     _, name, _ = evidence_rows(demo)[0]
     restored_dir = tmp_path / "restored-evidence"

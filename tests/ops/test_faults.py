@@ -52,8 +52,13 @@ def ledger_verifies(app: Flask) -> None:
 
 
 def batch_form(w: Any, quantity: int = 40) -> dict[str, Any]:
-    return {"item_id": w.item.id, "size": "42-44", "quantity": quantity,
-            "made_on": "2026-11-01", "members": "Анна Петрова"}  # fmt: skip
+    return {
+        "item_id": w.item.id,
+        "size": "42-44",
+        "quantity": quantity,
+        "made_on": "2026-11-01",
+        "members": "Анна Петрова",
+    }
 
 
 def test_worker_killed_inside_its_transaction_leaves_nothing(
@@ -63,8 +68,10 @@ def test_worker_killed_inside_its_transaction_leaves_nothing(
     username, form = w.volunteer.username, batch_form(w)
     before = counts()
     marker = tmp_path / "paused"
-    env = {"AIDTRAIL_TEST_PAUSE": str(marker),
-           "AIDTRAIL_TEST_PAUSE_PATH": "/production/batches/new"}
+    env = {
+        "AIDTRAIL_TEST_PAUSE": str(marker),
+        "AIDTRAIL_TEST_PAUSE_PATH": "/production/batches/new",
+    }
     with gunicorn(app_config, tmp_path / "gunicorn.log", extra_env=env) as base:
         browser = Browser(base)
         browser.login(username, f.PASSWORD)
@@ -114,8 +121,11 @@ def test_worker_killed_while_dispatching_a_delivery_leaves_it_packed(
     app: Flask, app_config: dict[str, Any], tmp_path: Path
 ) -> None:
     w = delivery_world(db.session)
-    draft = create_draft(db.session, w.coordinator, DraftInput(
-        from_location_id=w.hub.id, need_line_ids=[w.need.lines[0].id]))  # fmt: skip
+    draft = create_draft(
+        db.session,
+        w.coordinator,
+        DraftInput(from_location_id=w.hub.id, need_line_ids=[w.need.lines[0].id]),
+    )
     packed = pack(db.session, w.coordinator, draft, draft.version)
     db.session.commit()
     delivery_id, username = packed.id, w.coordinator.username
@@ -168,8 +178,10 @@ def _quiet(call: Any, *args: Any) -> None:
 def page_limit(app: Flask, backend: str) -> dict[str, int]:
     """SQLite's max_page_count applied to every connection as it is checked out."""
     if backend != "sqlite":
-        pytest.skip("max_page_count is SQLite's; PostgreSQL's disk_full (53100) takes the "
-                    "same handler but cannot be provoked without filling a real disk")
+        pytest.skip(
+            "max_page_count is SQLite's; PostgreSQL's disk_full (53100) takes the "
+            "same handler but cannot be provoked without filling a real disk"
+        )
     limit = {"pages": 1073741823}
 
     @event.listens_for(db.engine, "checkout")
@@ -190,8 +202,9 @@ def test_full_sqlite_database_answers_503_and_resumes(
     page_limit["pages"] = pages + 1
     for _ in range(300):
         before = counts()
-        resp = client.post("/production/batches/new", data=batch_form(w),
-                           headers={"Accept-Language": "en"})  # fmt: skip
+        resp = client.post(
+            "/production/batches/new", data=batch_form(w), headers={"Accept-Language": "en"}
+        )
         if resp.status_code != 302:
             break
     assert resp.status_code == 503, resp.get_data(as_text=True)[:3000]

@@ -114,8 +114,13 @@ def test_earmark_salts_survive_a_downgrade_so_ledger_commitments_still_open(
 
     def salts() -> dict[tuple[str, int], bytes]:
         with db.engine.connect() as conn:
-            return {(t, r.id): bytes(r.earmark_salt) for t in tables for r in conn.execute(
-                text(f"SELECT id, earmark_salt FROM {t} WHERE earmark_salt IS NOT NULL"))}  # noqa: S608
+            return {
+                (t, r.id): bytes(r.earmark_salt)
+                for t in tables
+                for r in conn.execute(
+                    text(f"SELECT id, earmark_salt FROM {t} WHERE earmark_salt IS NOT NULL")  # noqa: S608
+                )
+            }
 
     with app.app_context():
         upgrade()
@@ -132,8 +137,10 @@ def test_earmark_salts_survive_a_downgrade_so_ledger_commitments_still_open(
         with db.engine.connect() as conn:
             assert "earmark_salt_kept" not in inspect(conn).get_table_names()
             bodies = conn.execute(text("SELECT body FROM ledger_entry WHERE kind = 'origin.money'"))
-            donations = {r.public_id: (r.id, r.earmark) for r in conn.execute(
-                text("SELECT id, public_id, earmark FROM money_donation"))}
+            donations = {
+                r.public_id: (r.id, r.earmark)
+                for r in conn.execute(text("SELECT id, public_id, earmark FROM money_donation"))
+            }
             opened = 0
             for (body,) in bodies:
                 data = json.loads(body)["data"]

@@ -46,15 +46,20 @@ class Cluster:
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/aidtrail"
 
     def run(self, tool: str, *args: str) -> None:
-        subprocess.run([*self.prefix, str(self.bindir / tool), *args], check=True,
-                       capture_output=True, timeout=60)  # fmt: skip
+        subprocess.run(
+            [*self.prefix, str(self.bindir / tool), *args],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
 
     def start(self) -> None:
         opts = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.data.parent} -c fsync=off"
         for _ in range(50):  # after a crash, old backends may hold shared memory briefly
             try:
-                self.run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", opts,
-                         "-w", "start")  # fmt: skip
+                self.run(
+                    "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", opts, "-w", "start"
+                )
                 return
             except subprocess.CalledProcessError:
                 time.sleep(0.2)
@@ -63,8 +68,9 @@ class Cluster:
     def crash(self) -> None:
         """kill -9 the postmaster and each of its children, by process id."""
         pid = int((self.data / "postmaster.pid").read_text().split()[0])
-        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)],
-                                  capture_output=True, text=True).stdout.split()  # fmt: skip
+        children = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
+        ).stdout.split()
         for p in [pid, *map(int, children)]:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(p, signal.SIGKILL)
@@ -92,11 +98,11 @@ def cluster() -> Iterator[Cluster]:
         os.chown(base, owner.pw_uid, owner.pw_gid)
     c = Cluster(Path(found[-1]).parent, base, as_postgres)
     try:
-        c.run("initdb", "-D", str(c.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-              "--no-sync")  # fmt: skip
+        c.run(
+            "initdb", "-D", str(c.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
+        )
         c.start()
-        admin = create_engine(c.url.replace("/aidtrail", "/postgres"),
-                              isolation_level="AUTOCOMMIT")  # fmt: skip
+        admin = create_engine(c.url.replace("/aidtrail", "/postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text("CREATE DATABASE aidtrail"))
         admin.dispose()
@@ -123,8 +129,10 @@ def test_postgresql_crash_and_restart(cluster: Cluster, tmp_path: Path) -> None:
         before = counts()
         db.session.remove()
     client = app.test_client()
-    assert client.post("/login", data={"username": username, "password": f.PASSWORD}
-                       ).status_code == 302  # fmt: skip
+    assert (
+        client.post("/login", data={"username": username, "password": f.PASSWORD}).status_code
+        == 302
+    )
     event.listen(Session, "before_commit", hold)
     answer: list[Any] = []
     try:

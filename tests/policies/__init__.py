@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session
 
 
 def _modules() -> list[ModuleType]:
-    return [importlib.import_module(f"{__name__}.{info.name}")
-            for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)]
+    return [
+        importlib.import_module(f"{__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)
+    ]
 
 
 def more_policies() -> dict[str, dict[str, Any]]:

@@ -26,15 +26,26 @@ STEP = {"action": "delivery_action"}
 
 
 def _staff_write(ok: int, fill: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"expect": only(*STAFF, ok=ok) | {"coordinator": 404},
-            "fill": {**OUTSIDER, **(fill or {})}, "why": "another region's delivery",
-            "also": [{"fill": {**REGION, **(fill or {})}, "expect": only(*STAFF, ok=ok),
-                      "why": "a delivery leaving the coordinator's region"}]}  # fmt: skip
+    return {
+        "expect": only(*STAFF, ok=ok) | {"coordinator": 404},
+        "fill": {**OUTSIDER, **(fill or {})},
+        "why": "another region's delivery",
+        "also": [
+            {
+                "fill": {**REGION, **(fill or {})},
+                "expect": only(*STAFF, ok=ok),
+                "why": "a delivery leaving the coordinator's region",
+            }
+        ],
+    }
 
 
 def _api_write(*roles: str) -> dict[str, Any]:
-    return {"expect": api_only(*roles, ok=400), "fill": OUTSIDER,
-            "why": "an empty body is refused before the delivery is read"}
+    return {
+        "expect": api_only(*roles, ok=400),
+        "fill": OUTSIDER,
+        "why": "an empty body is refused before the delivery is read",
+    }
 
 
 POLICY: dict[str, dict[str, Any]] = {
@@ -42,9 +53,16 @@ POLICY: dict[str, dict[str, Any]] = {
     "deliveries.my_deliveries": {"expect": only(*READERS)},
     "deliveries.new_delivery": {"expect": only(*STAFF)},
     "deliveries.view_delivery": {
-        "expect": only(*READERS) | HIDDEN, "fill": OUTSIDER, "why": "another region's delivery",
-        "also": [{"fill": REGION, "expect": only(*READERS) | {"unit_rep": 404},
-                  "why": "the family's incoming delivery carrying the volunteer's group's goods"}],
+        "expect": only(*READERS) | HIDDEN,
+        "fill": OUTSIDER,
+        "why": "another region's delivery",
+        "also": [
+            {
+                "fill": REGION,
+                "expect": only(*READERS) | {"unit_rep": 404},
+                "why": "the family's incoming delivery carrying the volunteer's group's goods",
+            }
+        ],
     },
     "deliveries.step": _staff_write(409, STEP),
     "deliveries.add_line": _staff_write(400),
@@ -52,35 +70,45 @@ POLICY: dict[str, dict[str, Any]] = {
     "deliveries.edit_details": _staff_write(409),
     "deliveries.record_handover": _staff_write(200),
     "deliveries.confirm_receipt": {
-        "expect": only(*RECEIVERS) | {"family": 404, "unit_rep": 404, "coordinator": 404,
-                                      "admin": 403},
-        "fill": OUTSIDER, "why": "another household's delivery; staff never confirm for it",
-        "also": [{"fill": REGION, "expect": only(*RECEIVERS) | {"unit_rep": 404,
-                                                                "coordinator": 403, "admin": 403},
-                  "why": "the family is the recipient"}],
+        "expect": only(*RECEIVERS)
+        | {"family": 404, "unit_rep": 404, "coordinator": 404, "admin": 403},
+        "fill": OUTSIDER,
+        "why": "another household's delivery; staff never confirm for it",
+        "also": [
+            {
+                "fill": REGION,
+                "expect": only(*RECEIVERS) | {"unit_rep": 404, "coordinator": 403, "admin": 403},
+                "why": "the family is the recipient",
+            }
+        ],
     },
     "api.deliveries_list_deliveries": {"expect": api_only(*READERS)},
     "api.deliveries_get_delivery": {
-        "expect": api_only(*READERS) | HIDDEN, "fill": OUTSIDER,
+        "expect": api_only(*READERS) | HIDDEN,
+        "fill": OUTSIDER,
         "also": [{"fill": REGION, "expect": api_only(*READERS) | {"unit_rep": 404}}],
     },
     "api.deliveries_create_delivery": _api_write(*STAFF),
     "api.deliveries_proposals": {
-        "expect": api_only(*STAFF) | {"coordinator": 404}, "fill": OUTSIDER,
+        "expect": api_only(*STAFF) | {"coordinator": 404},
+        "fill": OUTSIDER,
         "also": [{"fill": REGION, "expect": api_only(*STAFF)}],
     },
     "api.deliveries_add_line": _api_write(*STAFF),
     "api.deliveries_remove_line": _api_write(*STAFF),
-    **{f"api.deliveries_{step}_delivery": _api_write(*STAFF)
-       for step in ("pack", "unpack", "dispatch", "deliver", "cancel")},
+    **{
+        f"api.deliveries_{step}_delivery": _api_write(*STAFF)
+        for step in ("pack", "unpack", "dispatch", "deliver", "cancel")
+    },
     "api.deliveries_add_handover": _api_write(*STAFF),
     "api.deliveries_add_receipt": _api_write(*RECEIVERS),
 }
 
 
 def _delivery(session: Session, location: Any, lot: Any, to_party_id: int | None) -> Delivery:
-    delivery = Delivery(region_id=location.region_id, from_location_id=location.id,
-                        to_party_id=to_party_id)  # fmt: skip
+    delivery = Delivery(
+        region_id=location.region_id, from_location_id=location.id, to_party_id=to_party_id
+    )
     delivery.lines.append(DeliveryLine(lot_id=lot.id, quantity=1))
     session.add(delivery)
     session.flush()
@@ -91,6 +119,10 @@ def extend_world(session: Session, users: dict[str, Any], base: dict[str, Any]) 
     outsider = _delivery(session, base["location"], base["lot"], base["household"].id)
     region = _delivery(session, base["own_location"], base["own_lot"], users["family"].party_id)
     session.commit()
-    return {"delivery_id": outsider.id, "delivery_line_id": outsider.lines[0].id,
-            "region_delivery_id": region.id, "region_delivery_line_id": region.lines[0].id,
-            "delivery_action": "pack"}
+    return {
+        "delivery_id": outsider.id,
+        "delivery_line_id": outsider.lines[0].id,
+        "region_delivery_id": region.id,
+        "region_delivery_line_id": region.lines[0].id,
+        "delivery_action": "pack",
+    }

@@ -43,9 +43,16 @@ POLICY: dict[str, dict[str, Any]] = {
 
 def extend_world(session: Session, users: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     case = dispatched_case(session, base["group"], base["location"])
-    dispute = open_dispute(session, base["outsider"], ClaimInput(
-        code=case.delivery.code, claim_kind="handover", claim_text="Our socks, not theirs.",
-        handover_id=case.ceremony.public_id))  # fmt: skip
+    dispute = open_dispute(
+        session,
+        base["outsider"],
+        ClaimInput(
+            code=case.delivery.code,
+            claim_kind="handover",
+            claim_text="Our socks, not theirs.",
+            handover_id=case.ceremony.public_id,
+        ),
+    )
     share_dispute(session, base["outsider"], dispute)
     session.commit()
     return {"dispute_id": dispute.id, "share_code": dispute.share_code}

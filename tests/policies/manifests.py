@@ -24,21 +24,32 @@ REGION = {"delivery_id": "region_delivery_id"}
 
 def _document() -> dict[str, Any]:
     return {
-        "expect": only(*READERS) | HIDDEN, "why": "another region's delivery, another household",
-        "also": [{"fill": REGION, "expect": only(*READERS) | {"unit_rep": 404, "auditor": 404},
-                  "why": "the family's delivery carrying the volunteer's group's goods"}],
-    }  # fmt: skip
+        "expect": only(*READERS) | HIDDEN,
+        "why": "another region's delivery, another household",
+        "also": [
+            {
+                "fill": REGION,
+                "expect": only(*READERS) | {"unit_rep": 404, "auditor": 404},
+                "why": "the family's delivery carrying the volunteer's group's goods",
+            }
+        ],
+    }
 
 
 def _receipt(kind: str, donation: str) -> dict[str, Any]:
-    return {"expect": only(*STAFF) | {"coordinator": 404},
-            "fill": {"kind": kind, "donation_id": donation},
-            "why": "a donation held or received in another region"}  # fmt: skip
+    return {
+        "expect": only(*STAFF) | {"coordinator": 404},
+        "fill": {"kind": kind, "donation_id": donation},
+        "why": "a donation held or received in another region",
+    }
 
 
 POLICY: dict[str, dict[str, Any]] = {
-    **{f"manifests.{doc}_{form}": _document()
-       for doc in ("manifest", "act", "certificate") for form in ("pdf", "html")},
+    **{
+        f"manifests.{doc}_{form}": _document()
+        for doc in ("manifest", "act", "certificate")
+        for form in ("pdf", "html")
+    },
     "manifests.receipt_pdf": {
         **_receipt("money_kind", "donation_id"),
         "also": [{**_receipt("in_kind_kind", "in_kind_id")}],

@@ -30,57 +30,94 @@ VERIFY = {"code": "verify_code"}
 
 
 def _delivery_entry(page: Any) -> dict[str, Any]:
-    return {"expect": page(*READERS) | HIDDEN, "fill": OUTSIDER,
-            "why": "another region's delivery for another household; auditors read it",
-            "also": [{"fill": REGION, "expect": page(*READERS) | {"unit_rep": 404},
-                      "why": "the family's delivery carrying the volunteer's group's goods"}]}
+    return {
+        "expect": page(*READERS) | HIDDEN,
+        "fill": OUTSIDER,
+        "why": "another region's delivery for another household; auditors read it",
+        "also": [
+            {
+                "fill": REGION,
+                "expect": page(*READERS) | {"unit_rep": 404},
+                "why": "the family's delivery carrying the volunteer's group's goods",
+            }
+        ],
+    }
 
 
 POLICY: dict[str, dict[str, Any]] = {
     "reports.verify_form": {"expect": everyone(200)},
     "reports.verify": {"expect": everyone(200), "fill": VERIFY, "why": "public, no login"},
     "reports.verify_json": {"expect": everyone(200), "fill": VERIFY},
-    "reports.receipt": {"expect": everyone(200), "fill": {"code": "receipt_code"},
-                        "why": "whoever holds the receipt code"},
+    "reports.receipt": {
+        "expect": everyone(200),
+        "fill": {"code": "receipt_code"},
+        "why": "whoever holds the receipt code",
+    },
     "reports.provenance_json": _delivery_entry(only),
     "api.reports_delivery": _delivery_entry(api_only),
     "api.reports_party": {
         "expect": api_only("volunteer", *STAFF, "auditor") | {"volunteer": 404},
         "why": "the outsider group: not the volunteer's own",
-        "also": [{"fill": {"party_id": "household_id"},
-                  "expect": api_only("volunteer", *STAFF, "auditor") | {
-                      "volunteer": 404, "coordinator": 404, "admin": 404, "auditor": 404},
-                  "why": "a household is never a source"}],
+        "also": [
+            {
+                "fill": {"party_id": "household_id"},
+                "expect": api_only("volunteer", *STAFF, "auditor")
+                | {"volunteer": 404, "coordinator": 404, "admin": 404, "auditor": 404},
+                "why": "a household is never a source",
+            }
+        ],
     },
     "reports.source": {
         "expect": only("volunteer", *STAFF, "auditor") | {"volunteer": 404},
         "why": "the outsider group: not the volunteer's own",
-        "also": [{"fill": {"party_id": "own_group_id"},
-                  "expect": only("volunteer", *STAFF, "auditor"),
-                  "why": "the volunteer's own group"},
-                 {"fill": {"party_id": "household_id"},
-                  "expect": only("volunteer", *STAFF, "auditor") | {
-                      "volunteer": 404, "coordinator": 404, "admin": 404, "auditor": 404},
-                  "why": "a household is never a source"}],
+        "also": [
+            {
+                "fill": {"party_id": "own_group_id"},
+                "expect": only("volunteer", *STAFF, "auditor"),
+                "why": "the volunteer's own group",
+            },
+            {
+                "fill": {"party_id": "household_id"},
+                "expect": only("volunteer", *STAFF, "auditor")
+                | {"volunteer": 404, "coordinator": 404, "admin": 404, "auditor": 404},
+                "why": "a household is never a source",
+            },
+        ],
     },
-}  # fmt: skip
+}
 
 
 def extend_world(session: Session, users: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
     """A dispatched delivery of the outsider group's lot with a code, and a receipt code."""
     location, lot = base["location"], base["lot"]
-    delivery = Delivery(region_id=location.region_id, from_location_id=location.id,
-                        to_party_id=base["household"].id, status=DeliveryStatus.DISPATCHED,
-                        code=secrets.token_urlsafe(12),
-                        dispatched_at=datetime(2026, 11, 3, tzinfo=UTC))  # fmt: skip
+    delivery = Delivery(
+        region_id=location.region_id,
+        from_location_id=location.id,
+        to_party_id=base["household"].id,
+        status=DeliveryStatus.DISPATCHED,
+        code=secrets.token_urlsafe(12),
+        dispatched_at=datetime(2026, 11, 3, tzinfo=UTC),
+    )
     delivery.lines.append(DeliveryLine(lot_id=lot.id, quantity=1))
     session.add(delivery)
     session.flush()
-    delivery.dispatch_entry = append(session, None, "delivery.dispatched", {
-        "delivery": delivery.public_id, "lines": [{"lot": lot.public_id, "quantity": 1}]}).index
-    gift = MoneyDonation(amount_minor=100_00, currency="RUB", received_on=date(2026, 11, 1),
-                         status=MoneyStatus.RECEIVED, receipt_code=secrets.token_urlsafe(12))
+    delivery.dispatch_entry = append(
+        session,
+        None,
+        "delivery.dispatched",
+        {"delivery": delivery.public_id, "lines": [{"lot": lot.public_id, "quantity": 1}]},
+    ).index
+    gift = MoneyDonation(
+        amount_minor=100_00,
+        currency="RUB",
+        received_on=date(2026, 11, 1),
+        status=MoneyStatus.RECEIVED,
+        receipt_code=secrets.token_urlsafe(12),
+    )
     session.add(gift)
     session.commit()
-    return {"verify_code": delivery.code, "receipt_code": gift.receipt_code,
-            "own_group_id": users["volunteer"].party_id}
+    return {
+        "verify_code": delivery.code,
+        "receipt_code": gift.receipt_code,
+        "own_group_id": users["volunteer"].party_id,
+    }

@@ -22,8 +22,13 @@ def _api_object(own: dict[str, str]) -> dict[str, Any]:
     return {
         "expect": api_only(*STOCKERS) | HIDDEN,
         "why": "another group's object, in another coordinator's region",
-        "also": [{"fill": own, "expect": api_only(*STOCKERS),
-                  "why": "the volunteer's own group's, in the coordinator's region"}],
+        "also": [
+            {
+                "fill": own,
+                "expect": api_only(*STOCKERS),
+                "why": "the volunteer's own group's, in the coordinator's region",
+            }
+        ],
     }
 
 
@@ -46,12 +51,20 @@ def _batch(session: Session, location: Any, item: Any) -> int:
     from coordination.production.models import ProductionBatch
     from coordination.stock.models import Lot, OriginKind
 
-    batch = ProductionBatch(group_id=location.party_id, item_id=item.id, quantity=3,
-                            made_on=date(2026, 11, 1))  # fmt: skip
+    batch = ProductionBatch(
+        group_id=location.party_id, item_id=item.id, quantity=3, made_on=date(2026, 11, 1)
+    )
     session.add(batch)
     session.flush()
-    session.add(Lot(item_id=item.id, quantity=3, location_id=location.id,
-                    origin_kind=OriginKind.BATCH, origin_id=batch.id))  # fmt: skip
+    session.add(
+        Lot(
+            item_id=item.id,
+            quantity=3,
+            location_id=location.id,
+            origin_kind=OriginKind.BATCH,
+            origin_id=batch.id,
+        )
+    )
     session.flush()
     return batch.id
 

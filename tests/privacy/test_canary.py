@@ -53,31 +53,74 @@ CANARIES = [
 # Every function in the writing modules, by what it does. A new function must be added to
 # one of these sets, so that the canary test is extended whenever a new writer appears.
 WRITERS = {
-    accounts: {"authenticate", "create_user", "change_password", "rotate_session", "set_active",
-               "create_token", "revoke_token"},
+    accounts: {
+        "authenticate",
+        "create_user",
+        "change_password",
+        "rotate_session",
+        "set_active",
+        "create_token",
+        "revoke_token",
+    },
     accounts_admin: {"update_account"},
     parties: {"register_party", "update_party", "set_party_active"},
-    places: {"register_location", "update_location", "set_location_active", "create_region",
-             "update_region"},
-    catalog: {"create_item", "update_item", "set_item_active", "create_category",
-              "update_category"},
+    places: {
+        "register_location",
+        "update_location",
+        "set_location_active",
+        "create_region",
+        "update_region",
+    },
+    catalog: {
+        "create_item",
+        "update_item",
+        "set_item_active",
+        "create_category",
+        "update_category",
+    },
     ledger: {"append", "append_correction"},
-    needs: {"submit_need", "update_need", "cancel_need", "approve_need", "reject_need",
-            "mark_line_unavailable", "merge_need", "comment_need", "record_progress"},
+    needs: {
+        "submit_need",
+        "update_need",
+        "cancel_need",
+        "approve_need",
+        "reject_need",
+        "mark_line_unavailable",
+        "merge_need",
+        "comment_need",
+        "record_progress",
+    },
     production: {"log_production_batch"},
     donations: {"record_in_kind_donation"},
     money: {"record_money_donation", "receive_money_donation"},
     stock: {"open_lot", "transfer_lot", "take_from_lot"},
 }
 NOT_WRITERS = {
-    accounts: {"normalise_username", "username_error", "require_admin", "check_assignment",
-               "check_personal"},
+    accounts: {
+        "normalise_username",
+        "username_error",
+        "require_admin",
+        "check_assignment",
+        "check_personal",
+    },
     accounts_admin: {"user_stamp", "search_users"},
     parties: {"hides_name", "neutral_label", "is_named_publicly", "ledger_view", "search_parties"},
-    places: {"location_stamp", "region_stamp", "location_view", "search_locations",
-             "search_regions"},
-    catalog: {"parse_sizes", "parse_components", "format_components", "item_stamp",
-              "category_stamp", "item_view", "search_items"},
+    places: {
+        "location_stamp",
+        "region_stamp",
+        "location_view",
+        "search_locations",
+        "search_regions",
+    },
+    catalog: {
+        "parse_sizes",
+        "parse_components",
+        "format_components",
+        "item_stamp",
+        "category_stamp",
+        "item_view",
+        "search_items",
+    },
     ledger: {"completed_nodes"},
     needs: {"ledger_view"},
     production: {"group_location", "check_item", "check_date"},
@@ -110,24 +153,44 @@ def test_every_service_function_is_classified(module: ModuleType) -> None:
 def _exercise_every_writer(session, admin: User) -> dict[str, object]:
     region = session.scalars(select(f.Region)).first()
     household = parties.register_party(
-        session, admin, PartyKind.HOUSEHOLD,
-        parties.PartyFields(region_id=region.id, private_name="Канарейкина Аглая Петровна",
-                            phone="+7 901 555-73-19", address="ул. Канареечная, д. 17, кв. 4",
-                            note="Kanareikina, son in в/ч 99137"),
+        session,
+        admin,
+        PartyKind.HOUSEHOLD,
+        parties.PartyFields(
+            region_id=region.id,
+            private_name="Канарейкина Аглая Петровна",
+            phone="+7 901 555-73-19",
+            address="ул. Канареечная, д. 17, кв. 4",
+            note="Kanareikina, son in в/ч 99137",
+        ),
     )
     unit = parties.register_party(
-        session, admin, PartyKind.UNIT,
+        session,
+        admin,
+        PartyKind.UNIT,
         parties.PartyFields(region_id=region.id, private_name="в/ч 99137", phone="9015557319"),
     )
     donor = parties.register_party(
-        session, admin, PartyKind.DONOR,
-        parties.PartyFields(display_name="Kanareikina", name_public=False, region_id=region.id,
-                            private_name="Канарейкина", phone="+7 901 555-73-19"),
+        session,
+        admin,
+        PartyKind.DONOR,
+        parties.PartyFields(
+            display_name="Kanareikina",
+            name_public=False,
+            region_id=region.id,
+            private_name="Канарейкина",
+            phone="+7 901 555-73-19",
+        ),
     )
     group = parties.register_party(
-        session, admin, PartyKind.GROUP,
-        parties.PartyFields(display_name="Canary test circle", region_id=region.id,
-                            note="contact Канарейкина +7 901 555-73-19"),
+        session,
+        admin,
+        PartyKind.GROUP,
+        parties.PartyFields(
+            display_name="Canary test circle",
+            region_id=region.id,
+            note="contact Канарейкина +7 901 555-73-19",
+        ),
     )
     for party in (household, unit, donor, group):
         fields = parties.PartyFields.of(party)
@@ -137,16 +200,35 @@ def _exercise_every_writer(session, admin: User) -> dict[str, object]:
         parties.set_party_active(session, admin, party, True)
 
     volunteer = accounts.create_user(
-        session, admin, username="canary-vol", password=f.PASSWORD, role=Role.VOLUNTEER,
-        party_id=group.id, full_name="canary-volunteer-Zhukova", phone="+7 902 444-18-66",
+        session,
+        admin,
+        username="canary-vol",
+        password=f.PASSWORD,
+        role=Role.VOLUNTEER,
+        party_id=group.id,
+        full_name="canary-volunteer-Zhukova",
+        phone="+7 902 444-18-66",
     )
     family = accounts.create_user(
-        session, admin, username="canary-family", password=f.PASSWORD, role=Role.FAMILY,
-        party_id=household.id, full_name="Канарейкина Аглая Петровна", phone="+7 901 555-73-19",
+        session,
+        admin,
+        username="canary-family",
+        password=f.PASSWORD,
+        role=Role.FAMILY,
+        party_id=household.id,
+        full_name="Канарейкина Аглая Петровна",
+        phone="+7 901 555-73-19",
     )
     accounts_admin.update_account(
-        session, admin, volunteer, None, role=Role.VOLUNTEER, party_id=group.id,
-        region_id=region.id, full_name="canary-volunteer-Zhukova", phone="9024441866",
+        session,
+        admin,
+        volunteer,
+        None,
+        role=Role.VOLUNTEER,
+        party_id=group.id,
+        region_id=region.id,
+        full_name="canary-volunteer-Zhukova",
+        phone="9024441866",
     )
     accounts.set_active(session, admin, family, False)
     accounts.set_active(session, admin, family, True)
@@ -157,9 +239,15 @@ def _exercise_every_writer(session, admin: User) -> dict[str, object]:
     accounts.rotate_session(session, family)
 
     loc = places.register_location(
-        session, admin,
-        places.LocationFields(name="Canary hub", kind=LocationKind.HUB, region_id=region.id,
-                              town="Vladimir", party_id=group.id),
+        session,
+        admin,
+        places.LocationFields(
+            name="Canary hub",
+            kind=LocationKind.HUB,
+            region_id=region.id,
+            town="Vladimir",
+            party_id=group.id,
+        ),
     )
     places.update_location(session, admin, loc, None, places.LocationFields.of(loc))
     places.set_location_active(session, admin, loc, False)
@@ -169,17 +257,31 @@ def _exercise_every_writer(session, admin: User) -> dict[str, object]:
     cat = catalog.create_category(session, admin, "CANARY", "Проверка", "Check")
     catalog.update_category(session, admin, cat, None, "Проверка 2", "Check 2")
     item = catalog.create_item(
-        session, admin, "CANARY-SOCKS",
-        catalog.ItemFields(name_ru="Носки", name_en="Socks", unit=UnitOfMeasure.PAIR,
-                           category_id=cat.id, sizes=["42-44"]),
+        session,
+        admin,
+        "CANARY-SOCKS",
+        catalog.ItemFields(
+            name_ru="Носки",
+            name_en="Socks",
+            unit=UnitOfMeasure.PAIR,
+            category_id=cat.id,
+            sizes=["42-44"],
+        ),
     )
     catalog.update_item(session, admin, item, None, catalog.ItemFields.of(item))
     catalog.set_item_active(session, admin, item, False)
 
     _exercise_needs(session, admin, family, region.id)
     _exercise_origins(session, admin)
-    made = {"family": family, "household": household, "unit": unit, "donor": donor,
-            "group": group, "volunteer": volunteer, "region": region}
+    made = {
+        "family": family,
+        "household": household,
+        "unit": unit,
+        "donor": donor,
+        "group": group,
+        "volunteer": volunteer,
+        "region": region,
+    }
     for part in canary_parts():
         part.exercise(session, admin, made)
 
@@ -196,12 +298,18 @@ def _exercise_needs(session, admin: User, family: User, region_id: int) -> None:
 
     def data(kind: str = "private_address") -> NeedInput:
         return NeedInput(
-            region_id=region_id, delivery_kind=kind, town="Канареечная слобода",
-            address="ул. Канареечная, д. 17, кв. 4", serviceman_name="Канарейкин Аглай",
+            region_id=region_id,
+            delivery_kind=kind,
+            town="Канареечная слобода",
+            address="ул. Канареечная, д. 17, кв. 4",
+            serviceman_name="Канарейкин Аглай",
             serviceman_unit="в/ч 99137",
-            lines=[LineInput(item_id=socks.id, quantity=3, size="42-44",
-                             note="для Канарейкина, в/ч 99137")],
-        )  # fmt: skip
+            lines=[
+                LineInput(
+                    item_id=socks.id, quantity=3, size="42-44", note="для Канарейкина, в/ч 99137"
+                )
+            ],
+        )
 
     first, _ = needs.submit_need(session, family, data(), "canary-token-000000001")
     needs.update_need(session, family, first, first.version, data("town"))
@@ -209,14 +317,16 @@ def _exercise_needs(session, admin: User, family: User, region_id: int) -> None:
     third, _ = needs.submit_need(session, family, data(), "canary-token-000000003")
     fourth, _ = needs.submit_need(session, family, data(), "canary-token-000000004")
     needs.approve_need(session, admin, first, first.version)
-    needs.mark_line_unavailable(session, admin, first, first.version, first.lines[0].id,
-                                "Канарейкина просила позже")  # fmt: skip
+    needs.mark_line_unavailable(
+        session, admin, first, first.version, first.lines[0].id, "Канарейкина просила позже"
+    )
     needs.comment_need(session, admin, first, "звонила Канарейкина, +7 901 555-73-19")
     needs.reject_need(session, admin, second, second.version, "Kanareikina: в/ч 99137 снабжена")
     fifth, _ = needs.submit_need(session, family, data(), "canary-token-000000005")
     needs.approve_need(session, admin, fifth, fifth.version)
-    needs.record_progress(session, admin, fifth, fifth.lines[0].id, allocated=3, dispatched=2,
-                          received=1)  # fmt: skip
+    needs.record_progress(
+        session, admin, fifth, fifth.lines[0].id, allocated=3, dispatched=2, received=1
+    )
     needs.merge_need(session, admin, third, third.version, first)
     needs.cancel_need(session, family, fourth, fourth.version)
 
@@ -233,20 +343,50 @@ def _exercise_origins(session, admin: User) -> None:
     group = f.party(session, PartyKind.GROUP)
     f.location(session, party_id=group.id, region_id=group.region_id)
     hub = f.location(session, region_id=group.region_id)
-    donor = f.party(session, PartyKind.DONOR, name_public=False, region_id=group.region_id,
-                    private_name="Канарейкина Аглая Петровна", phone="+7 901 555-73-19")
-    batch = production.log_production_batch(session, admin, BatchInput(
-        group_id=group.id, item_id=socks.id, quantity=10, made_on=date(2026, 11, 1),
-        members="canary-volunteer-Zhukova, +7 902 444-18-66", members_public=True))
-    donations.record_in_kind_donation(session, admin, InKindInput(
-        location_id=hub.id, received_on=date(2026, 11, 2), donor_id=donor.id,
-        lines=[InKindLineInput(item_id=socks.id, quantity=5)]))
+    donor = f.party(
+        session,
+        PartyKind.DONOR,
+        name_public=False,
+        region_id=group.region_id,
+        private_name="Канарейкина Аглая Петровна",
+        phone="+7 901 555-73-19",
+    )
+    batch = production.log_production_batch(
+        session,
+        admin,
+        BatchInput(
+            group_id=group.id,
+            item_id=socks.id,
+            quantity=10,
+            made_on=date(2026, 11, 1),
+            members="canary-volunteer-Zhukova, +7 902 444-18-66",
+            members_public=True,
+        ),
+    )
+    donations.record_in_kind_donation(
+        session,
+        admin,
+        InKindInput(
+            location_id=hub.id,
+            received_on=date(2026, 11, 2),
+            donor_id=donor.id,
+            lines=[InKindLineInput(item_id=socks.id, quantity=5)],
+        ),
+    )
     lot = session.scalar(select(Lot).where(Lot.origin_id == batch.id))
     stock.transfer_lot(session, admin, lot, hub.id, 3)
     stock.take_from_lot(session, admin, lot, 1)
-    pledge = money.record_money_donation(session, admin, money.MoneyInput(
-        amount_minor=500_00, received_on=date(2026, 11, 3), donor_id=donor.id,
-        channel="card of Канарейкина +7 901 555-73-19", earmark="medical kits for Канарейкина"))
+    pledge = money.record_money_donation(
+        session,
+        admin,
+        money.MoneyInput(
+            amount_minor=500_00,
+            received_on=date(2026, 11, 3),
+            donor_id=donor.id,
+            channel="card of Канарейкина +7 901 555-73-19",
+            earmark="medical kits for Канарейкина",
+        ),
+    )
     money.receive_money_donation(session, admin, pledge)
 
 

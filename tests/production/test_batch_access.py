@@ -22,8 +22,12 @@ def test_batch_visibility_follows_its_lot(session) -> None:
     for user in (w.volunteer, w.coordinator, w.admin):
         assert visible_batch(session, user, batch.id) is batch
         assert session.scalars(select(ProductionBatch).where(batch_clause(user))).all() == [batch]
-    for user in (f.user(session, Role.VOLUNTEER), f.user(session, Role.COORDINATOR),
-                 f.user(session, Role.AUDITOR), f.user(session, Role.FAMILY)):
+    for user in (
+        f.user(session, Role.VOLUNTEER),
+        f.user(session, Role.COORDINATOR),
+        f.user(session, Role.AUDITOR),
+        f.user(session, Role.FAMILY),
+    ):
         with pytest.raises(NotFound):
             visible_batch(session, user, batch.id)
         assert session.scalars(select(ProductionBatch).where(batch_clause(user))).all() == []

@@ -31,8 +31,9 @@ def test_batch_becomes_a_lot_with_that_origin(session) -> None:
 
 def test_named_members_stay_out_of_the_ledger(session) -> None:
     w = world(session)
-    log_production_batch(session, w.volunteer,
-                         batch_input(w, members="Zhukova Anna, Petrova", members_public=True))
+    log_production_batch(
+        session, w.volunteer, batch_input(w, members="Zhukova Anna, Petrova", members_public=True)
+    )
     session.commit()
     [entry] = entries(session, "origin.batch")
     assert entry["data"]["named_members"] is True
@@ -62,10 +63,16 @@ def test_group_without_a_location_is_told_so(session) -> None:
     assert session.scalars(select(Lot)).all() == []
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"quantity": 0}, "quantity"), ({"quantity": -5}, "quantity"), ({"size": "99"}, "size"),
-    ({"item_id": None}, "item_id"), ({"made_on": None}, "made_on"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"quantity": 0}, "quantity"),
+        ({"quantity": -5}, "quantity"),
+        ({"size": "99"}, "size"),
+        ({"item_id": None}, "item_id"),
+        ({"made_on": None}, "made_on"),
+    ],
+)
 def test_bad_input_names_its_field(session, change, field) -> None:
     w = world(session)
     data = batch_input(w)

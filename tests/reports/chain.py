@@ -59,63 +59,131 @@ class Chain:
 
     # --- origins ---------------------------------------------------------------------------
     def group(self, name: str) -> Party:
-        group = f.party(self.session, PartyKind.GROUP, region_id=self.region.id,
-                        display_name=name)  # fmt: skip
-        f.location(self.session, party_id=group.id, region_id=self.region.id,
-                   kind=LocationKind.WORKSHOP)  # fmt: skip
+        group = f.party(self.session, PartyKind.GROUP, region_id=self.region.id, display_name=name)
+        f.location(
+            self.session, party_id=group.id, region_id=self.region.id, kind=LocationKind.WORKSHOP
+        )
         return group
 
     def donor(self, name: str, public: bool = True, **kw: object) -> Party:
-        return f.party(self.session, PartyKind.DONOR, region_id=self.region.id,
-                       display_name=name, name_public=public, **kw)  # fmt: skip
+        return f.party(
+            self.session,
+            PartyKind.DONOR,
+            region_id=self.region.id,
+            display_name=name,
+            name_public=public,
+            **kw,
+        )
 
-    def batch(self, group: Party, item: Item, quantity: int, members: str | None = None,
-              members_public: bool = False) -> tuple[ProductionBatch, Lot]:  # fmt: skip
-        batch = log_production_batch(self.session, None, BatchInput(
-            group_id=group.id, item_id=item.id, quantity=quantity, made_on=DAY,
-            members=members, members_public=members_public))  # fmt: skip
+    def batch(
+        self,
+        group: Party,
+        item: Item,
+        quantity: int,
+        members: str | None = None,
+        members_public: bool = False,
+    ) -> tuple[ProductionBatch, Lot]:
+        batch = log_production_batch(
+            self.session,
+            None,
+            BatchInput(
+                group_id=group.id,
+                item_id=item.id,
+                quantity=quantity,
+                made_on=DAY,
+                members=members,
+                members_public=members_public,
+            ),
+        )
         return batch, self.origin_lot(OriginKind.BATCH, batch.id)
 
     def in_kind(self, donor: Party | None, item: Item, quantity: int) -> tuple[InKindDonation, Lot]:
-        gift = record_in_kind_donation(self.session, None, InKindInput(
-            location_id=self.hub.id, received_on=DAY, donor_id=donor.id if donor else None,
-            lines=[InKindLineInput(item_id=item.id, quantity=quantity)]))  # fmt: skip
+        gift = record_in_kind_donation(
+            self.session,
+            None,
+            InKindInput(
+                location_id=self.hub.id,
+                received_on=DAY,
+                donor_id=donor.id if donor else None,
+                lines=[InKindLineInput(item_id=item.id, quantity=quantity)],
+            ),
+        )
         return gift, self.origin_lot(OriginKind.IN_KIND, gift.id)
 
-    def money(self, donor: Party | None, amount: int, campaign: Party | None = None,
-              passed_from: MoneyDonation | None = None) -> MoneyDonation:  # fmt: skip
-        donation = money.record_money_donation(self.session, None, money.MoneyInput(
-            amount_minor=amount, received_on=DAY, donor_id=donor.id if donor else None,
-            campaign_id=campaign.id if campaign else None, received=True))  # fmt: skip
+    def money(
+        self,
+        donor: Party | None,
+        amount: int,
+        campaign: Party | None = None,
+        passed_from: MoneyDonation | None = None,
+    ) -> MoneyDonation:
+        donation = money.record_money_donation(
+            self.session,
+            None,
+            money.MoneyInput(
+                amount_minor=amount,
+                received_on=DAY,
+                donor_id=donor.id if donor else None,
+                campaign_id=campaign.id if campaign else None,
+                received=True,
+            ),
+        )
         # Random chains chain donations freely; hand-built ones use pass_on (the service).
         donation.passed_from_id = passed_from.id if passed_from else None
         self.session.flush()
         return donation
 
-    def purchase(self, lines: list[tuple[Item, int, int]],
-                 funding: list[tuple[MoneyDonation, int]]) -> tuple[Purchase, list[Lot]]:
+    def purchase(
+        self, lines: list[tuple[Item, int, int]], funding: list[tuple[MoneyDonation, int]]
+    ) -> tuple[Purchase, list[Lot]]:
         """lines: (item, quantity, price_minor); funding: (donation, amount_minor)."""
-        purchase = Purchase(location_id=self.hub.id, bought_on=DAY, currency="RUB",
-                            total_minor=sum(a for _d, a in funding), supplier="A shop")  # fmt: skip
-        purchase.lines = [PurchaseLine(item_id=i.id, quantity=q, price_minor=p)
-                          for i, q, p in lines]  # fmt: skip
+        purchase = Purchase(
+            location_id=self.hub.id,
+            bought_on=DAY,
+            currency="RUB",
+            total_minor=sum(a for _d, a in funding),
+            supplier="A shop",
+        )
+        purchase.lines = [
+            PurchaseLine(item_id=i.id, quantity=q, price_minor=p) for i, q, p in lines
+        ]
         purchase.funding = [PurchaseFunding(donation_id=d.id, amount_minor=a) for d, a in funding]
         self.session.add(purchase)
         self.session.flush()
-        lots = [open_lot(self.session, None, item=i, size=None, quantity=q, location=self.hub,
-                         origin_kind=OriginKind.PURCHASE, origin_id=purchase.id)
-                for i, q, _p in lines]  # fmt: skip
+        lots = [
+            open_lot(
+                self.session,
+                None,
+                item=i,
+                size=None,
+                quantity=q,
+                location=self.hub,
+                origin_kind=OriginKind.PURCHASE,
+                origin_id=purchase.id,
+            )
+            for i, q, _p in lines
+        ]
         return purchase, lots
 
-    def buy(self, lines: list[tuple[Item, int, int]], funding: list[tuple[MoneyDonation, int]],
-            ) -> tuple[Purchase, list[Lot]]:  # fmt: skip
+    def buy(
+        self,
+        lines: list[tuple[Item, int, int]],
+        funding: list[tuple[MoneyDonation, int]],
+    ) -> tuple[Purchase, list[Lot]]:
         """A purchase through the money service (it refuses overspending and wrong totals)."""
-        purchase = record_purchase(self.session, None, PurchaseInput(
-            location_id=self.hub.id, bought_on=DAY,
-            lines=[PurchaseLineInput(item_id=i.id, quantity=q, price_minor=p)
-                   for i, q, p in lines],
-            funding=[FundingInput(donation_id=d.id, amount_minor=a) for d, a in funding]))
-        return purchase, purchase_lots(self.session, purchase)  # fmt: skip
+        purchase = record_purchase(
+            self.session,
+            None,
+            PurchaseInput(
+                location_id=self.hub.id,
+                bought_on=DAY,
+                lines=[
+                    PurchaseLineInput(item_id=i.id, quantity=q, price_minor=p) for i, q, p in lines
+                ],
+                funding=[FundingInput(donation_id=d.id, amount_minor=a) for d, a in funding],
+            ),
+        )
+        return purchase, purchase_lots(self.session, purchase)
 
     def pass_on(self, source: MoneyDonation, group: Party, amount: int) -> MoneyDonation:
         return money.pass_on_money(self.session, None, source, group.id, amount, DAY)
@@ -128,50 +196,81 @@ class Chain:
         return assemble_kits(self.session, None, kit, quantity, self.hub, uses)
 
     def fund_batch(self, batch: ProductionBatch, donation: MoneyDonation, amount: int) -> None:
-        self.session.add(BatchFunding(batch_id=batch.id, donation_id=donation.id,
-                                      amount_minor=amount))  # fmt: skip
+        self.session.add(
+            BatchFunding(batch_id=batch.id, donation_id=donation.id, amount_minor=amount)
+        )
         self.session.flush()
 
-    def kit(self, item: Item, quantity: int,
-            uses: list[tuple[Lot, int]]) -> tuple[KitAssembly, Lot]:  # fmt: skip
+    def kit(
+        self, item: Item, quantity: int, uses: list[tuple[Lot, int]]
+    ) -> tuple[KitAssembly, Lot]:
         """A kit assembly consuming `uses` (component lot, pieces in all) at the hub."""
-        assembly = KitAssembly(item_id=item.id, quantity=quantity, location_id=self.hub.id,
-                               assembled_on=DAY)  # fmt: skip
+        assembly = KitAssembly(
+            item_id=item.id, quantity=quantity, location_id=self.hub.id, assembled_on=DAY
+        )
         assembly.components = [KitComponentUse(lot_id=lot.id, quantity=q) for lot, q in uses]
         self.session.add(assembly)
         self.session.flush()
         for lot, q in uses:
             take_from_lot(self.session, None, lot, q)
-        lot = open_lot(self.session, None, item=item, size=None, quantity=quantity,
-                       location=self.hub, origin_kind=OriginKind.KIT, origin_id=assembly.id)
-        return assembly, lot  # fmt: skip
+        lot = open_lot(
+            self.session,
+            None,
+            item=item,
+            size=None,
+            quantity=quantity,
+            location=self.hub,
+            origin_kind=OriginKind.KIT,
+            origin_id=assembly.id,
+        )
+        return assembly, lot
 
     def transfer(self, lot: Lot, quantity: int) -> Lot:
         dest = self.other_hub if lot.location_id == self.hub.id else self.hub
         return transfer_lot(self.session, None, lot, dest.id, quantity)
 
     def origin_lot(self, kind: OriginKind, origin_id: int) -> Lot:
-        stmt = select(Lot).where(Lot.origin_kind == kind, Lot.origin_id == origin_id,
-                                 Lot.parent_lot_id.is_(None)).order_by(Lot.id)  # fmt: skip
+        stmt = (
+            select(Lot)
+            .where(Lot.origin_kind == kind, Lot.origin_id == origin_id, Lot.parent_lot_id.is_(None))
+            .order_by(Lot.id)
+        )
         return self.session.scalars(stmt).first()  # type: ignore[return-value]
 
     # --- deliveries ------------------------------------------------------------------------
-    def deliver(self, to_party: Party, lines: list[tuple[Lot, int]],
-                handovers: list[tuple[Party, HandoverRole, Party, HandoverRole]] = (),  # type: ignore[assignment]
-                ) -> Delivery:  # fmt: skip
+    def deliver(
+        self,
+        to_party: Party,
+        lines: list[tuple[Lot, int]],
+        handovers: list[tuple[Party, HandoverRole, Party, HandoverRole]] = (),  # type: ignore[assignment]
+    ) -> Delivery:
         """Draft, allocate, pack and dispatch through the delivery services, then record the
         handovers: the ledger gets every entry the real flow writes."""
         from_location = lines[0][0].location if lines else self.hub
-        delivery = create_draft(self.session, None, DraftInput(
-            from_location_id=from_location.id, to_party_id=to_party.id))  # fmt: skip
+        delivery = create_draft(
+            self.session,
+            None,
+            DraftInput(from_location_id=from_location.id, to_party_id=to_party.id),
+        )
         for lot, q in lines:
             add_line(self.session, None, delivery, delivery.version, lot.id, q)
         pack(self.session, None, delivery, delivery.version)
         dispatch(self.session, None, delivery, delivery.version)
         for src, src_role, dst, dst_role in handovers:
-            record_handover(self.session, None, delivery, delivery.version, HandoverInput(
-                from_party_id=src.id, from_role=src_role.value, to_party_id=dst.id,
-                to_role=dst_role.value, place="Vladimir", region_id=self.dest_region.id))
+            record_handover(
+                self.session,
+                None,
+                delivery,
+                delivery.version,
+                HandoverInput(
+                    from_party_id=src.id,
+                    from_role=src_role.value,
+                    to_party_id=dst.id,
+                    to_role=dst_role.value,
+                    place="Vladimir",
+                    region_id=self.dest_region.id,
+                ),
+            )
         self.session.flush()
         return delivery
 

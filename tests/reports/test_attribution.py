@@ -40,18 +40,21 @@ def test_socks_kits_and_a_purchase_split_exactly(session) -> None:
     moved = c.transfer(lot, 40)  # the hub's socks: same origin, parent named
     d1 = c.money(alice, 30_000_00)
     d2 = c.money(hidden, 10_000_00)
-    _purchase, (glove_lot,) = c.buy([(gloves, 10, 40_000_00)], [(d1, 30_000_00),
-                                                                (d2, 10_000_00)])
+    _purchase, (glove_lot,) = c.buy([(gloves, 10, 40_000_00)], [(d1, 30_000_00), (d2, 10_000_00)])
     kit_item = kit_of(session, [(socks, 2), (gloves, 2)])
     kit_lot = c.assemble(kit_item, 5, [(moved, 10), (glove_lot, 10)])  # per kit: 2 + 2
     unit = f.party(session, PartyKind.UNIT, region_id=c.dest_region.id, private_name="в/ч 99137")
     courier = f.party(session, PartyKind.COURIER)
     official = f.party(session, PartyKind.OFFICIAL, display_name="Deputy governor")
-    delivery = c.deliver(unit, [(moved, 20), (kit_lot, 4)], handovers=[
-        (knitters, HandoverRole.SOURCE, courier, HandoverRole.CARRIER),
-        (courier, HandoverRole.CARRIER, official, HandoverRole.PRESENTER),
-        (official, HandoverRole.PRESENTER, unit, HandoverRole.RECIPIENT),
-    ])  # fmt: skip
+    delivery = c.deliver(
+        unit,
+        [(moved, 20), (kit_lot, 4)],
+        handovers=[
+            (knitters, HandoverRole.SOURCE, courier, HandoverRole.CARRIER),
+            (courier, HandoverRole.CARRIER, official, HandoverRole.PRESENTER),
+            (official, HandoverRole.PRESENTER, unit, HandoverRole.RECIPIENT),
+        ],
+    )
 
     report = delivery_attribution(session, delivery)
     # 20 socks + 4 kits: half of each kit is socks (the knitters), half gloves bought 3:1.
@@ -93,8 +96,10 @@ def test_money_passed_on_and_batch_funding(session) -> None:
 
     credits = lot_credits(session, lot, 4)
     # The pieces stay the makers'; the fair is shown beside them with its share of materials.
-    assert by_label(credits) == {("Grozny sewing class", "maker"): (F(4), F(0)),
-                                 ("School fair", "funder"): (F(0), F(2_000_00))}  # fmt: skip
+    assert by_label(credits) == {
+        ("Grozny sewing class", "maker"): (F(4), F(0)),
+        ("School fair", "funder"): (F(0), F(2_000_00)),
+    }
     funder = next(x for x in credits if x.kind == CreditKind.FUNDER)
     assert funder.donation == first.public_id and funder.campaign == fair.public_id
 
@@ -124,20 +129,34 @@ def test_members_named_only_as_members_of_the_group(session) -> None:
 
 def test_a_kit_containing_itself_and_a_missing_origin_are_unknown(session) -> None:
     c = chain(session)
-    assembly = KitAssembly(item_id=c.items[2].id, quantity=2, location_id=c.hub.id,
-                           assembled_on=DAY)  # fmt: skip
+    assembly = KitAssembly(
+        item_id=c.items[2].id, quantity=2, location_id=c.hub.id, assembled_on=DAY
+    )
     session.add(assembly)
     session.flush()
-    lot = open_lot(session, None, item=c.items[2], size=None, quantity=2, location=c.hub,
-                   origin_kind=OriginKind.KIT, origin_id=assembly.id)  # fmt: skip
+    lot = open_lot(
+        session,
+        None,
+        item=c.items[2],
+        size=None,
+        quantity=2,
+        location=c.hub,
+        origin_kind=OriginKind.KIT,
+        origin_id=assembly.id,
+    )
     session.add(KitComponentUse(assembly_id=assembly.id, lot_id=lot.id, quantity=1))
     session.flush()
     session.refresh(assembly)
     (credit,) = lot_credits(session, lot, 2)
     assert credit.kind == CreditKind.UNKNOWN and credit.quantity == 2
 
-    orphan = Lot(item_id=c.items[0].id, quantity=3, location_id=c.hub.id,
-                 origin_kind=OriginKind.IN_KIND, origin_id=987_654)  # fmt: skip
+    orphan = Lot(
+        item_id=c.items[0].id,
+        quantity=3,
+        location_id=c.hub.id,
+        origin_kind=OriginKind.IN_KIND,
+        origin_id=987_654,
+    )
     session.add(orphan)
     session.flush()
     (credit,) = lot_credits(session, orphan, 3)

@@ -35,9 +35,12 @@ from tests import factories as f
 from tests.reports.chain import chain
 
 SETTINGS = settings(
-    max_examples=15, deadline=None, derandomize=True, database=None,
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)  # fmt: skip
+)
 
 SOURCES = (PartyKind.GROUP, PartyKind.DONOR, PartyKind.CAMPAIGN)
 Key = tuple[str, str, str | None]  # (credit kind, origin public id, donation public id)
@@ -93,8 +96,9 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
     for n in range(draw(st.integers(1, 3), "donations")):
         passed = donations[-1] if donations and draw(st.booleans(), "passed on") else None
         donor = draw(st.sampled_from(donors), "donor")
-        donations.append(c.money(donor, draw(st.integers(1, 10**6), f"amount {n}"),
-                                 passed_from=passed))  # fmt: skip
+        donations.append(
+            c.money(donor, draw(st.integers(1, 10**6), f"amount {n}"), passed_from=passed)
+        )
 
     for n in range(draw(st.integers(1, 4), "origins")):
         item = draw(st.sampled_from(c.items), "item")
@@ -108,7 +112,8 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
                 amount = draw(st.integers(1, 10**5), "batch money")
                 c.fund_batch(batch, d, amount)
                 unit[("funder", batch.public_id, first_donation(d).public_id)][1] += Fraction(
-                    amount, q)
+                    amount, q
+                )
                 model.spent += amount
             origin = batch.public_id
         elif kind == "in_kind":
@@ -118,8 +123,14 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
             origin = gift.public_id
         else:
             price = draw(st.integers(0, 10**6), "price")
-            funders = draw(st.lists(st.tuples(st.sampled_from(donations), st.integers(1, 10**5)),
-                                    min_size=1, max_size=3), "funders")  # fmt: skip
+            funders = draw(
+                st.lists(
+                    st.tuples(st.sampled_from(donations), st.integers(1, 10**5)),
+                    min_size=1,
+                    max_size=3,
+                ),
+                "funders",
+            )
             purchase, (lot,) = c.purchase([(item, q, price)], funders)
             paid = sum(a for _d, a in funders)
             unit = defaultdict(lambda: [Fraction(0), Fraction(0)])
@@ -144,11 +155,13 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
             model.unit[new.id] = model.unit[lot.id]
             lots.append(new)
             continue
-        chosen = draw(st.lists(st.sampled_from(stocked), min_size=1, max_size=3, unique_by=id),
-                      "components")  # fmt: skip
+        chosen = draw(
+            st.lists(st.sampled_from(stocked), min_size=1, max_size=3, unique_by=id), "components"
+        )
         kits = draw(st.integers(1, min(lot.quantity for lot in chosen)), "kits")
-        uses = [(lot, kits * draw(st.integers(1, lot.quantity // kits), "per kit"))
-                for lot in chosen]  # fmt: skip
+        uses = [
+            (lot, kits * draw(st.integers(1, lot.quantity // kits), "per kit")) for lot in chosen
+        ]
         _assembly, kit_lot = c.kit(draw(st.sampled_from(c.items), "kit item"), kits, uses)
         per_kit = sum(q for _lot, q in uses)
         comp: dict[Key, list[Fraction]] = defaultdict(lambda: [Fraction(0), Fraction(0)])
@@ -164,13 +177,15 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
     unit_party = f.party(session, PartyKind.UNIT, region_id=c.dest_region.id)
     delivery = None
     if picks:
-        delivery = c.deliver(unit_party, [(lot, draw(st.integers(1, lot.quantity), "sent"))
-                                          for lot in picks])  # fmt: skip
+        delivery = c.deliver(
+            unit_party, [(lot, draw(st.integers(1, lot.quantity), "sent")) for lot in picks]
+        )
 
     # Stock conserved: each lot's movements add up to what it holds.
     for lot in lots:
-        moved = session.scalar(select(func.sum(StockMovement.delta))
-                               .where(StockMovement.lot_id == lot.id))  # fmt: skip
+        moved = session.scalar(
+            select(func.sum(StockMovement.delta)).where(StockMovement.lot_id == lot.id)
+        )
         assert moved == lot.quantity
     delivered = {line.lot_id: line.quantity for line in (delivery.lines if delivery else [])}
     used = defaultdict(int)
@@ -180,7 +195,8 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
     for lot in lots:
         # A transfer's quantity lives on in the child lot, so nothing is subtracted for it.
         by_origin[(lot.origin_kind.value, lot.origin_id)] += (
-            lot.quantity + used[lot.id] + delivered.get(lot.id, 0))
+            lot.quantity + used[lot.id] + delivered.get(lot.id, 0)
+        )
     for (kind, _id), total in by_origin.items():
         if kind != "kit":
             assert total == model.entered_by_id[(kind, _id)]
@@ -192,8 +208,9 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
     for line in delivery.lines if delivery else []:
         credits = line_credits(session, line)
         assert sum(x.quantity for x in credits) == line.quantity
-        assert as_composition(credits) == clean(scale(model.unit[line.lot_id],
-                                                      Fraction(line.quantity)))  # fmt: skip
+        assert as_composition(credits) == clean(
+            scale(model.unit[line.lot_id], Fraction(line.quantity))
+        )
         add(everything, as_composition(credits))
     for lot in lots:
         credits = lot_credits(session, lot, lot.quantity)
@@ -205,13 +222,16 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
     # party's and each donation's placements equal those of a walk over every line.
     for party in session.scalars(select(Party).where(Party.kind.in_(SOURCES))):
         assert party_attribution(session, party) == _placements(
-            session, lambda x, p=party: x.party_ref == p.id or x.campaign_ref == p.id, None)
+            session, lambda x, p=party: x.party_ref == p.id or x.campaign_ref == p.id, None
+        )
     for money in session.scalars(select(MoneyDonation)):
         assert donation_attribution(session, money) == _placements(
-            session, lambda x, m=money: x.kind.value == "funder" and m.id in x.via_refs, None)
+            session, lambda x, m=money: x.kind.value == "funder" and m.id in x.via_refs, None
+        )
     for gift in session.scalars(select(InKindDonation)):
         assert donation_attribution(session, gift) == _placements(
-            session, lambda x, g=gift: x.origin_kind == "in_kind" and x.origin_ref == g.id, None)
+            session, lambda x, g=gift: x.origin_kind == "in_kind" and x.origin_ref == g.id, None
+        )
     STATS["placements"] += len(party_attribution(session, donors[0]))
 
     # Money conserved over all goods that exist; pieces conserved for origins no kit used.

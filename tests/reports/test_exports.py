@@ -43,10 +43,18 @@ def test_prov_export_validates_and_attributes_origins_only(app, session) -> None
     want = set()
     for n, line in enumerate(delivery.lines, 1):
         for credit in line_credits(session, line):
-            want.add((f"goods-{delivery.public_id}-{n}", agent_id(credit).split(":", 1)[1],
-                      credit.kind.value, str(credit.quantity)))  # fmt: skip
-    got = {(a["entity"].split(":", 1)[1], a["agent"].split(":", 1)[1], a["kind"], a["quantity"])
-           for a in attributed}  # fmt: skip
+            want.add(
+                (
+                    f"goods-{delivery.public_id}-{n}",
+                    agent_id(credit).split(":", 1)[1],
+                    credit.kind.value,
+                    str(credit.quantity),
+                )
+            )
+    got = {
+        (a["entity"].split(":", 1)[1], a["agent"].split(":", 1)[1], a["kind"], a["quantity"])
+        for a in attributed
+    }
     assert got == want and len(attributed) == len(want)
     # Presenters and carriers are associated with the handovers, never attributed.
     roles = {(a["agent"], a["role"]) for a in relations(doc, "Association")}
@@ -54,8 +62,12 @@ def test_prov_export_validates_and_attributes_origins_only(app, session) -> None
     assert (f"aidtrail:party-{official.public_id}", "aidtrail:presenter") in roles
     assert all(official.public_id not in a["agent"] for a in attributed)
     kinds = {e["type"] for e in relations(doc, "Activity") if "type" in e}
-    assert {"aidtrail:Production", "aidtrail:DonationInKind", "aidtrail:Dispatch",
-            "aidtrail:Handover"} <= kinds  # fmt: skip
+    assert {
+        "aidtrail:Production",
+        "aidtrail:DonationInKind",
+        "aidtrail:Dispatch",
+        "aidtrail:Handover",
+    } <= kinds
 
 
 def test_prov_export_access(app, session) -> None:
@@ -79,16 +91,18 @@ def test_prov_export_of_kits_and_purchases(app, session) -> None:
     _p, (glove_lot,) = c.purchase([(gloves, 3, 9_000_00)], [(money, 9_000_00)])
     _b, sock_lot = c.batch(c.group("Knitters"), socks, 3)
     _k, kit_lot = c.kit(kit_item, 3, [(glove_lot, 3), (sock_lot, 3)])
-    delivery = c.deliver(f.party(session, PartyKind.HOUSEHOLD, private_name="Канарейкина"),
-                         [(kit_lot, 2)])  # fmt: skip
+    delivery = c.deliver(
+        f.party(session, PartyKind.HOUSEHOLD, private_name="Канарейкина"), [(kit_lot, 2)]
+    )
     session.commit()
     client = app.test_client()
     f.login(client, f.user(session, Role.ADMIN))
     text = client.get(f"/deliveries/{delivery.id}/provenance.json").get_data(as_text=True)
     assert "Канарейкина" not in text
     doc = ProvDocument.deserialize(content=text, format="json")
-    attributed = {(a["kind"], a["quantity"], a.get("money_minor"))
-                  for a in relations(doc, "Attribution")}  # fmt: skip
+    attributed = {
+        (a["kind"], a["quantity"], a.get("money_minor")) for a in relations(doc, "Attribution")
+    }
     assert attributed == {("maker", "1", None), ("funder", "1", str(Fraction(6_000_00)))}
     kinds = {e.get("type") for e in relations(doc, "Activity")}
     assert {"aidtrail:KitAssembly", "aidtrail:Purchase"} <= kinds
@@ -115,11 +129,19 @@ def test_a_donor_follows_its_money_by_region_and_month(client, session) -> None:
     assert c.dest_region.name_en in text and sent.strftime("%B %Y") in text
     assert "3\u202f000.00 RUB" in text and "10\u202f000.00 RUB" in text
     data = client.get(f"/receipts/{money.receipt_code}?format=json").get_json()
-    assert data["went"] == [{
-        "region": c.dest_region.code, "region_name": c.dest_region.name_en,
-        "month": sent.strftime("%Y-%m"), "item": c.items[0].code,
-        "item_name": c.items[0].name_en, "quantity": "3",
-        "quantity_approx": "3", "money_minor": 3_000_00, "currency": "RUB"}]  # fmt: skip
+    assert data["went"] == [
+        {
+            "region": c.dest_region.code,
+            "region_name": c.dest_region.name_en,
+            "month": sent.strftime("%Y-%m"),
+            "item": c.items[0].code,
+            "item_name": c.items[0].name_en,
+            "quantity": "3",
+            "quantity_approx": "3",
+            "money_minor": 3_000_00,
+            "currency": "RUB",
+        }
+    ]
     goods = client.get("/receipts/gift-receipt-0001?format=json").get_json()
     assert [(r["item"], r["quantity"]) for r in goods["went"]] == [(c.items[1].code, "4")]
     assert client.get("/receipts/unknown-code").status_code == 404

@@ -20,7 +20,9 @@ def test_delivery_and_party_attribution_over_the_api(app, client, session) -> No
     data = resp.get_json()
     assert data["quantity"] == 16 and data["code"] == delivery.code
     assert {(s["label"], s["kind"], s["quantity"]) for s in data["sources"]} == {
-        ("members of Kostroma knitters", "maker", "12"), ("anonymous donor", "donor", "4")}
+        ("members of Kostroma knitters", "maker", "12"),
+        ("anonymous donor", "donor", "4"),
+    }
     roles = {p["label"]: (p["roles"], p["credit"]) for p in data["parties"]}
     assert roles["Deputy governor"] == (["presenter"], "0")
 

@@ -21,8 +21,9 @@ def test_demo_deliveries_verify_and_credit_the_true_sources(app, client, session
     session.commit()
     coded = session.scalars(select(Delivery).where(Delivery.code.is_not(None))).all()
     assert len(coded) >= 3
-    couriers = session.scalars(select(Party.display_name).where(
-        Party.kind == PartyKind.COURIER)).all()  # fmt: skip
+    couriers = session.scalars(
+        select(Party.display_name).where(Party.kind == PartyKind.COURIER)
+    ).all()
     assert couriers
     for delivery in coded:
         page = client.get(f"/verify/{delivery.code}")  # the Russian page

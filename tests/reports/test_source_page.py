@@ -28,7 +28,7 @@ def test_a_group_sees_what_it_made_was_delivered_even_when_an_official_presented
     status, page = _page(client, f"/sources/{knitters.id}")
     assert status == 200
     assert "Where the goods of Kostroma knitters went" in page
-    row = page[page.index("<tbody>"):page.index("</tbody>")]
+    row = page[page.index("<tbody>") : page.index("</tbody>")]
     assert c.items[0].name("en") in row and ">12<" in row.replace(" ", "")
     assert c.dest_region.name("en") in row
     # Neither the unit, its town, the presenter, nor any personal data is on the page.
@@ -79,11 +79,13 @@ def test_money_is_rounded_per_currency_on_a_source_page(session) -> None:
     # 0.6 of a kopeck and 0.6 of a cent: rounded together (1.2 -> 1) one currency would
     # lose its unit to the other; rounded per currency each keeps 1.
     three = Fraction(3, 5)
-    placements = [Placement("RU-X", "2026-11", "A", Fraction(1), three, "RUB"),
-                  Placement("RU-Y", "2026-11", "B", Fraction(1), three, "USD"),
-                  Placement("RU-Y", "2026-11", "C", Fraction(2), Fraction(0), None),
-                  Placement("RU-X", "2026-12", "A", Fraction(1), Fraction(200, 3), "RUB"),
-                  Placement("RU-X", "2026-12", "B", Fraction(1), Fraction(100, 3), "RUB")]
+    placements = [
+        Placement("RU-X", "2026-11", "A", Fraction(1), three, "RUB"),
+        Placement("RU-Y", "2026-11", "B", Fraction(1), three, "USD"),
+        Placement("RU-Y", "2026-11", "C", Fraction(2), Fraction(0), None),
+        Placement("RU-X", "2026-12", "A", Fraction(1), Fraction(200, 3), "RUB"),
+        Placement("RU-X", "2026-12", "B", Fraction(1), Fraction(100, 3), "RUB"),
+    ]
     rows, spent = _went(session, placements, "en")
     assert spent == {"RUB": 101, "USD": 1}
     assert [r["money_minor"] for r in rows] == [1, 1, 0, 67, 33]

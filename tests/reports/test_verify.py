@@ -14,30 +14,49 @@ from tests import factories as f
 from tests.ledger.ledger_support import forger
 from tests.reports.chain import chain
 
-CANARIES = ["Канарейкина", "Аглая", "в/ч 99137", "99137", "+7 901 555-73-19",
-            "Канареечная", "canary-volunteer-Zhukova", "Hidden Person"]  # fmt: skip
+CANARIES = [
+    "Канарейкина",
+    "Аглая",
+    "в/ч 99137",
+    "99137",
+    "+7 901 555-73-19",
+    "Канареечная",
+    "canary-volunteer-Zhukova",
+    "Hidden Person",
+]
 
 
 def build(session):
     c = chain(session)
     socks, gloves, _ = c.items
     knitters = c.group("Kostroma knitters")
-    _b, made = c.batch(knitters, socks, 30, members="canary-volunteer-Zhukova, Канарейкина",
-                       members_public=True)  # fmt: skip
+    _b, made = c.batch(
+        knitters, socks, 30, members="canary-volunteer-Zhukova, Канарейкина", members_public=True
+    )
     lot = c.transfer(made, 30)  # to the hub the delivery leaves from
-    hidden = c.donor("Hidden Person", public=False, private_name="Канарейкина Аглая",
-                     phone="+7 901 555-73-19")  # fmt: skip
+    hidden = c.donor(
+        "Hidden Person", public=False, private_name="Канарейкина Аглая", phone="+7 901 555-73-19"
+    )
     _g, gift = c.in_kind(hidden, gloves, 10)
-    unit = f.party(session, PartyKind.UNIT, region_id=c.dest_region.id,
-                   display_name="в/ч 99137", private_name="в/ч 99137",
-                   address="Канареечная, 5")  # fmt: skip
+    unit = f.party(
+        session,
+        PartyKind.UNIT,
+        region_id=c.dest_region.id,
+        display_name="в/ч 99137",
+        private_name="в/ч 99137",
+        address="Канареечная, 5",
+    )
     courier = f.party(session, PartyKind.COURIER, display_name="Volga couriers")
     official = f.party(session, PartyKind.OFFICIAL, display_name="Deputy governor")
-    delivery = c.deliver(unit, [(lot, 12), (gift, 4)], handovers=[
-        (knitters, HandoverRole.SOURCE, courier, HandoverRole.CARRIER),
-        (courier, HandoverRole.CARRIER, official, HandoverRole.PRESENTER),
-        (official, HandoverRole.PRESENTER, unit, HandoverRole.RECIPIENT),
-    ])  # fmt: skip
+    delivery = c.deliver(
+        unit,
+        [(lot, 12), (gift, 4)],
+        handovers=[
+            (knitters, HandoverRole.SOURCE, courier, HandoverRole.CARRIER),
+            (courier, HandoverRole.CARRIER, official, HandoverRole.PRESENTER),
+            (official, HandoverRole.PRESENTER, unit, HandoverRole.RECIPIENT),
+        ],
+    )
     delivery.driver = "Канарейкина Аглая"
     delivery.comments = "call +7 901 555-73-19"
     for h in delivery.handovers:
@@ -72,9 +91,12 @@ def test_the_page_names_true_sources_and_roles_and_nothing_personal(client, sess
 
     data = client.get(f"/verify/{delivery.code}.json").get_json()
     clean(json.dumps(data, ensure_ascii=False))
-    assert data["recipient"] == {"kind": "unit", "label": None, "month": sent.strftime("%Y-%m"),
-                                 "region": {"code": c.dest_region.code,
-                                            "name": c.dest_region.name_en}}  # fmt: skip
+    assert data["recipient"] == {
+        "kind": "unit",
+        "label": None,
+        "month": sent.strftime("%Y-%m"),
+        "region": {"code": c.dest_region.code, "name": c.dest_region.name_en},
+    }
     credits = {p["label"]: (p["roles"], p["credit"]) for p in data["parties"]}
     assert credits["Deputy governor"] == (["presenter"], "0")
     assert credits["courier"] == (["carrier"], "0")  # often one person: never named
@@ -99,8 +121,9 @@ def test_a_rewritten_entry_is_caught_by_the_page(app, client, session) -> None:
     index, code = delivery.dispatch_entry, delivery.code
     session.commit()  # reading them began a (SQLite: writing) transaction; end it
     with forger(app) as conn:
-        conn.execute(update(LedgerEntry).where(LedgerEntry.index == index)
-                     .values(body='{"forged":true}'))  # fmt: skip
+        conn.execute(
+            update(LedgerEntry).where(LedgerEntry.index == index).values(body='{"forged":true}')
+        )
     page = client.get(f"/verify/{code}", headers=EN).get_data(as_text=True)
     assert "does not check out" in page
     data = client.get(f"/verify/{code}.json").get_json()
@@ -140,8 +163,12 @@ def test_an_old_checkpoint_is_checked_for_consistency(client, session) -> None:
     tampered = "\n".join([origin, str(int(size) - 1), root, blank, sig]) + "\n"
     resp = client.post(url, data={"checkpoint": tampered}, headers=EN)
     assert resp.status_code == 200 and "It does not check out." in resp.get_data(as_text=True)
-    assert client.get(url + ".json", query_string={"checkpoint": tampered}).get_json()[
-        "old_checkpoint"]["status"] == "fails"  # fmt: skip
+    assert (
+        client.get(url + ".json", query_string={"checkpoint": tampered}).get_json()[
+            "old_checkpoint"
+        ]["status"]
+        == "fails"
+    )
 
     other = note.Signer.from_key(note.generate_signer("other.example/log")[0])
     foreign = note.sign_checkpoint(other, 3, bytes(32))

@@ -99,7 +99,10 @@ def _kinds(app: Flask, session: Any) -> dict[str, Callable[[], Any]]:
         "signed-in page": lambda: (signed_in("/account"), 200, "text/html"),
         "login page": lambda: (anon.get("/login"), 200, "text/html"),
         "failed login": lambda: (
-            anon.post("/login", data={"username": name, "password": "wrong!!!"}), 200, "text/html"),
+            anon.post("/login", data={"username": name, "password": "wrong!!!"}),
+            200,
+            "text/html",
+        ),
         "redirect": lambda: (anon.get("/account"), 302, None),
         "404 page": lambda: (anon.get("/no/such/page"), 404, "text/html"),
         "403 page": lambda: (signed_in("/_test/admins-only"), 403, "text/html"),
@@ -115,15 +118,35 @@ def _kinds(app: Flask, session: Any) -> dict[str, Callable[[], Any]]:
         "API 401": lambda: (anon.get("/api/v1/me"), 401, "application/problem+json"),
         "API 404": lambda: (anon.get("/api/v1/nope"), 404, "application/problem+json"),
         "API 405": lambda: (
-            anon.delete("/api/v1/me", headers=bearer), 405, "application/problem+json"),
+            anon.delete("/api/v1/me", headers=bearer),
+            405,
+            "application/problem+json",
+        ),
         "API 500": lambda: (anon.get("/api/v1/_test/boom"), 500, "application/problem+json"),
     }
 
 
 KINDS = [
-    "landing page", "signed-in page", "login page", "failed login", "redirect", "404 page",
-    "403 page", "405 page", "500 page", "503 page", "429 page", "static file", "missing static",
-    "health probe", "API JSON", "OpenAPI", "API 401", "API 404", "API 405", "API 500",
+    "landing page",
+    "signed-in page",
+    "login page",
+    "failed login",
+    "redirect",
+    "404 page",
+    "403 page",
+    "405 page",
+    "500 page",
+    "503 page",
+    "429 page",
+    "static file",
+    "missing static",
+    "health probe",
+    "API JSON",
+    "OpenAPI",
+    "API 401",
+    "API 404",
+    "API 405",
+    "API 500",
 ]
 
 
@@ -165,8 +188,10 @@ def production_app(app_config: dict[str, Any]) -> Flask:
     return create_app({**app_config, "AIDTRAIL_ENV": "production", "PASSWORD_HASH_FAST": False})
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/no/such/page", "/static/css/app.css",
-                                  "/api/v1/openapi.json", "/api/v1/me"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/login", "/no/such/page", "/static/css/app.css", "/api/v1/openapi.json", "/api/v1/me"],
+)
 def test_hsts_in_production(production_app: Flask, path: str) -> None:
     resp = isolated_client(production_app).get(path, base_url="https://localhost")
     assert_security_headers(resp, production=True)

@@ -32,8 +32,9 @@ class World:
 def world(session: Session) -> World:
     region = f.region(session)
     group = f.party(session, PartyKind.GROUP, region_id=region.id, display_name="Kostroma circle")
-    workshop = f.location(session, party_id=group.id, region_id=region.id,
-                          kind=LocationKind.WORKSHOP)  # fmt: skip
+    workshop = f.location(
+        session, party_id=group.id, region_id=region.id, kind=LocationKind.WORKSHOP
+    )
     hub = f.location(session, region_id=region.id)
     item = f.item(session, code="WOOL-SOCKS-T", sizes=["40-42", "42-44"])
     volunteer = f.user(session, Role.VOLUNTEER, party_id=group.id)
@@ -43,8 +44,14 @@ def world(session: Session) -> World:
 
 
 def batch_input(w: World, quantity: int = 30, **kw: Any) -> BatchInput:
-    return BatchInput(group_id=w.group.id, item_id=w.item.id, quantity=quantity,
-                      made_on=date(2026, 11, 1), size="42-44", **kw)  # fmt: skip
+    return BatchInput(
+        group_id=w.group.id,
+        item_id=w.item.id,
+        quantity=quantity,
+        made_on=date(2026, 11, 1),
+        size="42-44",
+        **kw,
+    )
 
 
 def entries(session: Session, kind: str) -> list[dict[str, Any]]:
@@ -66,8 +73,9 @@ def kit_item(session: Session, parts: list[tuple[Item, int]], code: str | None =
     return kit
 
 
-def lot_at(session: Session, location: Location, item: Item, quantity: int,
-           reserved: int = 0) -> Any:  # fmt: skip
+def lot_at(
+    session: Session, location: Location, item: Item, quantity: int, reserved: int = 0
+) -> Any:
     """A lot opened by a real origin: an in-kind donation (which leaves entry_index unset)."""
     from coordination.donations.services import (
         InKindInput,
@@ -76,11 +84,18 @@ def lot_at(session: Session, location: Location, item: Item, quantity: int,
     )
     from coordination.stock.models import Lot
 
-    donation = record_in_kind_donation(session, None, InKindInput(
-        location_id=location.id, received_on=date(2026, 11, 2),
-        lines=[InKindLineInput(item.id, quantity)]))  # fmt: skip
-    lot = session.scalars(select(Lot).where(Lot.origin_id == donation.id,
-                                            Lot.item_id == item.id)).one()  # fmt: skip
+    donation = record_in_kind_donation(
+        session,
+        None,
+        InKindInput(
+            location_id=location.id,
+            received_on=date(2026, 11, 2),
+            lines=[InKindLineInput(item.id, quantity)],
+        ),
+    )
+    lot = session.scalars(
+        select(Lot).where(Lot.origin_id == donation.id, Lot.item_id == item.id)
+    ).one()
     lot.reserved = reserved
     session.flush()
     return lot

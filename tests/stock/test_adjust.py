@@ -97,8 +97,14 @@ def test_never_below_what_is_reserved(session, reason, quantity) -> None:
     session.rollback()
     assert session.get(Lot, lot_id).quantity == 10
     assert _ledger_size(session) == size
-    assert session.scalar(select(func.count()).select_from(StockMovement)
-                          .where(StockMovement.kind == MovementKind.ADJUST)) == 0
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(StockMovement)
+            .where(StockMovement.kind == MovementKind.ADJUST)
+        )
+        == 0
+    )
 
 
 def test_reserved_goods_can_be_recounted_down_to_the_reservation(session) -> None:
@@ -110,12 +116,22 @@ def test_reserved_goods_can_be_recounted_down_to_the_reservation(session) -> Non
         take_from_lot(session, w.coordinator, lot, 1)
 
 
-@pytest.mark.parametrize(("reason", "quantity", "field"), [
-    ("stolen", 1, "reason"), (None, 1, "reason"), ("lost", 0, "quantity"),
-    ("lost", -1, "quantity"), ("lost", 10**9, "quantity"), ("recount", -1, "quantity"),
-    ("recount", 10**9, "quantity"), ("lost", "2", "quantity"), ("lost", True, "quantity"),
-    ("recount", 30, "quantity"), ("lost", 31, "quantity"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("reason", "quantity", "field"),
+    [
+        ("stolen", 1, "reason"),
+        (None, 1, "reason"),
+        ("lost", 0, "quantity"),
+        ("lost", -1, "quantity"),
+        ("lost", 10**9, "quantity"),
+        ("recount", -1, "quantity"),
+        ("recount", 10**9, "quantity"),
+        ("lost", "2", "quantity"),
+        ("lost", True, "quantity"),
+        ("recount", 30, "quantity"),
+        ("lost", 31, "quantity"),
+    ],
+)
 def test_bad_adjustments_are_refused(session, reason, quantity, field) -> None:
     w = world(session)
     lot = _batch_lot(session, w)
@@ -144,6 +160,15 @@ def test_the_ledger_entry_holds_public_ids_only(session) -> None:
     adjust_lot(session, w.volunteer, lot, "damaged", 1)
     body = session.scalar(select(LedgerEntry.body).where(LedgerEntry.kind == "stock.adjusted"))
     data = json.loads(body)["data"]
-    assert set(data) == {"lot", "item", "size", "location", "origin", "reason", "was",
-                         "quantity", "delta"}
+    assert set(data) == {
+        "lot",
+        "item",
+        "size",
+        "location",
+        "origin",
+        "reason",
+        "was",
+        "quantity",
+        "delta",
+    }
     assert w.group.display_name not in body

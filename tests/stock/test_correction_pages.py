@@ -48,9 +48,14 @@ def test_adjust_page_refuses_bad_input_inline(app, session) -> None:
     w = world(session)
     lot = _batch_lot(session, w)
     client = _client(app, w.volunteer)
-    for data in ({"reason": "lost", "quantity": "31"}, {"reason": "recount", "quantity": "30"},
-                 {"reason": "stolen", "quantity": "1"}, {"reason": "lost", "quantity": "-1"},
-                 {"reason": "lost", "quantity": "9" * 5000}, {"reason": "lost\x00"}):
+    for data in (
+        {"reason": "lost", "quantity": "31"},
+        {"reason": "recount", "quantity": "30"},
+        {"reason": "stolen", "quantity": "1"},
+        {"reason": "lost", "quantity": "-1"},
+        {"reason": "lost", "quantity": "9" * 5000},
+        {"reason": "lost\x00"},
+    ):
         resp = client.post(f"/stock/lots/{lot.id}/adjust", data=data, headers=EN)
         assert resp.status_code == 400, data
         assert 'class="error"' in resp.get_data(as_text=True)
@@ -58,8 +63,12 @@ def test_adjust_page_refuses_bad_input_inline(app, session) -> None:
     assert session.get(Lot, lot.id).quantity == 30 and entries(session, "stock.adjusted") == []
     stranger = _client(app, f.user(session, Role.VOLUNTEER))
     session.commit()
-    assert stranger.post(f"/stock/lots/{lot.id}/adjust",
-                         data={"reason": "lost", "quantity": "1"}).status_code == 404  # fmt: skip
+    assert (
+        stranger.post(
+            f"/stock/lots/{lot.id}/adjust", data={"reason": "lost", "quantity": "1"}
+        ).status_code
+        == 404
+    )
 
 
 def test_kit_page_proposes_lots_then_assembles(app, session) -> None:
@@ -75,15 +84,23 @@ def test_kit_page_proposes_lots_then_assembles(app, session) -> None:
     text = proposal.get_data(as_text=True)
     assert proposal.status_code == 200
     assert f'name="use-{c1.id}" value="6"' in text and f'name="use-{p1.id}" value="3"' in text
-    wrong = client.post("/stock/kits/new", headers=EN, data={
-        **form, "action": "assemble", f"use-{c1.id}": "5", f"use-{p1.id}": "3"})  # fmt: skip
+    wrong = client.post(
+        "/stock/kits/new",
+        headers=EN,
+        data={**form, "action": "assemble", f"use-{c1.id}": "5", f"use-{p1.id}": "3"},
+    )
     assert wrong.status_code == 400 and "exactly" in wrong.get_data(as_text=True)
     assert f'name="use-{c1.id}" value="5"' in wrong.get_data(as_text=True)  # kept as typed
-    junk = client.post("/stock/kits/new", headers=EN, data={
-        **form, "action": "assemble", f"use-{c1.id}": "x", f"use-{p1.id}": "3"})  # fmt: skip
+    junk = client.post(
+        "/stock/kits/new",
+        headers=EN,
+        data={**form, "action": "assemble", f"use-{c1.id}": "x", f"use-{p1.id}": "3"},
+    )
     assert junk.status_code == 400
-    done = client.post("/stock/kits/new", data={
-        **form, "action": "assemble", f"use-{c1.id}": "6", f"use-{p1.id}": "3"})  # fmt: skip
+    done = client.post(
+        "/stock/kits/new",
+        data={**form, "action": "assemble", f"use-{c1.id}": "6", f"use-{p1.id}": "3"},
+    )
     assert done.status_code == 302
     kit_lot = session.scalars(select(Lot).where(Lot.origin_kind == OriginKind.KIT)).one()
     page = client.get(f"/stock/lots/{kit_lot.id}", headers=EN).get_data(as_text=True)
@@ -95,8 +112,10 @@ def test_kit_page_hides_places_the_user_does_not_see(app, session) -> None:
     kit = kit_item(session, [(f.item(session), 1)])
     session.commit()
     client = _client(app, w.volunteer)
-    resp = client.post("/stock/kits/new", data={"kit_id": kit.id, "quantity": "1",
-                                                "location_id": w.hub.id, "action": "propose"})
+    resp = client.post(
+        "/stock/kits/new",
+        data={"kit_id": kit.id, "quantity": "1", "location_id": w.hub.id, "action": "propose"},
+    )
     assert resp.status_code == 400  # the hub is not among the volunteer's choices
 
 

@@ -32,39 +32,50 @@ def _kit_world(session):
 
 def test_assembly_takes_components_and_opens_a_kit_lot(session) -> None:
     w, kit, lots = _kit_world(session)
-    kit_lot = assemble_kits(session, w.coordinator, kit, 4, w.hub,
-                            [(lots["b1"], 3), (lots["b2"], 5), (lots["t1"], 4)])  # fmt: skip
+    kit_lot = assemble_kits(
+        session, w.coordinator, kit, 4, w.hub, [(lots["b1"], 3), (lots["b2"], 5), (lots["t1"], 4)]
+    )
     session.commit()
     assert (lots["b1"].quantity, lots["b2"].quantity, lots["t1"].quantity) == (0, 5, 1)
     assert (kit_lot.item_id, kit_lot.quantity, kit_lot.location_id) == (kit.id, 4, w.hub.id)
     assembly = assembly_of(session, kit_lot)
     assert kit_lot.origin_kind == OriginKind.KIT and kit_lot.origin_id == assembly.id
     assert [(u.lot_id, u.quantity) for u in assembly.components] == [
-        (lots["b1"].id, 3), (lots["b2"].id, 5), (lots["t1"].id, 4)]
+        (lots["b1"].id, 3),
+        (lots["b2"].id, 5),
+        (lots["t1"].id, 4),
+    ]
     [entry] = entries(session, "stock.kit_assembled")
     assert entry["data"]["lot"] == kit_lot.public_id
     assert entry["data"]["assembly"] == assembly.public_id
-    assert [(c["lot"], c["quantity"], c["origin"]["kind"], c["origin"]["id"])
-            for c in entry["data"]["components"]] == [
+    assert [
+        (c["lot"], c["quantity"], c["origin"]["kind"], c["origin"]["id"])
+        for c in entry["data"]["components"]
+    ] == [
         (lot.public_id, q, "in_kind", origin_public_id(session, lot))
-        for lot, q in ((lots["b1"], 3), (lots["b2"], 5), (lots["t1"], 4))]  # fmt: skip
-    index = session.scalar(select(LedgerEntry.index).where(
-        LedgerEntry.kind == "stock.kit_assembled"))  # fmt: skip
+        for lot, q in ((lots["b1"], 3), (lots["b2"], 5), (lots["t1"], 4))
+    ]
+    index = session.scalar(
+        select(LedgerEntry.index).where(LedgerEntry.kind == "stock.kit_assembled")
+    )
     assert kit_lot.entry_index == index
     uses = session.scalars(select(StockMovement).where(StockMovement.kind == MovementKind.KIT_USE))
     assert sorted(m.delta for m in uses) == [-5, -4, -3]
 
 
-@pytest.mark.parametrize(("picks", "message"), [
-    ([("b2", 8)], "exactly"),                       # tourniquets missing
-    ([("b2", 8), ("t1", 5)], "exactly"),            # one tourniquet too many
-    ([("b2", 7), ("t1", 4)], "exactly"),            # one bandage short
-    ([("b2", 4), ("b2", 4), ("t1", 4)], "twice"),
-    ([("b2", 8), ("t1", 4), ("other", 1)], "does not contain"),
-    ([("b2", 8), ("far", 4)], "not at this location"),
-    ([("b2", 8), ("t1", 0)], "quantity"),
-    ([], "component lots"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("picks", "message"),
+    [
+        ([("b2", 8)], "exactly"),  # tourniquets missing
+        ([("b2", 8), ("t1", 5)], "exactly"),  # one tourniquet too many
+        ([("b2", 7), ("t1", 4)], "exactly"),  # one bandage short
+        ([("b2", 4), ("b2", 4), ("t1", 4)], "twice"),
+        ([("b2", 8), ("t1", 4), ("other", 1)], "does not contain"),
+        ([("b2", 8), ("far", 4)], "not at this location"),
+        ([("b2", 8), ("t1", 0)], "quantity"),
+        ([], "component lots"),
+    ],
+)
 def test_the_bill_of_materials_must_be_met_exactly(session, picks, message) -> None:
     w, kit, lots = _kit_world(session)
     lots["other"] = lot_at(session, w.hub, w.item, 5)
@@ -109,7 +120,10 @@ def test_proposal_takes_the_oldest_lots_first_and_names_shortages(session) -> No
     w, kit, lots = _kit_world(session)
     picks, short = propose_components(session, kit, 4, w.hub)
     assert [(lot.id, q) for lot, q in picks] == [
-        (lots["b1"].id, 3), (lots["b2"].id, 5), (lots["t1"].id, 4)]
+        (lots["b1"].id, 3),
+        (lots["b2"].id, 5),
+        (lots["t1"].id, 4),
+    ]
     assert short == {}
     kit_lot = assemble_kits(session, w.coordinator, kit, 4, w.hub, picks)
     assert kit_lot.quantity == 4

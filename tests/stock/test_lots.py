@@ -28,15 +28,22 @@ def test_in_kind_lines_become_lots_with_that_origin(session) -> None:
     w = world(session)
     donor = f.party(session, f.PartyKind.DONOR, name_public=False)
     other = f.item(session)
-    donation = record_in_kind_donation(session, w.coordinator, InKindInput(
-        location_id=w.hub.id, received_on=date(2026, 11, 2), donor_id=donor.id,
-        lines=[InKindLineInput(w.item.id, 20, "40-42"), InKindLineInput(other.id, 5)],
-    ))  # fmt: skip
+    donation = record_in_kind_donation(
+        session,
+        w.coordinator,
+        InKindInput(
+            location_id=w.hub.id,
+            received_on=date(2026, 11, 2),
+            donor_id=donor.id,
+            lines=[InKindLineInput(w.item.id, 20, "40-42"), InKindLineInput(other.id, 5)],
+        ),
+    )
     session.commit()
     lots = session.scalars(select(Lot).order_by(Lot.id)).all()
     assert [(lot.item_id, lot.quantity) for lot in lots] == [(w.item.id, 20), (other.id, 5)]
     assert {(lot.origin_kind, lot.origin_id, lot.location_id) for lot in lots} == {
-        (OriginKind.IN_KIND, donation.id, w.hub.id)}
+        (OriginKind.IN_KIND, donation.id, w.hub.id)
+    }
     [entry] = entries(session, "origin.in_kind")
     assert entry["data"]["donor"] == donor.public_id
     assert [line["lot"] for line in entry["data"]["lines"]] == [lot.public_id for lot in lots]
@@ -44,18 +51,30 @@ def test_in_kind_lines_become_lots_with_that_origin(session) -> None:
 
 def test_anonymous_in_kind_donation(session) -> None:
     w = world(session)
-    record_in_kind_donation(session, w.volunteer, InKindInput(
-        location_id=w.workshop.id, received_on=date(2026, 11, 2),
-        lines=[InKindLineInput(w.item.id, 3, "40-42")]))  # fmt: skip
+    record_in_kind_donation(
+        session,
+        w.volunteer,
+        InKindInput(
+            location_id=w.workshop.id,
+            received_on=date(2026, 11, 2),
+            lines=[InKindLineInput(w.item.id, 3, "40-42")],
+        ),
+    )
     assert entries(session, "origin.in_kind")[0]["data"]["donor"] is None
 
 
 def test_volunteer_cannot_record_at_another_groups_place(session) -> None:
     w = world(session)
     with pytest.raises(NotFound):
-        record_in_kind_donation(session, w.volunteer, InKindInput(
-            location_id=w.hub.id, received_on=date(2026, 11, 2),
-            lines=[InKindLineInput(w.item.id, 3)]))  # fmt: skip
+        record_in_kind_donation(
+            session,
+            w.volunteer,
+            InKindInput(
+                location_id=w.hub.id,
+                received_on=date(2026, 11, 2),
+                lines=[InKindLineInput(w.item.id, 3)],
+            ),
+        )
 
 
 def test_transfer_splits_and_keeps_origin(session) -> None:

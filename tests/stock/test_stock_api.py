@@ -26,8 +26,9 @@ def _setup(session):
 
 
 def _call(client, token: str, method: str, path: str, body: Any = None):
-    return client.open(f"/api/v1{path}", method=method, json=body,
-                       headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    return client.open(
+        f"/api/v1{path}", method=method, json=body, headers={"Authorization": f"Bearer {token}"}
+    )
 
 
 def _ledger(session) -> int:
@@ -53,15 +54,24 @@ def test_list_and_get_lots_with_origin_and_filters(client, session) -> None:
 
 def test_transfer_take_adjust_through_the_api(client, session) -> None:
     w, _batch, lot, tokens = _setup(session)
-    moved = _call(client, tokens["volunteer"], "POST", f"/stock/lots/{lot.id}/transfer",
-                  {"to": w.hub.public_id, "quantity": 10})  # fmt: skip
+    moved = _call(
+        client,
+        tokens["volunteer"],
+        "POST",
+        f"/stock/lots/{lot.id}/transfer",
+        {"to": w.hub.public_id, "quantity": 10},
+    )
     assert moved.status_code == 201, moved.json
     assert moved.json["parent"] == lot.public_id and moved.json["origin"]["kind"] == "batch"
-    took = _call(client, tokens["volunteer"], "POST", f"/stock/lots/{lot.id}/take",
-                 {"quantity": 5})  # fmt: skip
+    took = _call(client, tokens["volunteer"], "POST", f"/stock/lots/{lot.id}/take", {"quantity": 5})
     assert took.json["quantity"] == 15
-    fixed = _call(client, tokens["volunteer"], "POST", f"/stock/lots/{lot.id}/adjust",
-                  {"reason": "recount", "quantity": 14})  # fmt: skip
+    fixed = _call(
+        client,
+        tokens["volunteer"],
+        "POST",
+        f"/stock/lots/{lot.id}/adjust",
+        {"reason": "recount", "quantity": 14},
+    )
     assert fixed.status_code == 200 and fixed.json["quantity"] == 14
 
 
@@ -71,21 +81,47 @@ def test_kit_assembly_through_the_api(client, session) -> None:
     kit = kit_item(session, [(cloth, 2), (pad, 1)])
     c1, p1 = lot_at(session, w.hub, cloth, 6), lot_at(session, w.hub, pad, 6)
     session.commit()
-    named = _call(client, tokens["coordinator"], "POST", "/stock/kits", {
-        "kit": kit.code, "quantity": 2, "location": w.hub.public_id,
-        "components": [{"lot": c1.public_id, "quantity": 4}, {"lot": p1.public_id, "quantity": 2}],
-    })  # fmt: skip
+    named = _call(
+        client,
+        tokens["coordinator"],
+        "POST",
+        "/stock/kits",
+        {
+            "kit": kit.code,
+            "quantity": 2,
+            "location": w.hub.public_id,
+            "components": [
+                {"lot": c1.public_id, "quantity": 4},
+                {"lot": p1.public_id, "quantity": 2},
+            ],
+        },
+    )
     assert named.status_code == 201, named.json
     assert named.json["origin"]["kind"] == "kit"
     assert [c["lot"] for c in named.json["components"]] == [c1.public_id, p1.public_id]
-    oldest = _call(client, tokens["coordinator"], "POST", "/stock/kits",
-                   {"kit": kit.code, "quantity": 1, "location": w.hub.public_id})  # fmt: skip
+    oldest = _call(
+        client,
+        tokens["coordinator"],
+        "POST",
+        "/stock/kits",
+        {"kit": kit.code, "quantity": 1, "location": w.hub.public_id},
+    )
     assert oldest.status_code == 201
-    short = _call(client, tokens["coordinator"], "POST", "/stock/kits",
-                  {"kit": kit.code, "quantity": 5, "location": w.hub.public_id})  # fmt: skip
+    short = _call(
+        client,
+        tokens["coordinator"],
+        "POST",
+        "/stock/kits",
+        {"kit": kit.code, "quantity": 5, "location": w.hub.public_id},
+    )
     assert short.status_code == 400 and "Not enough" in short.json["detail"]
-    hidden = _call(client, tokens["volunteer"], "POST", "/stock/kits",
-                   {"kit": kit.code, "quantity": 1, "location": w.hub.public_id})  # fmt: skip
+    hidden = _call(
+        client,
+        tokens["volunteer"],
+        "POST",
+        "/stock/kits",
+        {"kit": kit.code, "quantity": 1, "location": w.hub.public_id},
+    )
     assert hidden.status_code == 404
 
 
@@ -98,20 +134,34 @@ def test_other_groups_and_regions_get_404(client, session) -> None:
     for token in (stranger, far):
         assert _call(client, token, "GET", f"/stock/lots/{lot.id}").status_code == 404
         assert _call(client, token, "GET", f"/production/batches/{batch.id}").status_code == 404
-        assert _call(client, token, "POST", f"/stock/lots/{lot.id}/take",
-                     {"quantity": 1}).status_code == 404  # fmt: skip
+        assert (
+            _call(client, token, "POST", f"/stock/lots/{lot.id}/take", {"quantity": 1}).status_code
+            == 404
+        )
         assert _call(client, token, "GET", "/stock/lots").json["total"] == 0
     assert _call(client, auditor, "GET", "/stock/lots").status_code == 403
-    assert _call(client, tokens["coordinator"], "GET",
-                 f"/production/batches/{batch.id}").status_code == 200  # fmt: skip
+    assert (
+        _call(client, tokens["coordinator"], "GET", f"/production/batches/{batch.id}").status_code
+        == 200
+    )
 
 
 def test_production_batches_list_get_create(client, session) -> None:
     w, batch, _lot, tokens = _setup(session)
-    made = _call(client, tokens["volunteer"], "POST", "/production/batches", {
-        "item": w.item.code, "size": "40-42", "quantity": 12, "made_on": "2026-11-03",
-        "members": "Ирина, Ольга", "members_public": False,
-    })  # fmt: skip
+    made = _call(
+        client,
+        tokens["volunteer"],
+        "POST",
+        "/production/batches",
+        {
+            "item": w.item.code,
+            "size": "40-42",
+            "quantity": 12,
+            "made_on": "2026-11-03",
+            "members": "Ирина, Ольга",
+            "members_public": False,
+        },
+    )
     assert made.status_code == 201, made.json
     assert made.json["group"] == w.group.public_id and made.json["members"] is None
     assert made.json["lot"] is not None
@@ -140,15 +190,28 @@ BAD_BODIES = [
     ("/stock/kits", {"kit": "\x00", "quantity": 1, "location": "{hub}"}),
     ("/stock/kits", {"kit": "{item}", "quantity": 1, "location": "{hub}"}),
     ("/stock/kits", {"kit": "NOPE", "quantity": 1, "location": "{hub}"}),
-    ("/stock/kits", {"kit": "{item}", "quantity": 1, "location": "{hub}",
-                     "components": [{"lot": "zz", "quantity": 1}]}),
+    (
+        "/stock/kits",
+        {
+            "kit": "{item}",
+            "quantity": 1,
+            "location": "{hub}",
+            "components": [{"lot": "zz", "quantity": 1}],
+        },
+    ),
     ("/production/batches", {"item": "{item}", "quantity": 1, "made_on": "2999-01-01"}),
-    ("/production/batches", {"item": "{item}", "quantity": 1, "made_on": "2026-11-01",
-                             "size": "\x00"}),
-    ("/production/batches", {"item": "{item}", "quantity": 1, "made_on": "2026-11-01",
-                             "members": "x" * 10_000}),
-    ("/production/batches", {"item": "{item}", "quantity": 1, "made_on": "2026-11-01",
-                             "group": "0000000000000000"}),
+    (
+        "/production/batches",
+        {"item": "{item}", "quantity": 1, "made_on": "2026-11-01", "size": "\x00"},
+    ),
+    (
+        "/production/batches",
+        {"item": "{item}", "quantity": 1, "made_on": "2026-11-01", "members": "x" * 10_000},
+    ),
+    (
+        "/production/batches",
+        {"item": "{item}", "quantity": 1, "made_on": "2026-11-01", "group": "0000000000000000"},
+    ),
     ("/production/batches", {"item": "{item}", "quantity": 1, "made_on": "not a date"}),
 ]
 
@@ -175,8 +238,10 @@ def test_bad_input_is_a_400_and_writes_nothing(client, session, path, body) -> N
     assert session.get(Lot, lot.id).quantity == 30
 
 
-@pytest.mark.parametrize("query", ["location=zz", "item=" + "x" * 500, "page=0", "per_page=9999",
-                                   "q=%00", "include_empty=maybe"])  # fmt: skip
+@pytest.mark.parametrize(
+    "query",
+    ["location=zz", "item=" + "x" * 500, "page=0", "per_page=9999", "q=%00", "include_empty=maybe"],
+)
 def test_bad_list_queries_are_400(client, session, query) -> None:
     _w, _batch, _lot, tokens = _setup(session)
     resp = _call(client, tokens["admin"], "GET", f"/stock/lots?{query}")
@@ -191,7 +256,12 @@ def test_huge_ids_are_404_not_500(client, session) -> None:
 
 def test_every_stock_route_is_in_the_openapi_document(client) -> None:
     paths = client.get("/api/v1/openapi.json").json["paths"]
-    for path in ("/api/v1/stock/lots", "/api/v1/stock/lots/{lot_id}",
-                 "/api/v1/stock/lots/{lot_id}/adjust", "/api/v1/stock/kits",
-                 "/api/v1/production/batches", "/api/v1/production/batches/{batch_id}"):
+    for path in (
+        "/api/v1/stock/lots",
+        "/api/v1/stock/lots/{lot_id}",
+        "/api/v1/stock/lots/{lot_id}/adjust",
+        "/api/v1/stock/kits",
+        "/api/v1/production/batches",
+        "/api/v1/production/batches/{batch_id}",
+    ):
         assert path in paths, path

@@ -32,10 +32,11 @@ def _want(n: int) -> int:
 
 def _take(base: str, token: str, lot_id: int, quantity: int) -> tuple[int, int, str]:
     req = urllib.request.Request(
-        f"{base}/api/v1/stock/lots/{lot_id}/take", method="POST",
+        f"{base}/api/v1/stock/lots/{lot_id}/take",
+        method="POST",
         data=json.dumps({"quantity": quantity}).encode(),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )  # fmt: skip
+    )
     try:
         with urllib.request.build_opener().open(req, timeout=60) as resp:
             return resp.status, quantity, resp.read().decode()
@@ -44,8 +45,9 @@ def _take(base: str, token: str, lot_id: int, quantity: int) -> tuple[int, int, 
 
 
 def _take_entries(session, after: int) -> list[dict]:
-    rows = session.scalars(select(LedgerEntry.body).where(
-        LedgerEntry.kind == "stock.take", LedgerEntry.index > after))  # fmt: skip
+    rows = session.scalars(
+        select(LedgerEntry.body).where(LedgerEntry.kind == "stock.take", LedgerEntry.index > after)
+    )
     return [json.loads(body)["data"] for body in rows]
 
 
@@ -63,13 +65,13 @@ def test_forty_concurrent_takes_never_oversell_nor_lose_an_update(app, session) 
     problems: list[str] = []
     with serving(app) as base, ThreadPoolExecutor(THREADS) as pool:
         for round_no in range(ROUNDS):
-            session.execute(update(Lot).where(Lot.id == lot_id)
-                            .values(quantity=START, reserved=RESERVED))  # fmt: skip
+            session.execute(
+                update(Lot).where(Lot.id == lot_id).values(quantity=START, reserved=RESERVED)
+            )
             session.commit()
             mark = _last_index(session)
             session.commit()  # release the read transaction (SQLite's lock) before the takes
-            results = list(pool.map(lambda n: _take(base, token, lot_id, _want(n)),
-                                    range(THREADS)))  # fmt: skip
+            results = list(pool.map(lambda n: _take(base, token, lot_id, _want(n)), range(THREADS)))
             left = session.scalar(select(Lot.quantity).where(Lot.id == lot_id))
             recorded = _take_entries(session, mark)
             session.commit()
@@ -83,7 +85,8 @@ def test_forty_concurrent_takes_never_oversell_nor_lose_an_update(app, session) 
             if START - left != sum(taken):
                 problems.append(f"round {round_no}: lost update, {START - left} != {sum(taken)}")
             if sorted(e["quantity"] for e in recorded) != sorted(taken) or any(
-                    e["lot"] != public_id for e in recorded):
+                e["lot"] != public_id for e in recorded
+            ):
                 problems.append(f"round {round_no}: ledger {recorded} != takes {taken}")
             if any(q <= left - RESERVED for q in refused):
                 problems.append(f"round {round_no}: refused {refused} with {left} left")

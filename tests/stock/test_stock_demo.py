@@ -16,7 +16,8 @@ def test_demo_builds_batches_lots_and_hub_stock(app, session) -> None:
     build_demo(session, None)
     session.commit()
     balaclavas = session.scalar(
-        select(func.sum(ProductionBatch.quantity)).join(Item).where(Item.code == "BALACLAVA"))
+        select(func.sum(ProductionBatch.quantity)).join(Item).where(Item.code == "BALACLAVA")
+    )
     assert balaclavas == 150
     hub = session.scalar(select(Location).where(Location.name == "Владимирский хаб"))
     at_hub = session.scalars(select(Lot).where(Lot.location_id == hub.id)).all()
@@ -24,14 +25,20 @@ def test_demo_builds_batches_lots_and_hub_stock(app, session) -> None:
     # Nothing is lost in the moves: every lot's quantity is the sum of its recorded movements
     # (moves, takes for deliveries, corrections), and each batch entered whole.
     for lot in session.scalars(select(Lot)):
-        moved = session.scalar(select(func.sum(StockMovement.delta))
-                               .where(StockMovement.lot_id == lot.id))  # fmt: skip
+        moved = session.scalar(
+            select(func.sum(StockMovement.delta)).where(StockMovement.lot_id == lot.id)
+        )
         assert moved == lot.quantity, lot.public_id
     for batch in session.scalars(select(ProductionBatch)):
-        entered = session.scalar(select(func.sum(StockMovement.delta)).join(
-            Lot, StockMovement.lot_id == Lot.id).where(
-            Lot.origin_kind == OriginKind.BATCH, Lot.origin_id == batch.id,
-            StockMovement.kind == MovementKind.IN))  # fmt: skip
+        entered = session.scalar(
+            select(func.sum(StockMovement.delta))
+            .join(Lot, StockMovement.lot_id == Lot.id)
+            .where(
+                Lot.origin_kind == OriginKind.BATCH,
+                Lot.origin_id == batch.id,
+                StockMovement.kind == MovementKind.IN,
+            )
+        )
         assert entered == batch.quantity
 
     client = isolated_client(app)
@@ -56,8 +63,9 @@ def test_demo_assembles_kits_and_records_a_correction(app, session) -> None:
     assembly = assembly_of(session, kit_lot)
     assert len(assembly.components) == len(kit_lot.item.components) == 7
     assert {use.lot.origin_kind for use in assembly.components} == {OriginKind.IN_KIND}
-    balaclavas = session.scalars(select(Lot).join(Item).where(
-        Item.code == "BALACLAVA", Lot.location_id == room.id)).one()  # fmt: skip
+    balaclavas = session.scalars(
+        select(Lot).join(Item).where(Item.code == "BALACLAVA", Lot.location_id == room.id)
+    ).one()
     assert balaclavas.quantity == 48
     fix = session.scalars(select(LedgerEntry).where(LedgerEntry.kind == "stock.adjusted")).one()
     assert f'"supersedes":{balaclavas.entry_index}' in fix.body

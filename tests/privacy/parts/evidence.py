@@ -20,24 +20,26 @@ CLASSIFIED = {
         {"check_kind", "can_attach", "can_view", "can_change", "visible_evidence", "read_file"},
     ),
 }
-CANARY_BYTES = ("Канарейкина".encode(), b"Kanareikina", b"+7 901 555-73-19",
-                b"9015557319")  # fmt: skip
+CANARY_BYTES = ("Канарейкина".encode(), b"Kanareikina", b"+7 901 555-73-19", b"9015557319")
 
 
 def exercise(session: Any, admin: Any, made: dict[str, Any]) -> None:
     household, family = made["household"], made["family"]
     hub = f.location(session, region_id=household.region_id)
-    delivery = Delivery(region_id=household.region_id, from_location_id=hub.id,
-                        to_party_id=household.id)  # fmt: skip
+    delivery = Delivery(
+        region_id=household.region_id, from_location_id=hub.id, to_party_id=household.id
+    )
     session.add(delivery)
     session.flush()
     handover = handover_of(session, delivery, made["group"], household)
     folder = evidence_dir(current_app)
     tags = {"artist": "Kanareikina", "description": "Канарейкина +7 901 555-73-19 9015557319"}
-    scan = evidence.store_evidence(session, family, folder, data=picture("PNG", **tags),
-                                   kind="receipt_scan", handover=handover)  # fmt: skip
-    photo = evidence.store_evidence(session, admin, folder, data=picture("JPEG", **tags),
-                                    kind="photo", handover=handover)  # fmt: skip
+    scan = evidence.store_evidence(
+        session, family, folder, data=picture("PNG", **tags), kind="receipt_scan", handover=handover
+    )
+    photo = evidence.store_evidence(
+        session, admin, folder, data=picture("JPEG", **tags), kind="photo", handover=handover
+    )
     evidence.set_public(session, admin, photo, True)
     for ev in (scan, photo):
         stored = (folder / ev.stored_name).read_bytes()

@@ -11,18 +11,29 @@ from tests import factories as f
 from tests.imports.support import csv_bytes
 
 CLASSIFIED: dict[Any, tuple[set[str], set[str]]] = {
-    services: ({"check_upload", "record_check"},
-               {"kinds_for", "require_importer", "parse_kind", "visible_job", "jobs_of",
-                "problems_of", "problem_report", "status_view"}),
+    services: (
+        {"check_upload", "record_check"},
+        {
+            "kinds_for",
+            "require_importer",
+            "parse_kind",
+            "visible_job",
+            "jobs_of",
+            "problems_of",
+            "problem_report",
+            "status_view",
+        },
+    ),
     runner: ({"confirm_import"}, set()),
     writing: ({"write_rows"}, set()),
-}  # fmt: skip
+}
 MEMBERS = "canary-volunteer-Zhukova, +7 902 444-18-66"
 
 
 def _run(session: Any, admin: Any, kind: ImportKind, rows: list[list[Any]]) -> None:
-    job = services.check_upload(session, admin, kind, "Канарейкина +7 901 555-73-19.csv",
-                                csv_bytes(rows))  # fmt: skip
+    job = services.check_upload(
+        session, admin, kind, "Канарейкина +7 901 555-73-19.csv", csv_bytes(rows)
+    )
     session.commit()
     services.problem_report(session, job, lambda text, **kw: text % kw if kw else text)
     job = runner.confirm_import(session, admin, job)
@@ -31,22 +42,44 @@ def _run(session: Any, admin: Any, kind: ImportKind, rows: list[list[Any]]) -> N
 
 def exercise(session: Any, admin: Any, made: dict[str, Any]) -> None:
     group, donor = made["group"], made["donor"]
-    place = f.location(session, party_id=group.id, region_id=group.region_id,
-                       name="Canary import workshop")  # fmt: skip
+    place = f.location(
+        session, party_id=group.id, region_id=group.region_id, name="Canary import workshop"
+    )
     session.commit()
-    _run(session, admin, ImportKind.BATCHES, [
-        ["group", "item", "size", "quantity", "made_on", "members", "members_public"],
-        [group.public_id, "WOOL-SOCKS", "", 5, "2026-11-01", MEMBERS, "yes"],
-        [group.display_name, "Канарейкина 9015557319", "", 5, "2026-11-01", MEMBERS, "no"],
-    ])  # fmt: skip
-    _run(session, admin, ImportKind.IN_KIND, [
-        ["location", "donor", "item", "quantity", "received_on"],
-        [place.public_id, donor.display_name, "WOOL-SOCKS", 4, "2026-11-02"],
-        [place.public_id, "Канарейкина Аглая", "WOOL-SOCKS", 4, "2026-11-02"],
-    ])  # fmt: skip
-    _run(session, admin, ImportKind.MONEY, [
-        ["donor", "amount", "currency", "received_on", "channel", "earmark"],
-        [donor.public_id, "5 000,00", "RUB", "2026-11-03", "card of Канарейкина +7 901 555-73-19",
-         "medical kits"],
-        ["в/ч 99137", "1", "RUB", "2026-11-03", "", ""],
-    ])  # fmt: skip
+    _run(
+        session,
+        admin,
+        ImportKind.BATCHES,
+        [
+            ["group", "item", "size", "quantity", "made_on", "members", "members_public"],
+            [group.public_id, "WOOL-SOCKS", "", 5, "2026-11-01", MEMBERS, "yes"],
+            [group.display_name, "Канарейкина 9015557319", "", 5, "2026-11-01", MEMBERS, "no"],
+        ],
+    )
+    _run(
+        session,
+        admin,
+        ImportKind.IN_KIND,
+        [
+            ["location", "donor", "item", "quantity", "received_on"],
+            [place.public_id, donor.display_name, "WOOL-SOCKS", 4, "2026-11-02"],
+            [place.public_id, "Канарейкина Аглая", "WOOL-SOCKS", 4, "2026-11-02"],
+        ],
+    )
+    _run(
+        session,
+        admin,
+        ImportKind.MONEY,
+        [
+            ["donor", "amount", "currency", "received_on", "channel", "earmark"],
+            [
+                donor.public_id,
+                "5 000,00",
+                "RUB",
+                "2026-11-03",
+                "card of Канарейкина +7 901 555-73-19",
+                "medical kits",
+            ],
+            ["в/ч 99137", "1", "RUB", "2026-11-03", "", ""],
+        ],
+    )

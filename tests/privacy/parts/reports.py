@@ -34,21 +34,46 @@ from coordination.stock.services import transfer_lot
 from tests import factories as f
 
 CLASSIFIED: dict[Any, tuple[set[str], set[str]]] = {
-    attribution: (set(), {"campaign_attribution", "delivered_quantity", "delivery_attribution",
-                          "donation_attribution", "handover_attribution", "left_lines",
-                          "line_credits", "lot_credits", "party_attribution",
-                          "recipient_region"}),
-    credit: (set(), {"apportion", "approx", "batch_credits", "donation_chain", "first_donation",
-                     "fraction_text", "funder_credit", "merge", "party_label",
-                     "purchase_credits", "unknown"}),
+    attribution: (
+        set(),
+        {
+            "campaign_attribution",
+            "delivered_quantity",
+            "delivery_attribution",
+            "donation_attribution",
+            "handover_attribution",
+            "left_lines",
+            "line_credits",
+            "lot_credits",
+            "party_attribution",
+            "recipient_region",
+        },
+    ),
+    credit: (
+        set(),
+        {
+            "apportion",
+            "approx",
+            "batch_credits",
+            "donation_chain",
+            "first_donation",
+            "fraction_text",
+            "funder_credit",
+            "merge",
+            "party_label",
+            "purchase_credits",
+            "unknown",
+        },
+    ),
     funding: (set(), {"batch_funding", "line_price", "purchase_funding"}),
     public: (set(), {"custody", "delivery_by_code", "photos", "recipient", "verification"}),
-    followup: (set(), {"donation_by_receipt", "follow_up", "party_follow_up",
-                       "readable_source"}),
+    followup: (set(), {"donation_by_receipt", "follow_up", "party_follow_up", "readable_source"}),
     provenance: (set(), {"agent_id", "prov_document", "readable_delivery"}),
-    ledger_check: (set(), {"check_delivery", "check_old_checkpoint", "delivery_entries",
-                           "normalise_paste"}),
-}  # fmt: skip
+    ledger_check: (
+        set(),
+        {"check_delivery", "check_old_checkpoint", "delivery_entries", "normalise_paste"},
+    ),
+}
 
 
 def _lot(session: Any, kind: OriginKind, origin_id: int) -> Lot:
@@ -61,33 +86,74 @@ def exercise(session: Any, admin: Any, made: dict[str, Any]) -> None:
     f.location(session, party_id=group.id, region_id=region.id, name="Канарейкина workshop")
     hub = f.location(session, region_id=region.id, name="Canary report hub")
     socks = f.item(session, code="CANARY-REPORT-SOCKS")
-    batch = log_production_batch(session, admin, BatchInput(
-        group_id=group.id, item_id=socks.id, quantity=10, made_on=date(2026, 11, 1),
-        members="canary-volunteer-Zhukova, Канарейкина Аглая Петровна", members_public=True))
+    batch = log_production_batch(
+        session,
+        admin,
+        BatchInput(
+            group_id=group.id,
+            item_id=socks.id,
+            quantity=10,
+            made_on=date(2026, 11, 1),
+            members="canary-volunteer-Zhukova, Канарейкина Аглая Петровна",
+            members_public=True,
+        ),
+    )
     lot = transfer_lot(session, admin, _lot(session, OriginKind.BATCH, batch.id), hub.id, 10)
-    gift = record_in_kind_donation(session, admin, InKindInput(
-        location_id=hub.id, received_on=date(2026, 11, 2), donor_id=donor.id,
-        lines=[InKindLineInput(item_id=socks.id, quantity=4)]))
-    given = money.record_money_donation(session, admin, money.MoneyInput(
-        amount_minor=700_00, received_on=date(2026, 11, 3), donor_id=donor.id, received=True,
-        channel="card of Канарейкина +7 901 555-73-19"))
-    official = f.party(session, PartyKind.OFFICIAL, region_id=region.id,
-                       display_name="Deputy governor (canary report)")  # fmt: skip
-    delivery = create_draft(session, admin, DraftInput(from_location_id=hub.id,
-                                                       to_party_id=unit.id))  # fmt: skip
+    gift = record_in_kind_donation(
+        session,
+        admin,
+        InKindInput(
+            location_id=hub.id,
+            received_on=date(2026, 11, 2),
+            donor_id=donor.id,
+            lines=[InKindLineInput(item_id=socks.id, quantity=4)],
+        ),
+    )
+    given = money.record_money_donation(
+        session,
+        admin,
+        money.MoneyInput(
+            amount_minor=700_00,
+            received_on=date(2026, 11, 3),
+            donor_id=donor.id,
+            received=True,
+            channel="card of Канарейкина +7 901 555-73-19",
+        ),
+    )
+    official = f.party(
+        session,
+        PartyKind.OFFICIAL,
+        region_id=region.id,
+        display_name="Deputy governor (canary report)",
+    )
+    delivery = create_draft(
+        session, admin, DraftInput(from_location_id=hub.id, to_party_id=unit.id)
+    )
     add_line(session, admin, delivery, delivery.version, lot.id, 6)
-    add_line(session, admin, delivery, delivery.version, _lot(session, OriginKind.IN_KIND,
-                                                              gift.id).id, 4)  # fmt: skip
+    add_line(
+        session, admin, delivery, delivery.version, _lot(session, OriginKind.IN_KIND, gift.id).id, 4
+    )
     pack(session, admin, delivery, delivery.version)
     dispatch(session, admin, delivery, delivery.version)
     for src, src_role, dst, dst_role in (
         (group, HandoverRole.SOURCE, official, HandoverRole.PRESENTER),
         (official, HandoverRole.PRESENTER, unit, HandoverRole.RECIPIENT),
     ):
-        record_handover(session, admin, delivery, delivery.version, HandoverInput(
-            from_party_id=src.id, from_role=src_role.value, to_party_id=dst.id,
-            to_role=dst_role.value, place="Канареечная слобода", region_id=region.id,
-            note="Канарейкина, в/ч 99137"))  # fmt: skip
+        record_handover(
+            session,
+            admin,
+            delivery,
+            delivery.version,
+            HandoverInput(
+                from_party_id=src.id,
+                from_role=src_role.value,
+                to_party_id=dst.id,
+                to_role=dst_role.value,
+                place="Канареечная слобода",
+                region_id=region.id,
+                note="Канарейкина, в/ч 99137",
+            ),
+        )
     made["report_delivery_code"] = delivery.code
     made["report_receipts"] = [gift.receipt_code, given.receipt_code]
     session.flush()
