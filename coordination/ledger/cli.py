@@ -16,8 +16,9 @@ from coordination.ledger.audit import BATCH, LedgerInvalid, verify_ledger
 from coordination.ledger.checkpoints import sign_checkpoint
 from coordination.ledger.export_format import write_export
 from coordination.ledger.keys import ledger_signer
-from coordination.ledger.models import LedgerCheckpoint, LedgerEntry
+from coordination.ledger.models import LedgerEntry
 from coordination.ledger.reads import b64
+from coordination.ledger.witnesses.quorum import cosigned_notes
 from coordination.ledger.witnesses.service import cosign_now
 from coordination.ledger.witnesses.settings import witness_policy
 
@@ -79,12 +80,8 @@ def export(directory: Path) -> None:
     size = sign_checkpoint(db.session, signer).size
     db.session.commit()
     with read_snapshot():
-        notes = db.session.execute(
-            select(LedgerCheckpoint.size, LedgerCheckpoint.note)
-            .where(LedgerCheckpoint.size <= size)
-            .order_by(LedgerCheckpoint.size)
-        )
-        checkpoints = [(int(s), n) for s, n in notes]
+        # With the witnesses' cosignatures, so `verify --policy` can check the quorum.
+        checkpoints = cosigned_notes(db.session, size)
         write_export(directory, _bodies(size), checkpoints, signer.verifier_key)
     click.echo(f"exported {size} entries and {len(checkpoints)} checkpoints to {directory}")
 

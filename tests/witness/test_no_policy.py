@@ -13,6 +13,6 @@ def test_without_a_policy_nothing_changes(client, session, app):
     assert served.text.count("\u2014 ") == 1
     assert served.text.startswith(ledger_signer(app).name + "\n2\n")
     assert client.get("/ledger/witnesses?format=json").get_json()["policy"] is False
-    assert "no witness policy" in client.get("/ledger/witnesses").text
+    assert "нет политики свидетелей" in client.get("/ledger/witnesses").text  # ru default
     result = run_cli(app, "ledger", "cosign")
     assert result.exit_code == 1 and "AIDTRAIL_WITNESS_POLICY" in result.output

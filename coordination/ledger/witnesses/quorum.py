@@ -49,6 +49,28 @@ def cosigned_note(session: Session, checkpoint: LedgerCheckpoint) -> str:
     return append_signatures(checkpoint.note, [r.line for r in rows if valid_cosignature(text, r)])
 
 
+def cosigned_notes(session: Session, upto: int) -> list[tuple[int, str]]:
+    """(size, note with its valid cosignatures) of every checkpoint up to `upto`, in order."""
+    rows: dict[int, list[WitnessCosignature]] = {}
+    for row in session.scalars(
+        select(WitnessCosignature)
+        .where(WitnessCosignature.size <= upto)
+        .order_by(WitnessCosignature.size, WitnessCosignature.witness_key)
+    ):
+        rows.setdefault(row.size, []).append(row)
+    notes = session.execute(
+        select(LedgerCheckpoint.size, LedgerCheckpoint.note)
+        .where(LedgerCheckpoint.size <= upto)
+        .order_by(LedgerCheckpoint.size)
+    )
+    result = []
+    for size, signed in notes:
+        text = split_note(signed)[0]
+        lines = [r.line for r in rows.get(size, []) if valid_cosignature(text, r)]
+        result.append((int(size), append_signatures(signed, lines)))
+    return result
+
+
 def newest_witnessed(session: Session, policy: Policy, min_size: int = 0) -> Witnessed | None:
     """The newest checkpoint of at least `min_size` entries whose cosignatures meet the quorum."""
     if policy.quorum == "none":
