@@ -99,6 +99,7 @@ BLUEPRINTS = (
     "coordination.catalog.views",
     "coordination.api",
     "coordination.ledger.views",
+    "coordination.ledger.witnesses.views",
     "coordination.needs.views",
     "coordination.production.views",
     "coordination.donations.views",

@@ -32,6 +32,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # throttle would lock a username for everyone.
         "AIDTRAIL_PROXIES": int(env.get("AIDTRAIL_PROXIES", "0") or 0),
         "LEDGER_ORIGIN": env.get("AIDTRAIL_LEDGER_ORIGIN", "aidtrail.local/ledger"),
+        # A C2SP tlog-policy file naming the witnesses to ask and the quorum; unset: none.
+        "AIDTRAIL_WITNESS_POLICY": env.get("AIDTRAIL_WITNESS_POLICY") or None,
         "BABEL_DEFAULT_LOCALE": "ru",
         "LANGUAGES": ("ru", "en"),
         "WTF_CSRF_TIME_LIMIT": None,

@@ -10,6 +10,7 @@ def import_all() -> None:
     import coordination.donations.models
     import coordination.imports.models
     import coordination.ledger.models
+    import coordination.ledger.witnesses.models
     import coordination.needs.models
     import coordination.parties.models
     import coordination.production.models

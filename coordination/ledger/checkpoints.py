@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from coordination.ledger import note
 from coordination.ledger.models import LedgerCheckpoint
+from coordination.ledger.policy import Policy
 from coordination.ledger.proofs import inclusion_proof, root_at
+from coordination.ledger.witnesses.quorum import cosigned_note, newest_witnessed
 
 
 def latest_checkpoint(session: Session) -> LedgerCheckpoint | None:
@@ -54,14 +56,24 @@ def sign_checkpoint(session: Session, signer: note.Signer) -> LedgerCheckpoint:
     return checkpoint
 
 
-def tlog_proof(session: Session, signer: note.Signer, index: int) -> str:
+def tlog_proof(
+    session: Session, signer: note.Signer, index: int, policy: Policy | None = None
+) -> str:
     """A C2SP tlog-proof@v1 for entry `index` (for manifests' QR codes): the audit path to
-    a checkpoint that covers it, and that checkpoint's signed note, checkable offline.
+    a checkpoint that covers it, and that checkpoint's signed note with the witnesses'
+    cosignatures appended, checkable offline.
 
-    Signs a checkpoint if the tree grew, so call it in a writing transaction.
+    With a witness policy, the newest checkpoint the quorum cosigned is used when it covers
+    the entry; otherwise the latest (carrying whatever cosignatures it has). Signs a
+    checkpoint if the tree grew, so call it in a writing transaction.
     """
-    checkpoint = sign_checkpoint(session, signer)
+    witnessed = newest_witnessed(session, policy, min_size=index + 1) if policy else None
+    if witnessed is not None:
+        checkpoint, signed = witnessed.checkpoint, witnessed.note
+    else:
+        checkpoint = sign_checkpoint(session, signer)
+        signed = cosigned_note(session, checkpoint)
     if not 0 <= index < checkpoint.size:
         raise ValueError(f"entry {index} is not in the log")
     path = inclusion_proof(session, index, checkpoint.size)
-    return note.format_tlog_proof(index, path, checkpoint.note)
+    return note.format_tlog_proof(index, path, signed)

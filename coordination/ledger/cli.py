@@ -16,10 +16,13 @@ from coordination.ledger.audit import BATCH, LedgerInvalid, verify_ledger
 from coordination.ledger.checkpoints import sign_checkpoint
 from coordination.ledger.export_format import write_export
 from coordination.ledger.keys import ledger_signer
-from coordination.ledger.models import LedgerCheckpoint, LedgerEntry
+from coordination.ledger.models import LedgerEntry
 from coordination.ledger.reads import b64
+from coordination.ledger.witnesses.quorum import cosigned_notes
+from coordination.ledger.witnesses.service import cosign_now
+from coordination.ledger.witnesses.settings import witness_policy
 
-ledger = AppGroup("ledger", help="Verify, export and checkpoint the ledger.")
+ledger = AppGroup("ledger", help="Verify, export, checkpoint and cosign the ledger.")
 
 
 def init_ledger_cli(app: Flask) -> None:
@@ -77,12 +80,8 @@ def export(directory: Path) -> None:
     size = sign_checkpoint(db.session, signer).size
     db.session.commit()
     with read_snapshot():
-        notes = db.session.execute(
-            select(LedgerCheckpoint.size, LedgerCheckpoint.note)
-            .where(LedgerCheckpoint.size <= size)
-            .order_by(LedgerCheckpoint.size)
-        )
-        checkpoints = [(int(s), n) for s, n in notes]
+        # With the witnesses' cosignatures, so `verify --policy` can check the quorum.
+        checkpoints = cosigned_notes(db.session, size)
         write_export(directory, _bodies(size), checkpoints, signer.verifier_key)
     click.echo(f"exported {size} entries and {len(checkpoints)} checkpoints to {directory}")
 
@@ -105,3 +104,28 @@ def _bodies(size: int) -> Iterator[str]:
             yield body
     if expected != size:
         raise click.ClickException(f"entry {expected} is missing; run `ledger verify`")
+
+
+@ledger.command("cosign")
+@click.option("--timeout", default=10.0, show_default=True, help="seconds per witness")
+def cosign(timeout: float) -> None:
+    """Ask every witness of AIDTRAIL_WITNESS_POLICY to cosign the newest checkpoint now.
+
+    Exit 1 when the checkpoint does not meet the policy's quorum.
+    """
+    policy = witness_policy()
+    if policy is None:
+        raise click.ClickException("no witness policy: set AIDTRAIL_WITNESS_POLICY")
+    report = cosign_now(db.session, ledger_signer(), policy, timeout=timeout)
+    for result in report.results:
+        click.echo(f"witness {result.name}: {result.outcome} ({result.detail})")
+    if report.quorum_met:
+        who = ", ".join(report.cosigners) or "nobody needed"
+        click.echo(f"checkpoint {report.size} meets the quorum ({report.quorum}): {who}")
+        return
+    click.echo(
+        f"checkpoint {report.size} cannot reach the quorum ({report.quorum}); "
+        "witnesses that refused may hold a different history of this log",
+        err=True,
+    )
+    raise SystemExit(1)

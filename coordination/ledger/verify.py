@@ -21,6 +21,14 @@ signature verifies with the key, its origin is the key's name, its root equals t
 recomputed from the entries at its size, and it is consistent with the checkpoint before
 it; the last checkpoint covers every entry (unsigned entries are an error).
 
+Witnesses: with --policy FILE (a C2SP tlog-policy), every entry must also be covered by a
+checkpoint whose cosignatures (extra signature lines of its note) meet the policy's quorum;
+the result names the witnesses that cosigned. A single document's proof is checked with
+
+    python -m coordination.ledger.verify --proof QR.txt --entry ENTRY.txt --key VKEY [--policy FILE]
+
+where ENTRY.txt holds the entry's canonical JSON text (the leaf data).
+
 Trust: without --key, the key in DIR/verifier.key is trusted. Pass the key the log
 published (--key name+keyid+base64, or a file holding it) so that a log rewritten and
 re-signed with a different key, verifier.key included, is caught.
@@ -43,6 +51,7 @@ from pathlib import Path
 try:
     from . import merkle, note
     from .export_format import CHECKPOINTS_FILE, ENTRIES_FILE, VERIFIER_KEY_FILE, scan_entries
+    from .policy import Policy, parse_policy, verify_tlog_proof
 except ImportError:
     if __package__:
         raise
@@ -110,7 +119,11 @@ def _load_key(directory: Path, trusted_key: str | None) -> note.Verifier:
 
 
 def verify_export(
-    directory: str | Path, *, trusted_key: str | None = None, workers: int | None = None
+    directory: str | Path,
+    *,
+    trusted_key: str | None = None,
+    workers: int | None = None,
+    policy: Policy | None = None,
 ) -> VerifyResult:
     """Verify an export directory; see the module docstring for the format and checks."""
     base = Path(directory)
@@ -126,6 +139,8 @@ def verify_export(
 
     tree = _PackedTree(scan.leaf_hashes)
     good, good_root, last_listed, done = 0, merkle.EMPTY_ROOT, -1, 0
+    witnessed = 0
+    cosigners: list[str] = []
     for line_no, line in enumerate(checkpoint_lines, start=1):
         where = f"checkpoint on line {line_no}"
         try:
@@ -163,6 +178,13 @@ def verify_export(
             except ValueError as exc:
                 return _fail(good, f"{where} (size {size}): {exc}", scan.count, done)
         good, good_root, done = size, checkpoint.root, done + 1
+        if policy is not None:
+            try:
+                names = policy.cosigners(text)
+            except ValueError as exc:
+                return _fail(good, f"{where} (size {size}): {exc}", scan.count, done)
+            if policy.satisfied(names):
+                witnessed, cosigners = size, names
 
     if scan.error is not None:
         return _fail(scan.count, f"entry {scan.count}: {scan.error}", scan.count, done)
@@ -173,22 +195,84 @@ def verify_export(
         f"{scan.count} entries and {done} checkpoints verified; root "
         f"{good_root.hex()[:16]}... signed by {verifier.name}+{verifier.key_id:08x}"
     )
+    if policy is not None:
+        if witnessed < scan.count:
+            msg = (
+                f"entries [{witnessed}, {scan.count}) are not covered by a checkpoint that "
+                f"the witness policy's quorum ({policy.describe_quorum()}) cosigned"
+            )
+            return _fail(witnessed, msg, scan.count, done)
+        who = ", ".join(cosigners) or "no witness needed"
+        message += f"; checkpoint {witnessed} cosigned by {who} ({policy.describe_quorum()})"
     return VerifyResult(True, None, message, scan.count, done)
+
+
+def verify_proof(
+    proof_text: str, entry_text: str, trusted_key: str | None, policy: Policy | None
+) -> VerifyResult:
+    """One tlog-proof (a document's QR text) for one entry, with the policy's quorum."""
+    try:
+        logs = [note.Verifier.from_key(trusted_key.strip())] if trusted_key else []
+        if not logs and (policy is None or not policy.logs):
+            raise ValueError("give the log's key (--key) or a policy with a log line")
+        entry = entry_text.encode("utf-8")
+        names: list[str] = []
+        if policy is None:
+            checkpoint = note.verify_tlog_proof(proof_text, entry, logs)
+        else:
+            checkpoint, names = verify_tlog_proof(proof_text, entry, policy, logs)
+    except ValueError as exc:
+        index = _proof_index(proof_text)
+        return VerifyResult(False, index, f"proof of entry {index}: {exc}")
+    index = note.parse_tlog_proof(proof_text).index
+    message = f"entry {index} is in {checkpoint.origin} at tree size {checkpoint.size}"
+    if policy is not None:
+        who = ", ".join(names) or "no witness needed"
+        message += f"; cosigned by {who} ({policy.describe_quorum()})"
+    return VerifyResult(True, None, message, 1, 1)
+
+
+def _proof_index(proof_text: str) -> int | None:
+    try:
+        return note.parse_tlog_proof(proof_text).index
+    except ValueError:
+        return None
+
+
+def _read_arg(value: str | None) -> str | None:
+    if value is not None and Path(value).is_file():
+        return Path(value).read_text(encoding="utf-8")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m coordination.ledger.verify",
-        description="Verify an AidTrail ledger export offline.",
+        description="Verify an AidTrail ledger export, or one document's proof, offline.",
     )
-    parser.add_argument("directory", help="export directory (entries.jsonl, ...)")
+    parser.add_argument("directory", nargs="?", help="export directory (entries.jsonl, ...)")
     parser.add_argument("--key", help="trusted verifier key, or a file that holds it")
+    parser.add_argument("--policy", help="C2SP tlog-policy file: witnesses and quorum")
+    parser.add_argument("--proof", help="a tlog-proof file to check instead of an export")
+    parser.add_argument("--entry", help="with --proof: file with the entry's JSON text")
     parser.add_argument("--workers", type=int, help="processes for parsing (default: CPUs)")
     args = parser.parse_args(argv)
-    key = args.key
-    if key is not None and Path(key).is_file():
-        key = Path(key).read_text(encoding="utf-8")
-    result = verify_export(args.directory, trusted_key=key, workers=args.workers)
+    key = _read_arg(args.key)
+    try:
+        policy_text = _read_arg(args.policy)
+        policy = parse_policy(policy_text) if policy_text is not None else None
+    except ValueError as exc:
+        parser.error(f"--policy: {exc}")
+    if args.proof is not None:
+        if args.entry is None:
+            parser.error("--proof needs --entry")
+        proof_text = Path(args.proof).read_text(encoding="utf-8")
+        entry_text = Path(args.entry).read_text(encoding="utf-8").removesuffix("\n")
+        result = verify_proof(proof_text, entry_text, key, policy)
+    elif args.directory is None:
+        parser.error("give an export directory, or --proof and --entry")
+    else:
+        result = verify_export(args.directory, trusted_key=key, workers=args.workers, policy=policy)
     if result.ok:
         print(f"OK: {result.message}")
         return 0

@@ -18,6 +18,8 @@ from coordination.ledger.checkpoints import latest_checkpoint, sign_checkpoint
 from coordination.ledger.describe import describe
 from coordination.ledger.keys import ledger_signer
 from coordination.ledger.models import LedgerCheckpoint
+from coordination.ledger.witnesses.quorum import cosigned_note, newest_witnessed
+from coordination.ledger.witnesses.settings import witness_policy
 
 bp = Blueprint("ledger", __name__)
 
@@ -74,7 +76,21 @@ def _text(body: str) -> Response:
 
 @bp.get("/ledger/checkpoint")
 def checkpoint() -> Response:
-    return _text(current_checkpoint().note)
+    """The latest checkpoint; with a witness policy, the newest one the quorum cosigned,
+    its cosignatures appended as extra signature lines of the note."""
+    policy = witness_policy()
+    if policy is None:
+        return _text(current_checkpoint().note)
+    witnessed = newest_witnessed(db.session, policy)
+    if witnessed is not None:
+        response = _text(witnessed.note)
+        response.headers["AidTrail-Witness-Quorum"] = "met"
+        return response
+    # Nothing cosigned by a quorum yet: the latest, with whatever cosignatures it has, and
+    # a header saying so (verifiers holding the policy will refuse it, rightly).
+    response = _text(cosigned_note(db.session, current_checkpoint()))
+    response.headers["AidTrail-Witness-Quorum"] = "not-met"
+    return response
 
 
 @bp.get("/ledger/key")

@@ -7,11 +7,21 @@ from sqlalchemy.orm import Session
 from coordination.ledger import note
 from coordination.ledger.checkpoints import tlog_proof
 from coordination.ledger.models import LedgerEntry
+from coordination.ledger.policy import Policy
 from coordination.manifests.data import Proof
 
 
-def entry_proof(session: Session, signer: note.Signer, index: int, verify_url: str) -> Proof:
+def entry_proof(
+    session: Session,
+    signer: note.Signer,
+    index: int,
+    verify_url: str,
+    policy: Policy | None = None,
+) -> Proof:
     """Signs a checkpoint if the log grew (call it in a transaction that may write).
+
+    With a witness policy the proof rests on the newest checkpoint its quorum cosigned,
+    when that covers the entry, and carries the cosignatures either way.
 
     The verify address rides in the proof's extra data, so the QR code is one standard
     tlog-proof and a reader finds both the proof and where to look the delivery up.
@@ -19,7 +29,7 @@ def entry_proof(session: Session, signer: note.Signer, index: int, verify_url: s
     entry = session.get(LedgerEntry, index)
     if entry is None:
         raise ValueError(f"ledger entry {index} does not exist")
-    parsed = note.parse_tlog_proof(tlog_proof(session, signer, index))
+    parsed = note.parse_tlog_proof(tlog_proof(session, signer, index, policy))
     text = note.format_tlog_proof(
         parsed.index, parsed.hashes, parsed.checkpoint, extra=verify_url.encode("utf-8")
     )

@@ -20,6 +20,7 @@ from coordination.db import db, utcnow
 from coordination.deliveries.access import visible_delivery
 from coordination.deliveries.models import Delivery
 from coordination.ledger.keys import ledger_signer
+from coordination.ledger.witnesses.settings import witness_policy
 from coordination.manifests import labels
 from coordination.manifests.act import render_act
 from coordination.manifests.certificate import certificate_doc, render_certificate
@@ -43,7 +44,7 @@ def _proven(delivery_id: int) -> tuple[Delivery, Proof | None]:
     # Proving may sign a new checkpoint: start a fresh transaction so SQLite can take the
     # write lock, and commit the checkpoint before the document is drawn.
     db.session.rollback()
-    proof = entry_proof(db.session, ledger_signer(), index, url)
+    proof = entry_proof(db.session, ledger_signer(), index, url, witness_policy())
     db.session.commit()
     return delivery, proof
 

@@ -30,6 +30,7 @@ from coordination.ledger.checkpoints import latest_checkpoint
 from coordination.ledger.keys import ledger_signer
 from coordination.ledger.models import LedgerCheckpoint
 from coordination.ledger.views import current_checkpoint
+from coordination.ledger.witnesses.settings import witness_policy
 from coordination.manifests.proofs import entry_proof
 from coordination.parties.forms import parse_version
 from coordination.parties.pages import actor, show_error
@@ -223,7 +224,7 @@ def _pdf(load: Callable[[], Dispute]) -> Response:
             if dispute.public and dispute.share_code
             else request.url_root
         )
-        proof = entry_proof(db.session, ledger_signer(), index, target)
+        proof = entry_proof(db.session, ledger_signer(), index, target, witness_policy())
     db.session.commit()
     checkpoint = latest_checkpoint(db.session)
     dispute = load()

@@ -18,8 +18,10 @@ from sqlalchemy.orm import Session
 from coordination.deliveries.models import Delivery
 from coordination.ledger import merkle, note
 from coordination.ledger.models import LedgerCheckpoint, LedgerEntry
+from coordination.ledger.policy import Policy
 from coordination.ledger.proofs import LedgerCorrupt, consistency_proof, inclusion_proof
 from coordination.ledger.reads import b64
+from coordination.ledger.witnesses.quorum import cosigned_note, newest_witnessed
 
 PASTE_LIMIT = 4000  # a checkpoint note is ~200 characters; anything far longer is not one
 
@@ -58,10 +60,14 @@ class ProofReport:
     entries: list[EntryProof]
     tlog_proof: str | None  # c2sp.org/tlog-proof@v1 for the dispatch entry, for offline use
     problem: str | None = None
+    # With a witness policy: {"quorum", "cosigners", "met"}; None when there is no policy.
+    witnesses: dict[str, object] | None = None
 
     @property
     def ok(self) -> bool:
-        return self.signature_ok and bool(self.entries) and all(e.ok for e in self.entries)
+        witnessed = self.witnesses is None or bool(self.witnesses["met"])
+        entries_ok = bool(self.entries) and all(e.ok for e in self.entries)
+        return self.signature_ok and entries_ok and witnessed
 
     def public(self) -> dict[str, object]:
         return {
@@ -74,6 +80,7 @@ class ProofReport:
             "problem": self.problem,
             "entries": [e.public() for e in self.entries],
             "tlog_proof": self.tlog_proof,
+            "witnesses": self.witnesses,
         }
 
 
@@ -95,25 +102,54 @@ def delivery_entries(delivery: Delivery) -> list[tuple[str, int]]:
     return sorted(((what, index) for index, what in unique.items()), key=lambda p: p[1])
 
 
+def witnessed_checkpoint(
+    session: Session, delivery: Delivery, latest: LedgerCheckpoint, policy: Policy | None
+) -> LedgerCheckpoint:
+    """With a policy, the newest checkpoint the quorum cosigned, if it covers the delivery's
+    entries; otherwise the latest (whose report then says the quorum is missing)."""
+    if policy is None:
+        return latest
+    witnessed = newest_witnessed(session, policy)
+    indices = [index for _what, index in delivery_entries(delivery)]
+    if witnessed is not None and indices and witnessed.checkpoint.size > max(indices):
+        return witnessed.checkpoint
+    return latest
+
+
 def check_delivery(
-    session: Session, delivery: Delivery, checkpoint: LedgerCheckpoint, verifier: note.Verifier
+    session: Session,
+    delivery: Delivery,
+    checkpoint: LedgerCheckpoint,
+    verifier: note.Verifier,
+    policy: Policy | None = None,
 ) -> ProofReport:
-    """Inclusion of each of the delivery's entries in the signed checkpoint's tree."""
+    """Inclusion of each of the delivery's entries in the signed checkpoint's tree, and,
+    with a witness policy, whether the policy's quorum cosigned that checkpoint."""
+    signed_note = cosigned_note(session, checkpoint)
     report = ProofReport(
-        checkpoint.note, checkpoint.size, b64(checkpoint.root), verifier.key, False, [], None
+        signed_note, checkpoint.size, b64(checkpoint.root), verifier.key, False, [], None
     )
     try:
-        signed = note.open_checkpoint(checkpoint.note, [verifier])
+        signed = note.open_checkpoint(signed_note, [verifier])
     except ValueError as exc:
         report.problem = f"checkpoint signature: {exc}"
         return report
     report.signature_ok = True
+    if policy is not None:
+        try:
+            names = policy.cosigners(signed_note)
+        except ValueError as exc:
+            names, report.problem = [], f"cosignature: {exc}"
+        met = policy.satisfied(names)
+        report.witnesses = {"quorum": policy.describe_quorum(), "cosigners": names, "met": met}
+        if not met and report.problem is None:
+            report.problem = "the witnesses' quorum has not cosigned this checkpoint yet"
     for what, index in delivery_entries(delivery):
         report.entries.append(_check_entry(session, what, index, signed))
     first = report.entries[0] if report.entries else None
     if first is not None and first.what == "dispatch" and first.ok:
         hashes = [base64.b64decode(h) for h in first.proof]
-        report.tlog_proof = note.format_tlog_proof(first.index, hashes, checkpoint.note)
+        report.tlog_proof = note.format_tlog_proof(first.index, hashes, signed_note)
     return report
 
 

@@ -26,6 +26,7 @@ from coordination.donations.amounts import format_amount
 from coordination.errors import NotFound
 from coordination.ledger.keys import ledger_signer
 from coordination.ledger.views import current_checkpoint
+from coordination.ledger.witnesses.settings import witness_policy
 from coordination.parties.pages import actor
 from coordination.parties.shared import N_
 from coordination.reports import followup, provenance
@@ -36,6 +37,7 @@ from coordination.reports.ledger_check import (
     OldStatus,
     check_delivery,
     check_old_checkpoint,
+    witnessed_checkpoint,
 )
 from coordination.reports.public import CODE, delivery_by_code, verification
 from coordination.ui import current_locale
@@ -87,7 +89,9 @@ def _checked(code: str, pasted: str | None) -> tuple[dict[str, Any], OldCheck | 
         raise _not_found()
     verifier = ledger_signer().verifier
     data = verification(db.session, delivery, current_locale())
-    data["proof"] = check_delivery(db.session, delivery, latest, verifier).public()
+    policy = witness_policy()
+    shown = witnessed_checkpoint(db.session, delivery, latest, policy)
+    data["proof"] = check_delivery(db.session, delivery, shown, verifier, policy).public()
     old = check_old_checkpoint(db.session, pasted, latest, verifier) if pasted is not None else None
     return data, old
 
