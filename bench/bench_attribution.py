@@ -1,6 +1,6 @@
 """Party attribution on SQLite as delivered lines grow: party_attribution(session, group).
 
-`coordination.reports.attribution.party_attribution` backs /sources/<party_id> and
+`coordination.attribution.services.party_attribution` backs /sources/<party_id> and
 /api/v1/attribution/parties/<id>: it walks EVERY delivered delivery line (any party's) and
 its lot's origin in Python, keeping the credits of the party asked for. Measured at 500 and
 5,000 delivered lines (`BENCH_ATTR_LINES=500,5000`, comma-separated, ascending; the
@@ -185,8 +185,8 @@ def median_ms(fn: Callable[[Session], Any], repeats: int = REPEATS) -> tuple[flo
 
 
 def attribution(party_id: int) -> Callable[[Session], Any]:
+    from coordination.attribution.services import party_attribution
     from coordination.parties.models import Party
-    from coordination.reports.attribution import party_attribution
 
     def run(s: Session) -> Any:
         party = s.get(Party, party_id)
@@ -198,8 +198,8 @@ def attribution(party_id: int) -> Callable[[Session], Any]:
 
 def raw_lines(s: Session) -> list[Any]:
     """The ceiling: delivered lines with their delivery and lot, one Core query."""
+    from coordination.attribution.services import LEFT
     from coordination.deliveries.models import Delivery, DeliveryLine
-    from coordination.reports.attribution import LEFT
     from coordination.stock.models import Lot
 
     stmt = (
@@ -226,9 +226,9 @@ def raw_lines(s: Session) -> list[Any]:
 
 def sql_made(party_id: int) -> Callable[[Session], Any]:
     """Reference only: the group's delivered quantity by item, summed in SQL."""
+    from coordination.attribution.services import LEFT
     from coordination.deliveries.models import Delivery, DeliveryLine
     from coordination.production.models import ProductionBatch
-    from coordination.reports.attribution import LEFT
     from coordination.stock.models import Lot, OriginKind
 
     def run(s: Session) -> Any:

@@ -64,9 +64,9 @@ def make_app(tmp: Path, name: str) -> Flask:
 
 
 def world(app: Flask) -> int:
-    from coordination.accounts.models import Role
     from coordination.accounts.services import create_user
     from coordination.catalog.models import Item, UnitOfMeasure
+    from coordination.kernel.actors import Role
     from coordination.parties.models import Location, LocationKind, Party, PartyKind, Region
 
     with app.app_context():

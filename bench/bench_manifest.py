@@ -24,9 +24,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from bench.protocol import emit, figure
-from coordination.manifests.data import DeliveryDoc, DocLine, PartyBlock, Proof
-from coordination.manifests.manifest import line_rows, render_manifest
-from coordination.manifests.pdfkit import FONT, register_fonts
+from coordination.documents.data import DeliveryDoc, DocLine, PartyBlock, Proof
+from coordination.documents.manifest import line_rows, render_manifest
+from coordination.documents.pdfkit import FONT, register_fonts
 
 SOURCES = [
     "Вязальный кружок «Петелька»",

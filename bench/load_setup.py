@@ -18,13 +18,14 @@ from datetime import date
 from sqlalchemy import select
 
 from coordination import create_app
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.accounts.services import create_user
 from coordination.catalog.models import Item
 from coordination.db import db
 from coordination.deliveries.allocation import add_line
 from coordination.deliveries.services import DraftInput, create_draft
 from coordination.deliveries.status import dispatch, pack
+from coordination.kernel.actors import Role
 from coordination.ledger.models import LedgerHead
 from coordination.needs.models import Need
 from coordination.parties.models import Party, PartyKind

@@ -58,7 +58,7 @@ def register_database(app: Flask) -> None:
 
 def register_security(app: Flask) -> None:
     from coordination.extensions import csrf, limiter
-    from coordination.security import register_headers
+    from coordination.web.security import register_headers
 
     proxies = int(app.config.get("AIDTRAIL_PROXIES") or 0)
     if proxies > 0:
@@ -87,13 +87,13 @@ def register_i18n(app: Flask) -> None:
 
 
 def register_templating(app: Flask) -> None:
-    from coordination.ui import init_templating
+    from coordination.web.ui import init_templating
 
     init_templating(app)
 
 
 BLUEPRINTS = (
-    "coordination.main",
+    "coordination.web.main",
     "coordination.accounts.views",
     "coordination.parties.views",
     "coordination.catalog.views",
@@ -103,14 +103,14 @@ BLUEPRINTS = (
     "coordination.needs.views",
     "coordination.production.views",
     "coordination.donations.views",
-    "coordination.donations.money_views",
+    "coordination.money.views",
     "coordination.stock.views",
     "coordination.imports.views",
     "coordination.deliveries.views",
-    "coordination.deliveries.evidence_views",
-    "coordination.manifests.views",
+    "coordination.evidence.views",
+    "coordination.documents.views",
     "coordination.reports.views",
-    "coordination.reports.dispute_views",
+    "coordination.disputes.views",
 )
 
 
@@ -122,7 +122,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
-    from coordination.errors import init_errors
+    from coordination.web.errors import init_errors
 
     init_errors(app)
 

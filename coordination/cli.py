@@ -41,9 +41,9 @@ def create_user(
     username: str, role: str, party_id: int | None, region: str | None, password: str
 ) -> None:
     """Create an account (the first admin of a production instance is made this way)."""
-    from coordination.accounts.models import Role
     from coordination.accounts.services import create_user as create
-    from coordination.errors import DomainError
+    from coordination.kernel.actors import Role
+    from coordination.kernel.errors import DomainError
     from coordination.parties.models import Region
 
     region_id = None

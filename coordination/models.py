@@ -7,6 +7,7 @@ def import_all() -> None:
     import coordination.accounts.models
     import coordination.catalog.models
     import coordination.deliveries.models
+    import coordination.disputes.models
     import coordination.donations.models
     import coordination.imports.models
     import coordination.ledger.models
@@ -14,5 +15,4 @@ def import_all() -> None:
     import coordination.needs.models
     import coordination.parties.models
     import coordination.production.models
-    import coordination.reports.models
     import coordination.stock.models  # noqa: F401

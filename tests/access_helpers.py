@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 
 LOGIN = "login"
 REDIRECT = "redirect"

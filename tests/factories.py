@@ -9,8 +9,9 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from coordination.accounts import services as accounts
-from coordination.accounts.models import ROLE_PARTY_KIND, Role, User
+from coordination.accounts.models import ROLE_PARTY_KIND, User
 from coordination.catalog.models import Item, UnitOfMeasure
+from coordination.kernel.actors import Role
 from coordination.parties.models import Location, LocationKind, Party, PartyKind, Region
 
 PASSWORD = "correct horse battery staple"

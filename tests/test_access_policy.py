@@ -26,7 +26,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from coordination.accounts import services as accounts
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
+from coordination.kernel.actors import Role
 from coordination.ledger.services import append
 from coordination.parties.models import PartyKind
 from tests import factories as f
@@ -158,10 +159,10 @@ POLICY: dict[str, dict[str, Any]] = {
     "parties.new_region": {"expect": only("admin")},
     "parties.edit_region": {"expect": only("admin")},
     # --- admin: users ---
-    "parties.list_users": {"expect": only("admin")},
-    "parties.new_user": {"expect": only("admin")},
-    "parties.edit_user": {"expect": only("admin")},
-    "parties.set_user_active": {"expect": only("admin", ok=REDIRECT)},
+    "accounts.list_users": {"expect": only("admin")},
+    "accounts.new_user": {"expect": only("admin")},
+    "accounts.edit_user": {"expect": only("admin")},
+    "accounts.set_user_active": {"expect": only("admin", ok=REDIRECT)},
     # --- catalog: everyone signed in reads it, only admins change it ---
     "catalog.items": {"expect": signed_in(200)},
     "catalog.view_item": {"expect": signed_in(200)},

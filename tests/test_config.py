@@ -16,9 +16,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from coordination import create_app
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.config import ConfigError, load_config, normalise_db_url
 from coordination.db import db
+from coordination.kernel.actors import Role
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,19 +14,18 @@ from wtforms.validators import Length, Optional
 from coordination.accounts import services as accounts
 from coordination.accounts.forms import ROLE_CHOICES, ConfirmForm, UserForm
 from coordination.accounts.management import search_users, update_account, user_stamp
-from coordination.accounts.models import ROLE_PARTY_KIND, Role, User
+from coordination.accounts.models import ROLE_PARTY_KIND, User
 from coordination.accounts.permissions import roles_required
+from coordination.accounts.views import bp
 from coordination.db import db
-from coordination.errors import Conflict, DomainError
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Conflict, DomainError
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.paging import paged
 from coordination.parties.forms import NONE, no_nul, options, region_choices
 from coordination.parties.models import Party
-from coordination.parties.pages import actor, enum_arg, list_args, show_error
-from coordination.parties.shared import (
-    get_or_404,
-    paged,
-)
-from coordination.parties.views import bp
-from coordination.ui import current_locale
+from coordination.web.pages import actor, enum_arg, list_args, show_error
+from coordination.web.ui import current_locale
 
 # ---- forms ----------------------------------------------------------------------------------
 
@@ -70,7 +69,7 @@ def _choices(form: NewUserForm | EditUserForm) -> None:
 # ---- pages ----------------------------------------------------------------------------------
 
 
-@bp.route("/users")
+@bp.route("/admin/users")
 @roles_required(Role.ADMIN)
 def list_users() -> str:
     args = list_args()
@@ -93,7 +92,7 @@ def list_users() -> str:
     )
 
 
-@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/admin/users/new", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def new_user() -> str | tuple[str, int] | BaseResponse:
     form = NewUserForm()
@@ -116,12 +115,12 @@ def new_user() -> str | tuple[str, int] | BaseResponse:
         else:
             db.session.commit()
             flash(_("Account created."), "success")
-            return redirect(url_for("parties.list_users"))
+            return redirect(url_for("accounts.list_users"))
     status = 400 if form.is_submitted() else 200
     return render_template("admin/user_form.html", form=form, user=None), status
 
 
-@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def edit_user(user_id: int) -> str | tuple[str, int] | BaseResponse:
     user = get_or_404(db.session, User, user_id)
@@ -154,12 +153,12 @@ def edit_user(user_id: int) -> str | tuple[str, int] | BaseResponse:
         else:
             db.session.commit()
             flash(_("Account saved."), "success")
-            return redirect(url_for("parties.list_users"))
+            return redirect(url_for("accounts.list_users"))
     status = 400 if form.is_submitted() else 200
     return render_template("admin/user_form.html", form=form, user=user), status
 
 
-@bp.route("/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+@bp.route("/admin/users/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
 @roles_required(Role.ADMIN)
 def set_user_active(user_id: int, action: str) -> BaseResponse:
     user = get_or_404(db.session, User, user_id)
@@ -176,4 +175,4 @@ def set_user_active(user_id: int, action: str) -> BaseResponse:
                 else _("Account deactivated; its sessions have ended."),
                 "success",
             )
-    return redirect(url_for("parties.list_users"))
+    return redirect(url_for("accounts.list_users"))

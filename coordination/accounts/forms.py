@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from coordination.accounts.models import Role
 from coordination.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+from coordination.kernel.actors import Role
 
 
 class LoginForm(FlaskForm):

@@ -9,11 +9,14 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import ROLE_PARTY_KIND, Role, User
+from coordination.accounts.models import ROLE_PARTY_KIND, User
 from coordination.accounts.services import check_assignment, check_personal, require_admin
-from coordination.errors import Conflict
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Conflict, Invalid
+from coordination.kernel.paging import search_clause
+from coordination.kernel.stamps import edit_stamp
+from coordination.kernel.text import N_, STALE
 from coordination.ledger.services import append
-from coordination.parties.shared import N_, STALE, Invalid, edit_stamp, search_clause
 
 
 def user_stamp(user: User) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
@@ -11,17 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.crypto import EncryptedText
 from coordination.db import Base, UTCDateTime, str_enum, utcnow
+from coordination.kernel.actors import Role
 from coordination.parties.models import Party, PartyKind, Region, new_public_id
-
-
-class Role(enum.StrEnum):
-    FAMILY = "family"
-    UNIT_REP = "unit_rep"
-    VOLUNTEER = "volunteer"
-    COORDINATOR = "coordinator"
-    AUDITOR = "auditor"
-    ADMIN = "admin"
-
 
 # The party a user of each role acts for; roles not listed act for no party.
 ROLE_PARTY_KIND: dict[Role, PartyKind] = {

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
+from coordination.kernel.actors import Role
 from coordination.parties.models import Party
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts import passwords
 from coordination.accounts.auth import token_digest
-from coordination.accounts.models import ROLE_PARTY_KIND, ApiToken, Role, User, new_session_token
+from coordination.accounts.models import ROLE_PARTY_KIND, ApiToken, User, new_session_token
 from coordination.db import utcnow
-from coordination.errors import Conflict, DomainError, Forbidden, NotFound
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from coordination.kernel.text import N_, has_nul
 from coordination.ledger.services import append
 from coordination.parties.models import Party, PartyKind, Region
-from coordination.parties.shared import N_, Invalid, has_nul
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 

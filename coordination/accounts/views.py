@@ -13,9 +13,9 @@ from coordination.accounts import services
 from coordination.accounts.forms import ConfirmForm, LoginForm, PasswordChangeForm, TokenForm
 from coordination.accounts.models import ApiToken
 from coordination.db import db
-from coordination.errors import DomainError
 from coordination.extensions import limiter
-from coordination.security import safe_next
+from coordination.kernel.errors import DomainError
+from coordination.web.security import safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -149,3 +149,7 @@ def _field_error(form: PasswordChangeForm, exc: DomainError) -> None:
         field.errors = [*field.errors, message]
     else:
         flash(message, "error")
+
+
+# The user admin pages (/admin/users) register their routes on this blueprint.
+from coordination.accounts import admin as _admin  # noqa: E402, F401

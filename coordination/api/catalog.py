@@ -7,16 +7,19 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
 from coordination.accounts.permissions import can_manage_catalog
 from coordination.api import bp
-from coordination.api.framework import Page, PageQuery, Strict, api_user, endpoint, paginate
+from coordination.api.framework import api_user, endpoint, paginate
 from coordination.catalog import services
 from coordination.catalog.models import Category, Item, UnitOfMeasure
 from coordination.db import db
-from coordination.errors import NotFound
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Invalid, NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.paging import search_clause
+from coordination.kernel.schemas import Page, PageQuery, Strict
+from coordination.kernel.text import N_, clean_search
 from coordination.parties.schemas import Label, Name, Search, SearchQuery, no_nul
-from coordination.parties.shared import N_, Invalid, clean_search, get_or_404, search_clause
 
 ADMIN = (Role.ADMIN,)
 Code = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{1,31}$")]

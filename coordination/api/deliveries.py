@@ -8,7 +8,7 @@ from pydantic import Field
 from sqlalchemy import select
 
 from coordination.api import bp
-from coordination.api.framework import Page, PageQuery, api_user, endpoint, paginate
+from coordination.api.framework import api_user, endpoint, paginate
 from coordination.db import db
 from coordination.deliveries import allocation, handovers, receipts, services, status
 from coordination.deliveries.access import (
@@ -34,9 +34,11 @@ from coordination.deliveries.schemas import (
     ReceiptOut,
     VersionIn,
 )
+from coordination.kernel.errors import Invalid
+from coordination.kernel.schemas import Page, PageQuery
+from coordination.kernel.text import N_, clean_search
 from coordination.needs.models import NeedLine
 from coordination.parties.models import Location, Party, Region
-from coordination.parties.shared import N_, Invalid, clean_search
 from coordination.stock.models import Lot
 
 TAG = "deliveries"

@@ -8,10 +8,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from coordination.api import bp
-from coordination.api.framework import Page, PageQuery, Strict, api_user, endpoint, paginate
+from coordination.api.framework import api_user, endpoint, paginate
 from coordination.db import db
-from coordination.reports import disputes as services
-from coordination.reports.models import Dispute, DisputeStatus
+from coordination.disputes import services
+from coordination.disputes.models import Dispute, DisputeStatus
+from coordination.kernel.schemas import Page, PageQuery, Strict
 
 TAG = "disputes"
 

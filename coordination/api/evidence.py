@@ -16,16 +16,18 @@ from flask import Response, current_app, request, url_for
 from pydantic import BaseModel, StrictBool
 
 from coordination.api import bp
-from coordination.api.framework import Strict, api_user, endpoint
+from coordination.api.framework import api_user, endpoint
 from coordination.db import db
-from coordination.deliveries import evidence as services
-from coordination.deliveries import evidence_store
 from coordination.deliveries.access import DELIVERY_READERS, can_see
-from coordination.deliveries.evidence_image import MAX_BYTES
-from coordination.deliveries.evidence_views import send
 from coordination.deliveries.models import Evidence, Handover
-from coordination.errors import NotFound
-from coordination.parties.shared import N_, Invalid, get_or_404
+from coordination.evidence import services
+from coordination.evidence import store as evidence_store
+from coordination.evidence.image import MAX_BYTES
+from coordination.evidence.views import send
+from coordination.kernel.errors import Invalid, NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.schemas import Strict
+from coordination.kernel.text import N_
 
 TAG = "evidence"
 KindName = Literal["photo", "receipt_scan", "report"]

@@ -10,47 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from flask import Blueprint, Response, g, jsonify, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from coordination.accounts.auth import user_for_bearer
-from coordination.accounts.models import Role, User
-from coordination.errors import problem
+from coordination.accounts.models import User
+from coordination.kernel.actors import Role
+from coordination.kernel.schemas import Page, PageQuery
+from coordination.web.errors import problem
 
 T = TypeVar("T")
-
-
-class Strict(BaseModel):
-    """Request bodies: unknown fields are an error, not silently dropped."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        # PostgreSQL text cannot hold NUL; refuse it here as bad input rather than fail later.
-        items = value if isinstance(value, list) else [value]
-        if any(isinstance(v, str) and "\x00" in v for v in items):
-            raise ValueError("contains a NUL character")
-        return value
-
-
-class PageQuery(Strict):
-    page: int = Field(1, ge=1, le=100_000)
-    per_page: int = Field(25, ge=1, le=200)
-    q: str | None = Field(None, max_length=100)
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    page: int
-    per_page: int
-    total: int
-    pages: int
 
 
 @dataclass

@@ -15,12 +15,14 @@ from flask_babel import gettext as _
 from pydantic import BaseModel
 
 from coordination.api import bp
-from coordination.api.framework import Page, PageQuery, Strict, api_user, endpoint, paginate
+from coordination.api.framework import api_user, endpoint, paginate
 from coordination.db import db
 from coordination.imports import runner, services
 from coordination.imports.models import ImportProblem
 from coordination.imports.reading import MAX_BYTES
-from coordination.parties.shared import N_, Invalid
+from coordination.kernel.errors import Invalid
+from coordination.kernel.schemas import Page, PageQuery, Strict
+from coordination.kernel.text import N_
 
 TAG = "imports"
 

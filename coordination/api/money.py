@@ -8,10 +8,9 @@ from sqlalchemy import select
 
 from coordination.accounts.models import User
 from coordination.api import bp
-from coordination.api.framework import Page, api_user, endpoint, paginate
+from coordination.api.framework import api_user, endpoint, paginate
 from coordination.catalog.models import Item
 from coordination.db import db
-from coordination.donations import funding, money, purchases
 from coordination.donations.access import (
     MONEY_READERS,
     RECORDERS,
@@ -21,9 +20,7 @@ from coordination.donations.access import (
     visible_donation,
     visible_purchase,
 )
-from coordination.donations.balance import balance
 from coordination.donations.models import InKindDonation, MoneyDonation, MoneyStatus, Purchase
-from coordination.donations.queries import money_list
 from coordination.donations.schemas import (
     BatchFundingIn,
     BatchFundingOut,
@@ -41,10 +38,16 @@ from coordination.donations.schemas import (
     TotalsQuery,
 )
 from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
-from coordination.donations.totals import money_totals
-from coordination.errors import NotFound
+from coordination.kernel.errors import Invalid, NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.schemas import Page
+from coordination.kernel.text import N_, clean_search
+from coordination.money import funding, purchases
+from coordination.money import services as money
+from coordination.money.balance import balance
+from coordination.money.queries import money_list
+from coordination.money.totals import money_totals
 from coordination.parties.models import Location, Party
-from coordination.parties.shared import N_, Invalid, clean_search, get_or_404
 from coordination.production.models import ProductionBatch
 from coordination.stock.access import STOCK_USERS, can_stock_at, location_clause
 

@@ -6,10 +6,12 @@ from flask import Response, request
 from sqlalchemy import select
 
 from coordination.api import bp
-from coordination.api.framework import Page, api_user, endpoint, paginate
+from coordination.api.framework import api_user, endpoint, paginate
 from coordination.catalog.models import Item
 from coordination.db import db
-from coordination.errors import problem
+from coordination.kernel.errors import Invalid
+from coordination.kernel.schemas import Page
+from coordination.kernel.text import N_, clean_search
 from coordination.needs import services
 from coordination.needs.access import (
     DEMAND_READERS,
@@ -50,7 +52,7 @@ from coordination.needs.schemas import (
 )
 from coordination.parties.models import Location
 from coordination.parties.schemas import region_for
-from coordination.parties.shared import N_, Invalid, clean_search
+from coordination.web.errors import problem
 
 TAG = "needs"
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from coordination.accounts.models import Role
 from coordination.accounts.permissions import READ_ALL, STAFF, can_see_party
 from coordination.api import bp
-from coordination.api.framework import Page, api_user, endpoint, paginate
+from coordination.api.framework import api_user, endpoint, paginate
 from coordination.db import db
-from coordination.errors import NotFound
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.schemas import Page
+from coordination.kernel.text import N_, clean_search
 from coordination.parties import places, services
 from coordination.parties.models import Location, LocationKind, Party, PartyKind, Region
 from coordination.parties.schemas import (
@@ -30,7 +33,6 @@ from coordination.parties.schemas import (
     region_for,
     region_out,
 )
-from coordination.parties.shared import N_, clean_search, get_or_404
 
 # ---- parties ---------------------------------------------------------------------------------
 

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from coordination.accounts.models import Role
 from coordination.api import bp
 from coordination.api.framework import api_user, endpoint
-from coordination.db import db
-from coordination.deliveries.access import DELIVERY_READERS
-from coordination.reports.attribution import (
+from coordination.attribution.followup import SOURCE_READERS, readable_source
+from coordination.attribution.services import (
     Credit,
     approx,
     delivery_attribution,
     fraction_text,
     party_attribution,
 )
-from coordination.reports.followup import SOURCE_READERS, readable_source
+from coordination.db import db
+from coordination.deliveries.access import DELIVERY_READERS
+from coordination.kernel.actors import Role
 from coordination.reports.provenance import readable_delivery
 
 TAG = "attribution"

@@ -6,11 +6,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from coordination.api import bp
-from coordination.api.framework import Page, api_user, endpoint, paginate
+from coordination.api.framework import api_user, endpoint, paginate
 from coordination.catalog.models import Item
 from coordination.db import db
+from coordination.kernel.errors import Invalid
+from coordination.kernel.paging import search_clause
+from coordination.kernel.schemas import Page
+from coordination.kernel.text import N_, clean_search
 from coordination.parties.models import Location, Party
-from coordination.parties.shared import N_, Invalid, clean_search, search_clause
 from coordination.production.access import batch_clause, batch_lot, visible_batch
 from coordination.production.models import ProductionBatch
 from coordination.production.services import BatchInput, log_production_batch

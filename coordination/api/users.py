@@ -9,10 +9,14 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from coordination.accounts import management
 from coordination.accounts import services as accounts
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.api import bp
-from coordination.api.framework import Page, Strict, api_user, endpoint, paginate
+from coordination.api.framework import api_user, endpoint, paginate
 from coordination.db import db
+from coordination.kernel.actors import Role
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.schemas import Page, Strict
+from coordination.kernel.text import clean_search
 from coordination.parties.schemas import (
     STATUS,
     Name,
@@ -25,7 +29,6 @@ from coordination.parties.schemas import (
     party_for,
     region_for,
 )
-from coordination.parties.shared import clean_search, get_or_404
 
 ADMIN = (Role.ADMIN,)
 Username = Annotated[str, Field(min_length=3, max_length=64), AfterValidator(no_nul)]

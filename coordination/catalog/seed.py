@@ -118,7 +118,7 @@ catalog_cli = AppGroup("catalog", help="The item catalog.")
 def seed_command() -> None:
     """Add the starter catalog (socks, vests, balaclavas, gloves, medical kits...). Idempotent."""
     from coordination.db import db
-    from coordination.errors import DomainError
+    from coordination.kernel.errors import DomainError
 
     try:
         report = seed_catalog(db.session)

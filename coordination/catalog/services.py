@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 from coordination.accounts.models import User
 from coordination.accounts.permissions import can_manage_catalog
 from coordination.catalog.models import Category, Item, KitComponent, UnitOfMeasure
-from coordination.errors import Conflict, Forbidden
+from coordination.kernel.errors import Conflict, Forbidden, Invalid
+from coordination.kernel.paging import search_clause
+from coordination.kernel.stamps import edit_stamp
+from coordination.kernel.text import N_, STALE, has_nul
 from coordination.ledger.services import append
-from coordination.parties.shared import N_, STALE, Invalid, edit_stamp, has_nul, search_clause
 
 CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
 MAX_SIZES = 30

@@ -9,16 +9,18 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.accounts.forms import ConfirmForm
-from coordination.accounts.models import Role
 from coordination.accounts.permissions import can_manage_catalog, roles_required
 from coordination.catalog import services
 from coordination.catalog.forms import UNIT_LABELS, CategoryForm, ItemForm, category_choices
 from coordination.catalog.models import Category, Item, KitComponent, UnitOfMeasure
 from coordination.db import db
-from coordination.errors import Conflict, DomainError
-from coordination.parties.pages import CodedNamePages, actor, list_args, show_error
-from coordination.parties.shared import clean_search, get_or_404, paged
-from coordination.ui import current_locale
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Conflict, DomainError
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.paging import paged
+from coordination.kernel.text import clean_search
+from coordination.web.pages import CodedNamePages, actor, list_args, show_error
+from coordination.web.ui import current_locale
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.deliveries.models import Delivery, DeliveryLine
-from coordination.errors import Forbidden, NotFound
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Forbidden, NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.text import N_
 from coordination.parties.models import Location
-from coordination.parties.shared import N_, get_or_404
 from coordination.production.models import ProductionBatch
 from coordination.stock.models import Lot, OriginKind
 

@@ -26,10 +26,11 @@ from coordination.deliveries.services import (
     require_manager,
     require_status,
 )
+from coordination.kernel.errors import Invalid
+from coordination.kernel.text import N_
 from coordination.ledger.services import append
 from coordination.needs.models import OPEN_DEMAND, Need, NeedLine
 from coordination.parties.models import Location
-from coordination.parties.shared import N_, Invalid
 from coordination.stock.models import Lot
 from coordination.stock.origins import origin_source
 from coordination.stock.reservations import release_lot, reserve_lot

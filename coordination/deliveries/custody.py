@@ -21,10 +21,10 @@ from coordination.deliveries.forms import HandoverForm, ReceiptForm, opt_int, re
 from coordination.deliveries.models import Delivery
 from coordination.deliveries.pages import handover_form, labels, party_label
 from coordination.deliveries.views import bp
-from coordination.errors import DomainError, Forbidden, NotFound
+from coordination.kernel.errors import DomainError, Forbidden, Invalid, NotFound
+from coordination.kernel.text import N_
 from coordination.parties.forms import parse_version
-from coordination.parties.pages import actor, show_error
-from coordination.parties.shared import N_, Invalid
+from coordination.web.pages import actor, show_error
 
 Page = str | tuple[str, int] | BaseResponse
 

@@ -31,9 +31,10 @@ from coordination.deliveries.services import (
     require_manager,
     require_status,
 )
+from coordination.kernel.errors import Invalid
+from coordination.kernel.text import N_, has_nul
 from coordination.ledger.services import append
 from coordination.parties.models import SOURCE_KINDS, Party, PartyKind, Region
-from coordination.parties.shared import N_, Invalid, has_nul
 
 NAMED_KINDS = (PartyKind.GROUP, PartyKind.CAMPAIGN, PartyKind.DONOR)  # if they agreed
 OPEN = (DeliveryStatus.PACKED, DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED)

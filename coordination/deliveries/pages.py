@@ -27,7 +27,7 @@ from coordination.deliveries.receipts import may_confirm
 from coordination.needs.models import OPEN_DEMAND, Need, NeedLine
 from coordination.parties.forms import NONE, options, party_choices, region_choices
 from coordination.parties.models import Location, Party, PartyKind
-from coordination.ui import current_locale
+from coordination.web.ui import current_locale
 
 RECIPIENT_KINDS = frozenset({PartyKind.UNIT, PartyKind.HOUSEHOLD, PartyKind.GROUP})
 MAX_OPEN_LINES = 200

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, aliased
 from coordination.accounts.models import User
 from coordination.deliveries.access import delivery_clause
 from coordination.deliveries.models import Delivery, DeliveryStatus
+from coordination.kernel.paging import search_clause
 from coordination.parties.models import Location, Party
-from coordination.parties.shared import search_clause
 from coordination.stock.origins import origin_source
 
 STATUSES = tuple(s.value for s in DeliveryStatus)

@@ -32,9 +32,9 @@ from coordination.deliveries.services import (
     progress,
     require_status,
 )
-from coordination.errors import Forbidden, NotFound
+from coordination.kernel.errors import Forbidden, Invalid, NotFound
+from coordination.kernel.text import N_, has_nul
 from coordination.ledger.services import append
-from coordination.parties.shared import N_, Invalid, has_nul
 from coordination.stock.models import Lot
 from coordination.stock.reservations import receive_at
 

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 
-from coordination.api.framework import PageQuery, Strict
 from coordination.deliveries.models import MAX_QUANTITY
+from coordination.kernel.schemas import PageQuery, Strict
 from coordination.parties.schemas import PublicId, RegionCode, Search, Version
 
 Id = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]

@@ -20,13 +20,14 @@ from coordination.accounts.models import User
 from coordination.db import utcnow
 from coordination.deliveries.access import DELIVERY_STAFF, can_manage, can_manage_region
 from coordination.deliveries.models import Delivery, DeliveryLine, DeliveryStatus
-from coordination.errors import Conflict, Forbidden, NotFound
+from coordination.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.text import N_, STALE, has_nul
 from coordination.ledger.describe import register
 from coordination.ledger.services import append
 from coordination.needs import services as needs
 from coordination.needs.models import OPEN_DEMAND, Need, NeedLine
 from coordination.parties.models import Location, Party, PartyKind
-from coordination.parties.shared import N_, STALE, Invalid, get_or_404, has_nul
 from coordination.stock.origins import origin_public_id
 
 RECIPIENT_KINDS = (PartyKind.UNIT, PartyKind.HOUSEHOLD, PartyKind.GROUP)

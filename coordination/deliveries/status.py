@@ -25,9 +25,9 @@ from coordination.deliveries.services import (
     require_manager,
     require_status,
 )
-from coordination.errors import Conflict
+from coordination.kernel.errors import Conflict
+from coordination.kernel.text import N_
 from coordination.ledger.services import append
-from coordination.parties.shared import N_
 from coordination.stock.reservations import take_reserved
 
 CODE_BYTES = 8  # token_urlsafe(8): 11 characters, 64 random bits

@@ -39,10 +39,11 @@ from coordination.deliveries.pages import (
     setup_new,
 )
 from coordination.deliveries.queries import STATUSES, deliveries_for
-from coordination.errors import DomainError, NotFound
+from coordination.kernel.errors import DomainError, Invalid, NotFound
+from coordination.kernel.paging import paged, parse_page
+from coordination.kernel.text import N_, clean_search
 from coordination.parties.forms import parse_version
-from coordination.parties.pages import actor, show_error
-from coordination.parties.shared import N_, Invalid, clean_search, paged, parse_page
+from coordination.web.pages import actor, show_error
 
 bp = Blueprint("deliveries", __name__, url_prefix="/deliveries")
 Page = str | tuple[str, int] | BaseResponse

@@ -11,11 +11,13 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.donations.models import MoneyDonation, Purchase, PurchaseFunding
-from coordination.errors import NotFound
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.text import N_
 from coordination.parties.models import Party
-from coordination.parties.shared import N_, get_or_404
 
 RECORDERS = (Role.COORDINATOR, Role.ADMIN)
 MONEY_READERS = (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)

@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictInt
 
-from coordination.api.framework import PageQuery, Strict
-from coordination.donations.amounts import MAX_AMOUNT_MINOR
 from coordination.donations.models import MAX_QUANTITY
+from coordination.kernel.schemas import PageQuery, Strict
+from coordination.money.amounts import MAX_AMOUNT_MINOR
 from coordination.parties.schemas import PublicId, Search, Short
 
 Amount = Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT_MINOR, description="Minor units")]

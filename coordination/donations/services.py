@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.donations.models import InKindDonation, InKindLine
-from coordination.donations.money import new_receipt_code
-from coordination.errors import NotFound
+from coordination.kernel.errors import Invalid, NotFound
+from coordination.kernel.text import N_
 from coordination.ledger.services import append
+from coordination.money.services import new_receipt_code
 from coordination.parties.models import Location, Party, PartyKind
-from coordination.parties.shared import N_, Invalid
 from coordination.production.services import check_date, check_item
 from coordination.stock.access import can_stock_at
 from coordination.stock.models import OriginKind

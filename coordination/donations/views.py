@@ -10,10 +10,10 @@ from coordination.accounts.permissions import roles_required
 from coordination.db import db
 from coordination.donations.forms import InKindForm
 from coordination.donations.services import record_in_kind_donation
-from coordination.parties.pages import actor, show_error
-from coordination.parties.shared import Invalid
+from coordination.kernel.errors import Invalid
 from coordination.stock.access import STOCK_USERS
-from coordination.ui import current_locale
+from coordination.web.pages import actor, show_error
+from coordination.web.ui import current_locale
 
 bp = Blueprint("donations", __name__, url_prefix="/donations")
 

@@ -14,9 +14,10 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from coordination.donations.amounts import MAX_AMOUNT_MINOR, check_currency, digits
 from coordination.imports.reading import FORMULA_START, MAX_CELL, Cell
-from coordination.parties.shared import N_, Invalid
+from coordination.kernel.errors import Invalid
+from coordination.kernel.text import N_
+from coordination.money.amounts import MAX_AMOUNT_MINOR, check_currency, digits
 from coordination.stock.services import MAX_QUANTITY
 
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009']")

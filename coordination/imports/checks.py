@@ -2,7 +2,7 @@
 
 The rules are those of production.services (check_item's catalog and size rules,
 check_date's no-future-date rule, MEMBERS_LIMIT), donations.services (donor kinds) and
-donations.money (donor kinds, currency, positive amounts), applied here to preloaded
+money.services (donor kinds, currency, positive amounts), applied here to preloaded
 lookups (lookups.py): calling those services per row would cost a query per check and a
 ledger append per row, which caps an import near 2,000 rows/s. Each refused cell becomes
 a Problem with the row number, the column and the reason; good rows become Row records
@@ -18,16 +18,18 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.donations.models import MoneyDonation
 from coordination.donations.services import DONOR_KINDS
 from coordination.imports import cells, lookups
 from coordination.imports.cells import BAD, CellError
 from coordination.imports.models import ImportKind
 from coordination.imports.reading import Cell, Sheet, limited
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Invalid
+from coordination.kernel.text import N_
 from coordination.ledger.privacy import PersonalDataError, check_public
 from coordination.parties.models import PartyKind
-from coordination.parties.shared import N_, Invalid
 from coordination.production.services import MEMBERS_LIMIT, SIZE_LIMIT, check_date
 
 COLUMNS: dict[ImportKind, tuple[str, ...]] = {
@@ -58,7 +60,7 @@ REQUIRED: dict[ImportKind, tuple[str, ...]] = {
     ImportKind.IN_KIND: ("location", "item", "quantity", "received_on"),
     ImportKind.MONEY: ("amount", "received_on"),
 }
-MONEY_KINDS = (PartyKind.DONOR, PartyKind.CAMPAIGN, PartyKind.GROUP)  # as donations.money
+MONEY_KINDS = (PartyKind.DONOR, PartyKind.CAMPAIGN, PartyKind.GROUP)  # as money.services
 # Columns whose values are personal and are never shown back in a problem list.
 SECRET_COLUMNS = frozenset({"members", "channel"})
 SHOWN = 80

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.catalog.models import Item
 from coordination.imports.cells import CellError
+from coordination.kernel.actors import Role
+from coordination.kernel.text import N_
 from coordination.parties.models import Location, Party, PartyKind
-from coordination.parties.shared import N_
 from coordination.stock.access import location_clause
 
 

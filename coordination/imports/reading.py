@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from coordination.parties.shared import N_, Invalid
+from coordination.kernel.errors import Invalid
+from coordination.kernel.text import N_
 
 MAX_BYTES = 15 * 1024 * 1024  # below the app's 16 MB request limit, so the message is ours
 MAX_ROWS = 200_000

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.donations.models import MoneyStatus
 from coordination.imports.cells import BAD, CellError
 from coordination.imports.lookups import Directory, ItemRef, Ref
-from coordination.parties.shared import N_
+from coordination.kernel.actors import Role
+from coordination.kernel.text import N_
 
 Cells = dict[str, Any]
 Rule = Callable[[Cells], dict[str, Any]]

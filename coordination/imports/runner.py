@@ -32,15 +32,15 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.db import utcnow
-from coordination.errors import Conflict, DomainError, Forbidden
 from coordination.imports import storage
 from coordination.imports.checks import Checked, check_sheet
 from coordination.imports.models import ImportJob, ImportProblem, ImportStatus
 from coordination.imports.reading import open_sheet
 from coordination.imports.services import record_check, require_importer
 from coordination.imports.writing import write_rows
+from coordination.kernel.errors import Conflict, DomainError, Forbidden
+from coordination.kernel.text import N_
 from coordination.ledger.privacy import PersonalDataError
-from coordination.parties.shared import N_
 
 log = logging.getLogger("aidtrail")
 STALE_AFTER = timedelta(hours=1)  # an "importing" job older than this died with its worker

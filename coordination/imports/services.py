@@ -16,13 +16,15 @@ from typing import Any
 from sqlalchemy import Select, delete, insert, select
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
-from coordination.errors import Forbidden, NotFound
+from coordination.accounts.models import User
 from coordination.imports import storage
 from coordination.imports.checks import Checked, check_sheet
 from coordination.imports.models import ImportJob, ImportKind, ImportProblem, ImportStatus
 from coordination.imports.reading import neutralise, open_sheet
-from coordination.parties.shared import MAX_ID, N_, Invalid
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Forbidden, Invalid, NotFound
+from coordination.kernel.ids import MAX_ID
+from coordination.kernel.text import N_
 
 IMPORTERS = (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
 MONEY_IMPORTERS = (Role.COORDINATOR, Role.ADMIN)

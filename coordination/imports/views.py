@@ -9,14 +9,15 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.accounts.permissions import roles_required
 from coordination.db import db
-from coordination.errors import Conflict, NotFound
 from coordination.imports import runner, samples, services
 from coordination.imports.forms import KIND_LABELS, ConfirmForm, UploadForm
 from coordination.imports.models import ImportKind, ImportStatus
 from coordination.imports.reading import MAX_BYTES, MAX_ROWS, neutralise
 from coordination.imports.services import IMPORTERS
-from coordination.parties.pages import actor, list_args, show_error
-from coordination.parties.shared import N_, Invalid, paged
+from coordination.kernel.errors import Conflict, Invalid, NotFound
+from coordination.kernel.paging import paged
+from coordination.kernel.text import N_
+from coordination.web.pages import actor, list_args, show_error
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 Page = str | tuple[str, int] | BaseResponse

@@ -131,8 +131,8 @@ def _when(value: Any) -> datetime | None:
 
 
 def _role(value: Any) -> str:
-    from coordination.accounts.models import Role
-    from coordination.ui import role_label
+    from coordination.kernel.actors import Role
+    from coordination.web.ui import role_label
 
     try:
         return role_label(Role(value))

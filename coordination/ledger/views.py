@@ -12,7 +12,6 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_babel import gettext as _
 
 from coordination.db import db
-from coordination.errors import problem
 from coordination.ledger import proofs, reads
 from coordination.ledger.checkpoints import latest_checkpoint, sign_checkpoint
 from coordination.ledger.describe import describe
@@ -20,6 +19,7 @@ from coordination.ledger.keys import ledger_signer
 from coordination.ledger.models import LedgerCheckpoint
 from coordination.ledger.witnesses.quorum import cosigned_note, newest_witnessed
 from coordination.ledger.witnesses.settings import witness_policy
+from coordination.web.errors import problem
 
 bp = Blueprint("ledger", __name__)
 

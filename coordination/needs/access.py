@@ -13,10 +13,12 @@ from typing import Any
 from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
-from coordination.errors import NotFound
+from coordination.accounts.models import User
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.text import N_
 from coordination.needs.models import Need
-from coordination.parties.shared import N_, get_or_404
 
 PUBLIC_ID = re.compile(r"[0-9a-f]{16}")
 SUBMITTERS = (Role.FAMILY, Role.UNIT_REP)

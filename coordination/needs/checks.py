@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 
 from coordination.catalog.models import Item
 from coordination.db import utcnow
+from coordination.kernel.errors import Invalid
+from coordination.kernel.ids import MAX_ID
+from coordination.kernel.text import N_
 from coordination.needs.models import MAX_QUANTITY, DeliveryKind, Priority
 from coordination.parties.models import Location, LocationKind, Region
-from coordination.parties.shared import MAX_ID, N_, Invalid
 
 MAX_LINES = 20
 LIMITS = {"town": 120, "address": 300, "serviceman_name": 200, "serviceman_unit": 200}

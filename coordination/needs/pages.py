@@ -8,7 +8,7 @@ from flask import flash, render_template
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from coordination.errors import DomainError
+from coordination.kernel.errors import DomainError, message_parts
 from coordination.needs.access import can_triage, is_submitter
 from coordination.needs.forms import (
     DELIVERY_LABELS,
@@ -19,8 +19,7 @@ from coordination.needs.forms import (
     VersionForm,
 )
 from coordination.needs.models import Need, NeedEventKind, NeedStatus
-from coordination.parties.pages import actor
-from coordination.parties.shared import message_parts
+from coordination.web.pages import actor
 
 
 def _status_labels() -> dict[NeedStatus, str]:

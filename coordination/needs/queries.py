@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from coordination.catalog.models import Item
 from coordination.db import utcnow
+from coordination.kernel.paging import search_clause
 from coordination.needs.models import OPEN_DEMAND, Need, NeedLine, NeedStatus, Priority
 from coordination.parties.models import Region
-from coordination.parties.shared import search_clause
 
 # Fewer distinct households and units than this behind a board cell and it could point at
 # one of them. Parties, not needs: one household submitting five needs is still one household.

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictInt
 
-from coordination.api.framework import PageQuery, Strict
+from coordination.kernel.schemas import PageQuery, Strict
 from coordination.needs.models import MAX_QUANTITY, Need, NeedEventKind, NeedLine
 from coordination.needs.queries import BoardRow
 from coordination.parties.schemas import PublicId, RegionCode, Search, Version

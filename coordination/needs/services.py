@@ -15,7 +15,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from coordination.accounts.models import User
 from coordination.db import utcnow
-from coordination.errors import Conflict, Forbidden, NotFound
+from coordination.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from coordination.kernel.text import N_, STALE
 from coordination.ledger.services import append
 from coordination.needs.access import SUBMITTERS, can_triage, in_scope, is_submitter
 from coordination.needs.checks import (
@@ -33,7 +34,6 @@ from coordination.needs.models import (
     NeedStatus,
 )
 from coordination.parties.models import Party, PartyKind
-from coordination.parties.shared import N_, STALE, Invalid
 
 TRIAGE_OPEN = (NeedStatus.SUBMITTED, NeedStatus.APPROVED, NeedStatus.PARTIALLY_FULFILLED)
 

@@ -13,7 +13,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from coordination.accounts.permissions import roles_required
 from coordination.catalog.models import Item
 from coordination.db import db
-from coordination.errors import Conflict, DomainError
+from coordination.kernel.errors import Conflict, DomainError
+from coordination.kernel.paging import paged, parse_page
+from coordination.kernel.text import clean_search
 from coordination.needs import services
 from coordination.needs.access import (
     TRIAGERS,
@@ -28,8 +30,7 @@ from coordination.needs.pages import labels, render_need, show_need_error
 from coordination.needs.queries import TriageFilter, triage_queue
 from coordination.needs.views import bp
 from coordination.parties.forms import all_regions, parse_version
-from coordination.parties.pages import actor, enum_arg
-from coordination.parties.shared import clean_search, paged, parse_page
+from coordination.web.pages import actor, enum_arg
 
 Page = str | tuple[str, int] | BaseResponse
 AGES = (1, 3, 7, 30)

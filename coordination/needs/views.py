@@ -9,16 +9,17 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.accounts.permissions import roles_required
 from coordination.db import db
-from coordination.errors import Conflict, DomainError
+from coordination.kernel.errors import Conflict, DomainError
+from coordination.kernel.paging import paged, parse_page
+from coordination.kernel.text import clean_search
 from coordination.needs import services
 from coordination.needs.access import DEMAND_READERS, NEED_READERS, SUBMITTERS, visible_need
 from coordination.needs.forms import NeedForm, VersionForm, new_token
 from coordination.needs.pages import labels, render_need, show_need_error
 from coordination.needs.queries import MIN_PUBLIC_COUNT, board, demand_lines, needs_of_party
 from coordination.parties.forms import all_regions, parse_version
-from coordination.parties.pages import actor
-from coordination.parties.shared import clean_search, paged, parse_page
-from coordination.ui import current_locale
+from coordination.web.pages import actor
+from coordination.web.ui import current_locale
 
 bp = Blueprint("needs", __name__, url_prefix="/needs")
 Page = str | tuple[str, int] | BaseResponse

@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 
 from coordination.db import db
-from coordination.deliveries.evidence_store import evidence_dir
+from coordination.evidence.store import evidence_dir
 from coordination.ops import backup as ops
 from coordination.ops import evidence
 from coordination.ops.digests import has_data

@@ -7,10 +7,12 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.accounts.forms import ConfirmForm
-from coordination.accounts.models import Role
 from coordination.accounts.permissions import STAFF, roles_required
 from coordination.db import db
-from coordination.errors import Conflict, DomainError
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Conflict, DomainError
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.paging import paged
 from coordination.parties import places
 from coordination.parties.forms import (
     LOCATION_LABELS,
@@ -22,16 +24,9 @@ from coordination.parties.forms import (
     region_choices,
 )
 from coordination.parties.models import Location, LocationKind, Region
-from coordination.parties.pages import (
-    CodedNamePages,
-    actor,
-    enum_arg,
-    list_args,
-    show_error,
-)
-from coordination.parties.shared import get_or_404, paged
 from coordination.parties.views import bp
-from coordination.ui import current_locale
+from coordination.web.pages import CodedNamePages, actor, enum_arg, list_args, show_error
+from coordination.web.ui import current_locale
 
 Page = str | tuple[str, int] | BaseResponse
 REGION_PAGES = CodedNamePages(

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.accounts.permissions import can_manage_parties, is_admin
-from coordination.errors import Conflict, Forbidden
+from coordination.kernel.errors import Conflict, Forbidden, Invalid
+from coordination.kernel.paging import search_clause
+from coordination.kernel.stamps import edit_stamp
+from coordination.kernel.text import N_, STALE, has_nul
 from coordination.ledger.services import append
 from coordination.parties.models import PRIVATE_KINDS, Location, LocationKind, Party, Region
-from coordination.parties.shared import N_, STALE, Invalid, edit_stamp, has_nul, search_clause
 
 # ISO 3166-2 subdivision codes, e.g. RU-KOS, RU-YAN.
 REGION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")

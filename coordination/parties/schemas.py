@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from coordination.accounts.models import User
 from coordination.accounts.permissions import can_see_personal_data
-from coordination.api.framework import PageQuery, Strict
 from coordination.db import db
+from coordination.kernel.errors import Invalid
+from coordination.kernel.schemas import PageQuery, Strict
+from coordination.kernel.text import N_
 from coordination.parties.models import Location, LocationKind, Party, PartyKind, Region
-from coordination.parties.shared import N_, Invalid
 
 
 def no_nul(value: str) -> str:

@@ -16,10 +16,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from coordination.accounts.models import User
 from coordination.accounts.permissions import can_manage_parties
-from coordination.errors import Conflict, Forbidden
+from coordination.kernel.errors import Conflict, Forbidden, Invalid
+from coordination.kernel.paging import search_clause
+from coordination.kernel.text import N_, STALE, has_nul
 from coordination.ledger.services import append
 from coordination.parties.models import PRIVATE_KINDS, Party, PartyKind, Region, new_public_id
-from coordination.parties.shared import N_, STALE, Invalid, has_nul, search_clause
 
 # Kinds whose name is public by nature and so goes into the ledger.
 NAMED_KINDS = frozenset(

@@ -17,7 +17,9 @@ from coordination.accounts.permissions import (
     roles_required,
 )
 from coordination.db import db
-from coordination.errors import Conflict, DomainError
+from coordination.kernel.errors import Conflict, DomainError
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.paging import paged
 from coordination.parties import services
 from coordination.parties.forms import (
     KIND_LABELS,
@@ -27,9 +29,8 @@ from coordination.parties.forms import (
     region_choices,
 )
 from coordination.parties.models import SOURCE_KINDS, Location, Party, PartyKind
-from coordination.parties.pages import actor, enum_arg, list_args, show_error
-from coordination.parties.shared import get_or_404, paged
-from coordination.ui import current_locale
+from coordination.web.pages import actor, enum_arg, list_args, show_error
+from coordination.web.ui import current_locale
 
 bp = Blueprint("parties", __name__, url_prefix="/admin")
 
@@ -168,6 +169,5 @@ def set_party_active(party_id: int, action: str) -> BaseResponse:
     return redirect(url_for("parties.view_party", party_id=party.id))
 
 
-# The other admin pages register their routes on this blueprint.
-from coordination.accounts import admin as _users  # noqa: E402, F401
+# The locations pages register their routes on this blueprint.
 from coordination.parties import locations as _locations  # noqa: E402,F401

@@ -8,9 +8,10 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
-from coordination.errors import NotFound
+from coordination.kernel.errors import NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.text import N_
 from coordination.parties.models import Location
-from coordination.parties.shared import N_, get_or_404
 from coordination.production.models import ProductionBatch
 from coordination.stock.access import can_stock_at, location_clause
 from coordination.stock.models import Lot, OriginKind

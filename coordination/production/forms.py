@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
+from coordination.kernel.actors import Role
 from coordination.parties.forms import NONE, no_nul, options
 from coordination.parties.models import Party, PartyKind
 from coordination.production.models import MAX_QUANTITY

@@ -13,14 +13,15 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.catalog.models import Item
 from coordination.db import utcnow
-from coordination.errors import Forbidden, NotFound
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Forbidden, Invalid, NotFound
+from coordination.kernel.text import N_, has_nul
 from coordination.ledger.privacy import PersonalDataError, check_public
 from coordination.ledger.services import append
 from coordination.parties.models import Location, Party, PartyKind
-from coordination.parties.shared import N_, Invalid, has_nul
 from coordination.production.models import ProductionBatch
 from coordination.stock.models import OriginKind
 from coordination.stock.services import check_quantity, mark_created, open_lot

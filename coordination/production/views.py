@@ -8,11 +8,11 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.accounts.permissions import roles_required
 from coordination.db import db
-from coordination.parties.pages import actor, show_error
-from coordination.parties.shared import Invalid
+from coordination.kernel.errors import Invalid
 from coordination.production.forms import BatchForm
 from coordination.production.services import LOGGERS, log_production_batch
-from coordination.ui import current_locale
+from coordination.web.pages import actor, show_error
+from coordination.web.ui import current_locale
 
 bp = Blueprint("production", __name__, url_prefix="/production")
 

@@ -1,1 +1,1 @@
-"""Attribution, public verification, donor follow-up, disputes and exports for auditors."""
+"""Reports: public verification, provenance exports and ledger checks for auditors."""

@@ -18,17 +18,18 @@ from typing import Any
 from prov.model import ProvActivity, ProvDocument, ProvEntity
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
+from coordination.attribution.credit import MAX_DEPTH, party_label
+from coordination.attribution.funding import batch_funding, purchase_funding
+from coordination.attribution.services import Credit, CreditKind, fraction_text, line_credits
+from coordination.attribution.walker import Walker
 from coordination.deliveries.access import visible_delivery
 from coordination.deliveries.models import Delivery
 from coordination.donations.models import InKindDonation, MoneyDonation, Purchase
+from coordination.kernel.actors import Role
+from coordination.kernel.ids import get_or_404
 from coordination.parties.models import Party, PartyKind
-from coordination.parties.shared import get_or_404
 from coordination.production.models import ProductionBatch
-from coordination.reports.attribution import Credit, CreditKind, fraction_text, line_credits
-from coordination.reports.credit import MAX_DEPTH, party_label
-from coordination.reports.funding import batch_funding, purchase_funding
-from coordination.reports.walker import Walker
 from coordination.stock.models import KitAssembly, Lot, OriginKind
 from coordination.stock.origins import origin_of
 

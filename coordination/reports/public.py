@@ -15,15 +15,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coordination.deliveries.models import Delivery, DeliveryStatus, EvidenceKind, Handover
-from coordination.parties.models import PartyKind, Region
-from coordination.reports.attribution import (
+from coordination.attribution.services import (
     PartyRole,
     approx,
     delivery_attribution,
     fraction_text,
     recipient_region,
 )
+from coordination.deliveries.models import Delivery, DeliveryStatus, EvidenceKind, Handover
+from coordination.parties.models import PartyKind, Region
 
 CODE = re.compile(r"[A-Za-z0-9_-]{4,24}")
 # A delivery has a code from dispatch on; a draft or packed one is nobody's business yet.

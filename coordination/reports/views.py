@@ -19,18 +19,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.models import Role
 from coordination.accounts.permissions import roles_required
+from coordination.attribution import followup
+from coordination.attribution.credit import ANONYMOUS
 from coordination.db import db
-from coordination.donations.amounts import format_amount
-from coordination.errors import NotFound
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import NotFound
+from coordination.kernel.text import N_
 from coordination.ledger.keys import ledger_signer
 from coordination.ledger.views import current_checkpoint
 from coordination.ledger.witnesses.settings import witness_policy
-from coordination.parties.pages import actor
-from coordination.parties.shared import N_
-from coordination.reports import followup, provenance
-from coordination.reports.credit import ANONYMOUS
+from coordination.money.amounts import format_amount
+from coordination.reports import provenance
 from coordination.reports.forms import OldCheckpointForm
 from coordination.reports.ledger_check import (
     OldCheck,
@@ -40,7 +40,8 @@ from coordination.reports.ledger_check import (
     witnessed_checkpoint,
 )
 from coordination.reports.public import CODE, delivery_by_code, verification
-from coordination.ui import current_locale
+from coordination.web.pages import actor
+from coordination.web.ui import current_locale
 
 bp = Blueprint("reports", __name__)
 Page = str | tuple[str, int] | BaseResponse

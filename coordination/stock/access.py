@@ -9,10 +9,12 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, true
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
-from coordination.errors import NotFound
+from coordination.accounts.models import User
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.text import N_
 from coordination.parties.models import Location
-from coordination.parties.shared import N_, get_or_404
 from coordination.stock.models import Lot
 
 STOCK_USERS = (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)

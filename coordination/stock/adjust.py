@@ -14,10 +14,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
-from coordination.errors import NotFound
+from coordination.kernel.errors import Invalid, NotFound
+from coordination.kernel.text import N_
 from coordination.ledger.describe import register
 from coordination.ledger.services import append, append_correction
-from coordination.parties.shared import N_, Invalid
 from coordination.stock.access import can_stock_at
 from coordination.stock.models import AdjustReason, Lot, MovementKind, StockMovement
 from coordination.stock.services import (

@@ -9,16 +9,17 @@ from flask_babel import gettext as _
 from coordination.accounts.permissions import roles_required
 from coordination.catalog.models import Item
 from coordination.db import db
+from coordination.kernel.errors import Invalid
+from coordination.kernel.text import N_
 from coordination.parties.models import Location
-from coordination.parties.pages import actor, show_error
-from coordination.parties.shared import N_, Invalid
 from coordination.stock import kits
 from coordination.stock.access import STOCK_USERS
 from coordination.stock.forms import KitForm, kit_choices, location_choices
 from coordination.stock.models import Lot
 from coordination.stock.pages import origin_info
 from coordination.stock.views import Page, bp
-from coordination.ui import current_locale
+from coordination.web.pages import actor, show_error
+from coordination.web.ui import current_locale
 
 
 def _uses(candidates: list[Lot]) -> list[tuple[Lot, int]]:

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from coordination.accounts.models import User
 from coordination.catalog.models import Item
 from coordination.db import utcnow
-from coordination.errors import NotFound
+from coordination.kernel.errors import Invalid, NotFound
+from coordination.kernel.text import N_
 from coordination.ledger.describe import register
 from coordination.ledger.services import append
 from coordination.parties.models import Location
-from coordination.parties.shared import N_, Invalid
 from coordination.stock.access import can_stock_at
 from coordination.stock.models import (
     KitAssembly,

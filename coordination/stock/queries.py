@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.catalog.models import Item
+from coordination.kernel.paging import search_clause
 from coordination.parties.models import Location
-from coordination.parties.shared import search_clause
 from coordination.stock.access import location_clause
 from coordination.stock.models import Lot, StockMovement
 

@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
+from coordination.kernel.errors import Invalid
+from coordination.kernel.text import N_
 from coordination.parties.models import Location
-from coordination.parties.shared import N_, Invalid
 from coordination.stock.models import Lot, MovementKind, StockMovement
 from coordination.stock.services import _locked, check_quantity
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 from sqlalchemy.orm import Session
 
-from coordination.api.framework import PageQuery, Strict
+from coordination.kernel.schemas import PageQuery, Strict
 from coordination.parties.schemas import PublicId, Search
 from coordination.production.models import ProductionBatch
 from coordination.stock.kits import assembly_of

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.catalog.models import Item
-from coordination.errors import Forbidden, NotFound
+from coordination.kernel.errors import Forbidden, Invalid, NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.text import N_
 from coordination.ledger.describe import register
 from coordination.ledger.models import LedgerEntry
 from coordination.ledger.services import append
 from coordination.parties.models import Location
-from coordination.parties.shared import N_, Invalid, get_or_404
 from coordination.stock.access import STOCK_USERS, can_stock_at
 from coordination.stock.models import Lot, MovementKind, OriginKind, StockMovement
 from coordination.stock.origins import origin_public_id

@@ -7,19 +7,21 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.models import Role
 from coordination.accounts.permissions import roles_required
 from coordination.db import db
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Invalid
+from coordination.kernel.ids import MAX_ID
+from coordination.kernel.paging import paged
 from coordination.parties.forms import NONE, options
-from coordination.parties.pages import actor, list_args, show_error
-from coordination.parties.shared import MAX_ID, Invalid, paged
 from coordination.stock import adjust, services
 from coordination.stock.access import STOCK_USERS, visible_lot
 from coordination.stock.forms import AdjustForm, TransferForm, location_choices
 from coordination.stock.kits import assembly_of
 from coordination.stock.pages import MOVE_LABELS, REASON_LABELS, origin_info
 from coordination.stock.queries import LotFilter, children, history, lots_stmt, stocked_items
-from coordination.ui import current_locale
+from coordination.web.pages import actor, list_args, show_error
+from coordination.web.ui import current_locale
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
 Page = str | tuple[str, int] | BaseResponse

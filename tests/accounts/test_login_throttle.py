@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from tests import factories as f
 from tests.isolation import isolated_client
 

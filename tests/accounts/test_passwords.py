@@ -9,8 +9,8 @@ from sqlalchemy import text
 
 from coordination.accounts import passwords
 from coordination.accounts import services as accounts
-from coordination.accounts.models import Role
-from coordination.errors import DomainError
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import DomainError
 from tests import factories as f
 
 LONG_LOWERCASE_PHRASE = "the quiet river runs under the old stone bridge"

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from coordination import create_app
 from coordination.accounts import services as accounts
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from tests import factories as f
 from tests.isolation import isolated_client
 

@@ -13,9 +13,11 @@ from pydantic import Field
 from sqlalchemy import select, text
 
 from coordination.accounts import services as accounts
-from coordination.accounts.models import ApiToken, Role
+from coordination.accounts.models import ApiToken
 from coordination.api import framework
-from coordination.api.framework import PageQuery, Strict, endpoint
+from coordination.api.framework import endpoint
+from coordination.kernel.actors import Role
+from coordination.kernel.schemas import PageQuery, Strict
 from tests import factories as f
 from tests.isolation import IsolatedClient, isolated_client
 

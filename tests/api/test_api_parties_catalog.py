@@ -8,9 +8,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.catalog.models import Item
 from coordination.catalog.seed import seed_catalog
+from coordination.kernel.actors import Role
 from coordination.parties.models import LocationKind, Party, PartyKind
 from tests import factories as f
 from tests.isolation import IsolatedClient, isolated_client

@@ -7,11 +7,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from coordination.accounts.models import Role
 from coordination.catalog import services
 from coordination.catalog.models import Category, Item, UnitOfMeasure
 from coordination.catalog.seed import seed_catalog
-from coordination.errors import DomainError
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import DomainError
 from coordination.ledger.models import LedgerEntry
 from tests import factories as f
 from tests.parties.support import ledger, signed_in

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.catalog.models import Item
+from coordination.kernel.actors import Role
 from coordination.ledger.models import LedgerEntry
 from coordination.needs import services as needs
 from coordination.needs.checks import LineInput, NeedInput

@@ -13,10 +13,9 @@ from sqlalchemy import select
 from coordination.db import utcnow
 from coordination.deliveries import allocation, handovers, receipts, services, status
 from coordination.deliveries.models import Delivery, DeliveryStatus, LineCondition
-from coordination.errors import Conflict, DomainError, Forbidden, NotFound
+from coordination.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from coordination.ledger.models import LedgerEntry
 from coordination.needs.models import NeedStatus
-from coordination.parties.shared import Invalid
 from coordination.stock.models import Lot
 from tests.deliveries.support import World, entries, world
 

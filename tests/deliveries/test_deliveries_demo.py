@@ -13,7 +13,7 @@ from coordination.stock.models import Lot
 
 
 def _world(session) -> World:  # build_demo returns a report; rebuild the things from the db
-    from coordination.deliveries import demo
+    from coordination.demo import deliveries as demo
 
     captured: dict[str, World] = {}
     original = demo.add_deliveries

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.catalog.models import Item
 from coordination.demo import DEFAULT_PASSWORD, DEMO_USERNAMES, DemoRefused, build_demo
-from coordination.errors import DomainError
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import DomainError
 from coordination.ledger.models import LedgerEntry
 from coordination.parties.models import Location, LocationKind, Party, PartyKind
 from tests.isolation import isolated_client

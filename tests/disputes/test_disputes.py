@@ -9,9 +9,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
+from coordination.disputes.models import Dispute, DisputeStatus
+from coordination.kernel.actors import Role
 from coordination.ledger.models import LedgerEntry
-from coordination.reports.models import Dispute, DisputeStatus
 from tests import factories as f
 from tests.disputes.support import dispatched_case
 

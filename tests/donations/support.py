@@ -8,16 +8,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.catalog.models import Item
 from coordination.donations.models import MoneyDonation, Purchase
-from coordination.donations.money import MoneyInput, record_money_donation
-from coordination.donations.purchases import (
+from coordination.kernel.actors import Role
+from coordination.money.purchases import (
     FundingInput,
     PurchaseInput,
     PurchaseLineInput,
     record_purchase,
 )
+from coordination.money.services import MoneyInput, record_money_donation
 from coordination.parties.models import Location, Party, PartyKind
 from tests import factories as f
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coordination.donations.amounts import earmark_key, format_amount, parse_major
-from coordination.parties.shared import Invalid
+from coordination.kernel.errors import Invalid
+from coordination.money.amounts import earmark_key, format_amount, parse_major
 from tests import factories as f
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from coordination.accounts.models import Role
 from coordination.donations.models import MoneyDonation, Purchase
+from coordination.kernel.actors import Role
 from coordination.ledger.models import LedgerEntry
 from coordination.parties.models import PartyKind
 from tests import factories as f

@@ -11,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import func, select
 
-from coordination.accounts.models import Role
-from coordination.donations.balance import balance
 from coordination.donations.models import PurchaseFunding
+from coordination.kernel.actors import Role
+from coordination.money.balance import balance
 from coordination.stock.models import Lot
 from tests import factories as f
 from tests.donations.support import DAY, give, world

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from coordination.demo import FAIR_RAISED_RUB, World, build_demo
-from coordination.donations.balance import balance
 from coordination.donations.models import MoneyStatus
-from coordination.donations.purchases import purchase_shares
-from coordination.donations.totals import money_totals
 from coordination.ledger.models import LedgerEntry
+from coordination.money.balance import balance
+from coordination.money.purchases import purchase_shares
+from coordination.money.totals import money_totals
 from coordination.stock.models import OriginKind
 
 
 def test_the_fairs_money_is_followed_into_medical_kits(session, monkeypatch) -> None:
     captured: dict[str, World] = {}
-    from coordination.donations import demo as money_demo
+    from coordination.demo import donations as money_demo
 
     original = money_demo.add_money
 

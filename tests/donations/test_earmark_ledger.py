@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coordination.donations.amounts import earmark_key
-from coordination.donations.funding import fund_batch
 from coordination.donations.models import MoneyDonation
-from coordination.donations.money import pass_on_money
 from coordination.imports import runner
 from coordination.imports.models import ImportKind
 from coordination.imports.services import check_upload
 from coordination.ledger.models import LedgerEntry
 from coordination.ledger.privacy import opens
+from coordination.money.amounts import earmark_key
+from coordination.money.funding import fund_batch
+from coordination.money.services import pass_on_money
 from coordination.production.services import BatchInput, log_production_batch
 from tests import factories as f
 from tests.donations.support import DAY, buy, give, world

@@ -6,16 +6,15 @@ from datetime import date
 
 import pytest
 
-from coordination.accounts.models import Role
-from coordination.donations.money import (
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Conflict, Forbidden, Invalid
+from coordination.money.services import (
     MoneyInput,
     receive_money_donation,
     record_money_donation,
     totals_by_currency,
 )
-from coordination.errors import Conflict, Forbidden
 from coordination.parties.models import PartyKind
-from coordination.parties.shared import Invalid
 from tests import factories as f
 from tests.stock.support import entries
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
 from coordination.donations.models import MoneyDonation, MoneyStatus, Purchase
+from coordination.kernel.actors import Role
 from coordination.parties.models import PartyKind
 from tests import factories as f
 from tests.donations.support import DAY, give, world

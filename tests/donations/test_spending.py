@@ -8,19 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from coordination.donations.balance import balance
-from coordination.donations.funding import fund_batch
 from coordination.donations.models import Purchase, PurchaseFunding
-from coordination.donations.money import pass_on_money, receive_money_donation
-from coordination.donations.purchases import (
-    line_shares,
-    purchase_lots,
-    purchase_shares,
-    split_pro_rata,
-)
-from coordination.errors import Forbidden, NotFound
+from coordination.kernel.errors import Forbidden, Invalid, NotFound
 from coordination.ledger.models import LedgerEntry
-from coordination.parties.shared import Invalid
+from coordination.money.balance import balance
+from coordination.money.funding import fund_batch
+from coordination.money.purchases import line_shares, purchase_lots, purchase_shares, split_pro_rata
+from coordination.money.services import pass_on_money, receive_money_donation
 from coordination.production.services import BatchInput, log_production_batch
 from coordination.stock.models import Lot, OriginKind
 from tests import factories as f

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from coordination.donations.money import pass_on_money, totals_by_currency
-from coordination.donations.totals import money_totals
+from coordination.money.services import pass_on_money, totals_by_currency
+from coordination.money.totals import money_totals
 from coordination.parties.models import PartyKind
 from tests import factories as f
 from tests.donations.support import DAY, buy, give, world

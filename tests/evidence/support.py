@@ -12,10 +12,11 @@ from PIL import Image, ImageCms, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
-from coordination.deliveries.evidence_image import quiet_pillow
-from coordination.deliveries.evidence_store import evidence_dir
+from coordination.accounts.models import User
 from coordination.deliveries.models import Delivery, Handover, HandoverRole
+from coordination.evidence.image import quiet_pillow
+from coordination.evidence.store import evidence_dir
+from coordination.kernel.actors import Role
 from coordination.parties.models import Party, PartyKind
 from tests import factories as f
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coordination.deliveries.evidence_demo import demo_picture
 from coordination.deliveries.models import Evidence, EvidenceKind
 from coordination.demo import build_demo
+from coordination.demo.evidence import demo_picture
 from tests.evidence.support import metadata_of, stored_dir
 
 

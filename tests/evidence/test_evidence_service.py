@@ -14,12 +14,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from coordination.deliveries import evidence as services
-from coordination.deliveries.evidence_image import MAX_BYTES
 from coordination.deliveries.models import Evidence, EvidenceKind
-from coordination.errors import Forbidden, NotFound
+from coordination.evidence import services
+from coordination.evidence.image import MAX_BYTES
+from coordination.kernel.errors import Forbidden, Invalid, NotFound
 from coordination.ledger.models import LedgerEntry
-from coordination.parties.shared import Invalid
 from tests.evidence.support import (
     CANARY_NAME,
     CANARY_PHONE,

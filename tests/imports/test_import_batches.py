@@ -160,7 +160,7 @@ def test_a_volunteer_imports_for_its_own_group_only(session) -> None:
 
 
 def test_confirm_twice_is_refused(session) -> None:
-    from coordination.errors import Conflict
+    from coordination.kernel.errors import Conflict
 
     w = world(session)
     session.commit()
@@ -175,7 +175,7 @@ def test_confirm_refuses_rows_that_changed_since_the_dry_run(session) -> None:
     """A row made invalid, or a refused row made valid, after the dry run: nothing written,
     even when the count of good rows stays the same; the job shows the new check."""
     from coordination.catalog.models import Item
-    from coordination.errors import Conflict
+    from coordination.kernel.errors import Conflict
     from tests import factories as f
 
     w = world(session)

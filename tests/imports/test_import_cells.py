@@ -9,7 +9,7 @@ import pytest
 from coordination.imports import cells
 from coordination.imports.cells import CellError
 from coordination.imports.reading import neutralise, open_sheet
-from coordination.parties.shared import Invalid
+from coordination.kernel.errors import Invalid
 from tests.imports.support import csv_bytes, xlsx_bytes
 
 

@@ -9,10 +9,10 @@ from datetime import date
 from sqlalchemy import select
 
 from coordination.donations.models import InKindDonation, MoneyDonation, MoneyStatus
-from coordination.errors import Forbidden
 from coordination.imports import runner
 from coordination.imports.models import ImportKind, ImportStatus
 from coordination.imports.services import check_upload
+from coordination.kernel.errors import Forbidden
 from coordination.ledger.models import LedgerEntry
 from coordination.parties.models import PartyKind
 from coordination.stock.models import Lot, OriginKind

@@ -7,8 +7,8 @@ import io
 
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
 from coordination.imports.models import ImportJob, ImportStatus
+from coordination.kernel.actors import Role
 from coordination.production.models import ProductionBatch
 from tests import factories as f
 from tests.imports.support import counts, csv_bytes

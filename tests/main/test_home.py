@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from flask import url_for
 
-from coordination import home_actions
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
+from coordination.web import home_actions
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from tests import factories as f
 from tests.manifests.conftest import by_kind, login, pages_text
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from coordination.documents.data import manifest_number
 from coordination.ledger.keys import verifier_key
-from coordination.manifests.data import manifest_number
 from tests.manifests.conftest import by_kind, login, pages_text, qr_texts
 from tests.manifests.test_manifest_pdf import assert_proof_holds, page_numbers_ok
 

@@ -10,9 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from bench.bench_manifest import sample
-from coordination.manifests import proofcheck
-from coordination.manifests.manifest import render_manifest
-from coordination.manifests.pdfkit import Sheet, chunk_text, esc
+from coordination.documents import proofcheck
+from coordination.documents.manifest import render_manifest
+from coordination.documents.pdfkit import Sheet, chunk_text, esc
 from tests.manifests.conftest import pages_text
 from tests.manifests.test_manifest_pdf import page_numbers_ok
 
@@ -58,9 +58,9 @@ def test_chunks_join_back_and_never_start_or_end_with_a_space():
 
 
 def test_proofcheck_command_line(app, session, tmp_path, capsys):
+    from coordination.documents.proofs import entry_proof
     from coordination.ledger.keys import ledger_signer, verifier_key
     from coordination.ledger.services import append
-    from coordination.manifests.proofs import entry_proof
 
     entries = [append(session, None, "test.entry", {"n": n}) for n in range(5)]
     proof = entry_proof(session, ledger_signer(app), entries[3].index, "https://x.example/verify/C")

@@ -11,11 +11,11 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from coordination.documents import proofcheck
+from coordination.documents.data import manifest_number
+from coordination.documents.proofcheck import ENTRY_BEGIN, ENTRY_END
 from coordination.ledger import note
 from coordination.ledger.keys import verifier_key
-from coordination.manifests import proofcheck
-from coordination.manifests.data import manifest_number
-from coordination.manifests.proofcheck import ENTRY_BEGIN, ENTRY_END
 from tests.manifests.conftest import login, pages_text, qr_texts
 
 

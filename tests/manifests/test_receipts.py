@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coordination.donations.amounts import format_amount
 from coordination.donations.models import BatchFunding, InKindDonation, MoneyDonation
+from coordination.money.amounts import format_amount
 from tests.manifests.conftest import login, pages_text
 from tests.manifests.test_manifest_pdf import page_numbers_ok
 

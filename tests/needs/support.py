@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.catalog.models import Item
+from coordination.kernel.actors import Role
 from coordination.needs import services
 from coordination.needs.checks import LineInput, NeedInput
 from coordination.needs.models import Need

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from coordination.ledger.models import LedgerEntry
 from coordination.needs import services
 from coordination.needs.checks import LineInput, NeedInput

@@ -17,7 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from coordination.needs import services
 from coordination.needs.checks import LineInput, NeedInput
 from coordination.needs.models import Need, NeedStatus

@@ -3,7 +3,7 @@ aggregates and suppresses small counts; others' needs answer 404 in the API too.
 
 from __future__ import annotations
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from coordination.needs import services
 from tests import factories as f
 from tests.needs.support import form_data, submit, world

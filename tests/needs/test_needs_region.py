@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from coordination.accounts.models import Role
-from coordination.errors import NotFound
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import NotFound
 from coordination.needs import services
 from coordination.needs.checks import LineInput, NeedInput
 from coordination.needs.models import Need, NeedStatus

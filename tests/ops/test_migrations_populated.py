@@ -106,8 +106,8 @@ def test_earmark_salts_survive_a_downgrade_so_ledger_commitments_still_open(
 
     from sqlalchemy import inspect, text
 
-    from coordination.donations.amounts import earmark_key
     from coordination.ledger.privacy import opens
+    from coordination.money.amounts import earmark_key
 
     app = create_app(base_config(tmp_path, fresh_url()))
     tables = ("money_donation", "purchase", "batch_funding")

@@ -9,7 +9,8 @@ from flask import Flask
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
+from coordination.kernel.actors import Role
 from coordination.ledger.models import LedgerEntry
 from tests import factories as f
 from tests.isolation import IsolatedClient, isolated_client

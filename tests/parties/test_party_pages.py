@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from coordination.parties import services
 from coordination.parties.models import Party, PartyKind
 from tests import factories as f

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from coordination.parties import places
 from coordination.parties.models import Location, PartyKind, Region
 from tests import factories as f

@@ -6,7 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
+from coordination.kernel.actors import Role
 from coordination.parties.models import PartyKind
 from tests import factories as f
 from tests.isolation import isolated_client

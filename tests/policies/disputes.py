@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from coordination.reports.disputes import ClaimInput, open_dispute, share_dispute
+from coordination.disputes.services import ClaimInput, open_dispute, share_dispute
 from tests.access_helpers import REDIRECT, api_only, everyone, only
 from tests.disputes.support import dispatched_case
 

@@ -7,14 +7,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from coordination.donations.money import MoneyInput, record_money_donation
-from coordination.donations.purchases import (
+from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
+from coordination.money.purchases import (
     FundingInput,
     PurchaseInput,
     PurchaseLineInput,
     record_purchase,
 )
-from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
+from coordination.money.services import MoneyInput, record_money_donation
 from tests.access_helpers import STAFF, api_only, only
 
 READERS = ("volunteer", *STAFF)

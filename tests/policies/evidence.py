@@ -10,10 +10,10 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from coordination.deliveries.evidence import store_evidence
-from coordination.deliveries.evidence_demo import demo_picture
-from coordination.deliveries.evidence_store import evidence_dir
 from coordination.deliveries.models import Delivery, EvidenceKind, Handover, HandoverRole
+from coordination.demo.evidence import demo_picture
+from coordination.evidence.services import store_evidence
+from coordination.evidence.store import evidence_dir
 from tests.access_helpers import api_only, everyone, only
 
 READERS = ("family", "unit_rep", "volunteer", "coordinator", "admin")

@@ -18,14 +18,15 @@ from sqlalchemy import select
 
 from coordination.accounts import management as accounts_admin
 from coordination.accounts import services as accounts
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.catalog import services as catalog
 from coordination.catalog.models import UnitOfMeasure
 from coordination.demo import build_demo
-from coordination.donations import money
 from coordination.donations import services as donations
+from coordination.kernel.actors import Role
 from coordination.ledger import services as ledger
 from coordination.ledger.models import LedgerEntry
+from coordination.money import services as money
 from coordination.needs import services as needs
 from coordination.needs.checks import LineInput, NeedInput
 from coordination.parties import places

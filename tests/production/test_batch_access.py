@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
-from coordination.errors import NotFound
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import NotFound
 from coordination.ledger.models import LedgerEntry
 from coordination.production.access import batch_clause, batch_lot, visible_batch
 from coordination.production.models import ProductionBatch

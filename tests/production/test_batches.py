@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
-from coordination.errors import NotFound
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Invalid, NotFound
 from coordination.parties.models import PartyKind
-from coordination.parties.shared import Invalid
 from coordination.production.services import log_production_batch
 from coordination.stock.models import Lot, OriginKind
 from tests import factories as f

@@ -19,8 +19,6 @@ from coordination.deliveries.handovers import HandoverInput, record_handover
 from coordination.deliveries.models import Delivery, HandoverRole
 from coordination.deliveries.services import DraftInput, create_draft
 from coordination.deliveries.status import dispatch, pack
-from coordination.donations import money
-from coordination.donations.funding import fund_batch
 from coordination.donations.models import (
     BatchFunding,
     InKindDonation,
@@ -29,14 +27,16 @@ from coordination.donations.models import (
     PurchaseFunding,
     PurchaseLine,
 )
-from coordination.donations.purchases import (
+from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
+from coordination.money import services as money
+from coordination.money.funding import fund_batch
+from coordination.money.purchases import (
     FundingInput,
     PurchaseInput,
     PurchaseLineInput,
     purchase_lots,
     record_purchase,
 )
-from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
 from coordination.parties.models import Location, LocationKind, Party, PartyKind, Region
 from coordination.production.models import ProductionBatch
 from coordination.production.services import BatchInput, log_production_batch

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from coordination.deliveries.models import HandoverRole
-from coordination.parties.models import PartyKind
-from coordination.reports.attribution import (
+from coordination.attribution.services import (
     ANONYMOUS,
     CreditKind,
     apportion,
@@ -17,6 +15,8 @@ from coordination.reports.attribution import (
     lot_credits,
     party_attribution,
 )
+from coordination.deliveries.models import HandoverRole
+from coordination.parties.models import PartyKind
 from coordination.stock.models import KitAssembly, KitComponentUse, Lot, OriginKind
 from coordination.stock.services import open_lot
 from tests import factories as f

@@ -20,16 +20,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from coordination.donations.models import InKindDonation, MoneyDonation
-from coordination.parties.models import Party, PartyKind
-from coordination.reports.attribution import (
-    _placements,  # the unnarrowed walk, as the reference
+from coordination.attribution.credit import first_donation
+from coordination.attribution.services import (
+    _placements,
     donation_attribution,
     line_credits,
     lot_credits,
     party_attribution,
 )
-from coordination.reports.credit import first_donation
+from coordination.donations.models import InKindDonation, MoneyDonation
+from coordination.parties.models import Party, PartyKind
 from coordination.stock.models import KitComponentUse, Lot, StockMovement
 from tests import factories as f
 from tests.reports.chain import chain

@@ -7,10 +7,10 @@ from fractions import Fraction
 
 from prov.model import ProvDocument
 
-from coordination.accounts.models import Role
+from coordination.attribution.services import line_credits
 from coordination.deliveries.models import HandoverRole
+from coordination.kernel.actors import Role
 from coordination.parties.models import PartyKind
-from coordination.reports.attribution import line_credits
 from coordination.reports.provenance import agent_id
 from tests import factories as f
 from tests.reports.chain import chain

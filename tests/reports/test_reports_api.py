@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from coordination.parties.models import PartyKind
 from tests import factories as f
 from tests.reports.test_verify import build

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import unescape
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from coordination.parties.models import PartyKind
 from tests import factories as f
 from tests.reports.test_verify import build
@@ -73,8 +73,8 @@ def test_nothing_delivered_yet_says_so(client, session) -> None:
 def test_money_is_rounded_per_currency_on_a_source_page(session) -> None:
     from fractions import Fraction
 
-    from coordination.reports.attribution import Placement
-    from coordination.reports.followup import _went
+    from coordination.attribution.followup import _went
+    from coordination.attribution.services import Placement
 
     # 0.6 of a kopeck and 0.6 of a cent: rounded together (1.2 -> 1) one currency would
     # lose its unit to the other; rounded per currency each keeps 1.

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from tests import factories as f
 from tests.isolation import IsolatedClient, isolated_client
 

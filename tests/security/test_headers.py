@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError
 
 from coordination import create_app
-from coordination.accounts.models import Role
 from coordination.accounts.permissions import roles_required
+from coordination.kernel.actors import Role
 from tests import factories as f
 from tests.isolation import isolated_client
 
@@ -250,7 +250,7 @@ def test_failing_user_loader_still_gives_a_safe_500(app, session, monkeypatch) -
 
 
 def test_unrenderable_error_page_falls_back_to_plain_text(app, monkeypatch) -> None:
-    import coordination.errors as errors
+    import coordination.web.errors as errors
 
     def broken(*_a: Any, **_k: Any) -> str:
         raise RuntimeError(SECRET)

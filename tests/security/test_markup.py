@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]

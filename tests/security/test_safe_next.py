@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coordination.accounts.models import Role
-from coordination.security import safe_next
+from coordination.kernel.actors import Role
+from coordination.web.security import safe_next
 from tests import factories as f
 
 HOSTILE = [

@@ -8,10 +8,9 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from coordination.accounts.models import Role
-from coordination.errors import Forbidden, NotFound
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Forbidden, Invalid, NotFound
 from coordination.ledger.models import LedgerEntry
-from coordination.parties.shared import Invalid
 from coordination.production.services import log_production_batch
 from coordination.stock.adjust import adjust_lot
 from coordination.stock.models import Lot, MovementKind, StockMovement

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from coordination.production.services import log_production_batch
 from coordination.stock.models import Lot, OriginKind
 from coordination.stock.services import transfer_lot

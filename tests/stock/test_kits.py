@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from coordination.errors import NotFound
+from coordination.kernel.errors import Invalid, NotFound
 from coordination.ledger.models import LedgerEntry
-from coordination.parties.shared import Invalid
 from coordination.stock.kits import assemble_kits, assembly_of, propose_components
 from coordination.stock.models import KitAssembly, Lot, MovementKind, OriginKind, StockMovement
 from coordination.stock.origins import origin_public_id

@@ -7,10 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
 from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
-from coordination.errors import NotFound
-from coordination.parties.shared import Invalid
+from coordination.kernel.actors import Role
+from coordination.kernel.errors import Invalid, NotFound
 from coordination.production.services import log_production_batch
 from coordination.stock.access import visible_lot
 from coordination.stock.models import Lot, OriginKind

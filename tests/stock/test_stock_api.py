@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from coordination.ledger.models import LedgerEntry
 from coordination.production.services import log_production_batch
 from coordination.stock.models import Lot

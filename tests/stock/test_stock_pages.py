@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from coordination.accounts.models import Role
+from coordination.kernel.actors import Role
 from coordination.stock.models import Lot, OriginKind
 from tests import factories as f
 from tests.isolation import isolated_client

@@ -49,7 +49,7 @@ def test_printed_manifest_verifies_offline_with_a_two_of_three_quorum(
     (tmp_path / "qr.txt").write_text(qr)
     (tmp_path / "page.txt").write_text("\n".join(pages_text(pdf)))
     policy = app.config["AIDTRAIL_WITNESS_POLICY"]
-    args = ["coordination.manifests.proofcheck", str(tmp_path / "qr.txt")]
+    args = ["coordination.documents.proofcheck", str(tmp_path / "qr.txt")]
     args += [str(tmp_path / "page.txt"), "--key", verifier_key(app), "--policy", policy]
     done = run(*args)
     assert done.returncode == 0, done.stdout + done.stderr

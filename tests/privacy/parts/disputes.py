@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coordination.reports import disputes
+from coordination.disputes import services as disputes
 from tests import factories as f
 from tests.disputes.support import dispatched_case
 

@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from coordination.accounts.models import User
 from coordination.catalog.models import Item
-from coordination.donations import access, amounts, balance, funding, money, purchases, queries
-from coordination.donations import totals as money_totals
+from coordination.donations import access
+from coordination.money import amounts, balance, funding, purchases, queries
+from coordination.money import services as money
+from coordination.money import totals as money_totals
 from coordination.parties.models import PartyKind
 from coordination.production.services import BatchInput, log_production_batch
 from tests import factories as f

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask import current_app
 
-from coordination.deliveries import evidence
-from coordination.deliveries.evidence_store import evidence_dir
 from coordination.deliveries.models import Delivery
+from coordination.evidence import services as evidence
+from coordination.evidence.store import evidence_dir
 from tests import factories as f
 from tests.evidence.support import handover_of, picture
 

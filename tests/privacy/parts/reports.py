@@ -11,24 +11,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from coordination.attribution import credit, followup, funding
+from coordination.attribution import services as attribution
 from coordination.deliveries.allocation import add_line
 from coordination.deliveries.handovers import HandoverInput, record_handover
 from coordination.deliveries.models import HandoverRole
 from coordination.deliveries.services import DraftInput, create_draft
 from coordination.deliveries.status import dispatch, pack
-from coordination.donations import money
 from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
+from coordination.money import services as money
 from coordination.parties.models import PartyKind
 from coordination.production.services import BatchInput, log_production_batch
-from coordination.reports import (
-    attribution,
-    credit,
-    followup,
-    funding,
-    ledger_check,
-    provenance,
-    public,
-)
+from coordination.reports import ledger_check, provenance, public
 from coordination.stock.models import Lot, OriginKind
 from coordination.stock.services import transfer_lot
 from tests import factories as f

@@ -1,0 +1,1 @@
+"""Disputes: challenges to a claim about goods, answered from the ledger, with an outcome."""

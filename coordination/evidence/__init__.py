@@ -1,0 +1,1 @@
+"""Evidence: photos and scans of signed receipts attached to handovers, checked and stored."""

@@ -1,0 +1,35 @@
+"""Who acts: the roles, and the little of a user that services and the ledger need.
+
+Services accept an `Actor` rather than the accounts model, so the layers below accounts
+(the ledger, parties) can name who acted without importing accounts.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Protocol
+
+
+class Role(enum.StrEnum):
+    FAMILY = "family"
+    UNIT_REP = "unit_rep"
+    VOLUNTEER = "volunteer"
+    COORDINATOR = "coordinator"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class Actor(Protocol):
+    """A signed-in person acting (accounts.models.User is one)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def role(self) -> Role: ...
+
+    @property
+    def party_id(self) -> int | None: ...
+
+    @property
+    def region_id(self) -> int | None: ...

@@ -1,1 +1,0 @@
-"""Documents that travel with goods: manifests, handover acts, receipts, certificates (PDF)."""

@@ -1,0 +1,1 @@
+"""Money: money donations, purchases, materials funding of batches, balances and totals."""
