@@ -25,8 +25,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from bench.protocol import emit, figure
 from coordination.documents.data import DeliveryDoc, DocLine, PartyBlock, Proof
+from coordination.documents.fonts import FONT, register_fonts
 from coordination.documents.manifest import line_rows, render_manifest
-from coordination.documents.pdfkit import FONT, register_fonts
 
 SOURCES = [
     "Вязальный кружок «Петелька»",

@@ -13,9 +13,10 @@ from coordination.disputes.models import Dispute
 from coordination.disputes.report import Report
 from coordination.documents.data import Proof
 from coordination.documents.document import document_sheet
+from coordination.documents.fonts import MARGIN, esc
 from coordination.documents.labels import day, role_label
 from coordination.documents.manifest import print_entry
-from coordination.documents.pdfkit import MARGIN, Column, esc
+from coordination.documents.pdfkit import Column
 
 QR = 120
 

@@ -11,9 +11,10 @@ from flask_babel import pgettext
 
 from coordination.documents.data import DeliveryDoc
 from coordination.documents.document import document_sheet
+from coordination.documents.fonts import MARGIN, esc
 from coordination.documents.labels import condition_label, day, number, role_label, unit_label
 from coordination.documents.manifest import party_pairs, print_entry
-from coordination.documents.pdfkit import MARGIN, Column, esc
+from coordination.documents.pdfkit import Column
 
 ACT_QR = 130.0
 

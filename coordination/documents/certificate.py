@@ -20,9 +20,10 @@ from coordination.attribution.services import delivery_attribution, recipient_re
 from coordination.deliveries.models import Delivery
 from coordination.documents.data import Proof, manifest_number
 from coordination.documents.document import document_sheet
+from coordination.documents.fonts import MARGIN, esc
 from coordination.documents.labels import day, role_label
 from coordination.documents.manifest import print_entry
-from coordination.documents.pdfkit import MARGIN, Column, esc
+from coordination.documents.pdfkit import Column
 from coordination.money.amounts import format_amount
 
 QR = 130.0

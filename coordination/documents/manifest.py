@@ -15,8 +15,9 @@ from flask_babel import pgettext
 
 from coordination.documents.data import DeliveryDoc, PartyBlock, Proof
 from coordination.documents.document import document_sheet
+from coordination.documents.fonts import MARGIN
 from coordination.documents.labels import day, kilograms, number, status_label, unit_label
-from coordination.documents.pdfkit import MARGIN, Column, Sheet, chunk_text
+from coordination.documents.pdfkit import Column, Sheet, chunk_text
 from coordination.documents.proofcheck import ENTRY_BEGIN, ENTRY_END
 
 # Longer entries (deliveries of hundreds of lines) would fill pages: the leaf hash is

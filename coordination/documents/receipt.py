@@ -16,8 +16,9 @@ from coordination.accounts.models import User
 from coordination.attribution.labels import party_label
 from coordination.attribution.services import donation_attribution
 from coordination.documents.document import document_sheet
+from coordination.documents.fonts import esc
 from coordination.documents.labels import day
-from coordination.documents.pdfkit import Column, esc
+from coordination.documents.pdfkit import Column
 from coordination.donations.access import can_see_donation
 from coordination.donations.models import InKindDonation, MoneyDonation
 from coordination.kernel.actors import Role

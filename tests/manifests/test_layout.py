@@ -11,8 +11,9 @@ from pypdf import PdfReader
 
 from bench.bench_manifest import sample
 from coordination.documents import proofcheck
+from coordination.documents.fonts import esc
 from coordination.documents.manifest import render_manifest
-from coordination.documents.pdfkit import Sheet, chunk_text, esc
+from coordination.documents.pdfkit import Sheet, chunk_text
 from tests.manifests.conftest import pages_text
 from tests.manifests.test_manifest_pdf import page_numbers_ok
 
