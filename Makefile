@@ -47,10 +47,11 @@ PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile --durations 20
 test: $(VENV)/.dev translations  ## Install dev dependencies and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev  ## ruff, mypy, bandit (no medium/high), pip-audit --strict
+lint: $(VENV)/.dev  ## ruff, format check, mypy, import contracts, bandit, pip-audit --strict
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/bandit -q -c pyproject.toml -r coordination app.py migrations -ll
 	$(BIN)/python -m coordination.ops.audit
 

@@ -12,10 +12,9 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from coordination.accounts import services as accounts
-from coordination.accounts.forms import ROLE_CHOICES, ConfirmForm, UserForm
+from coordination.accounts.forms import ROLE_CHOICES, UserForm
 from coordination.accounts.management import search_users, update_account, user_stamp
 from coordination.accounts.models import ROLE_PARTY_KIND, User
-from coordination.accounts.permissions import roles_required
 from coordination.accounts.views import bp
 from coordination.db import db
 from coordination.kernel.actors import Role
@@ -24,6 +23,8 @@ from coordination.kernel.ids import get_or_404
 from coordination.kernel.paging import paged
 from coordination.parties.forms import NONE, no_nul, options, region_choices
 from coordination.parties.models import Party
+from coordination.web.access import roles_required
+from coordination.web.forms import ConfirmForm
 from coordination.web.pages import actor, enum_arg, list_args, show_error
 from coordination.web.ui import current_locale
 

@@ -28,10 +28,6 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST with a CSRF token, for confirmed destructive actions."""
-
-
 ROLE_CHOICES = [
     (Role.FAMILY.value, _l("Family")),
     (Role.UNIT_REP.value, _l("Unit representative")),

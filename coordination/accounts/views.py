@@ -10,11 +10,12 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.accounts import services
-from coordination.accounts.forms import ConfirmForm, LoginForm, PasswordChangeForm, TokenForm
+from coordination.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
 from coordination.accounts.models import ApiToken
 from coordination.db import db
 from coordination.extensions import limiter
 from coordination.kernel.errors import DomainError
+from coordination.web.forms import ConfirmForm
 from coordination.web.security import safe_next
 
 bp = Blueprint("accounts", __name__)

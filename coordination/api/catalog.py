@@ -7,10 +7,10 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 
-from coordination.accounts.permissions import can_manage_catalog
 from coordination.api import bp
 from coordination.api.framework import api_user, endpoint, paginate
 from coordination.catalog import services
+from coordination.catalog.access import can_manage_catalog
 from coordination.catalog.models import Category, Item, UnitOfMeasure
 from coordination.db import db
 from coordination.kernel.actors import Role

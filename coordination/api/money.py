@@ -21,7 +21,16 @@ from coordination.donations.access import (
     visible_purchase,
 )
 from coordination.donations.models import InKindDonation, MoneyDonation, MoneyStatus, Purchase
-from coordination.donations.schemas import (
+from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
+from coordination.kernel.errors import Invalid, NotFound
+from coordination.kernel.ids import get_or_404
+from coordination.kernel.schemas import Page
+from coordination.kernel.text import N_, clean_search
+from coordination.money import funding, purchases
+from coordination.money import services as money
+from coordination.money.balance import balance
+from coordination.money.queries import money_list
+from coordination.money.schemas import (
     BatchFundingIn,
     BatchFundingOut,
     InKindIn,
@@ -37,15 +46,6 @@ from coordination.donations.schemas import (
     TotalsOut,
     TotalsQuery,
 )
-from coordination.donations.services import InKindInput, InKindLineInput, record_in_kind_donation
-from coordination.kernel.errors import Invalid, NotFound
-from coordination.kernel.ids import get_or_404
-from coordination.kernel.schemas import Page
-from coordination.kernel.text import N_, clean_search
-from coordination.money import funding, purchases
-from coordination.money import services as money
-from coordination.money.balance import balance
-from coordination.money.queries import money_list
 from coordination.money.totals import money_totals
 from coordination.parties.models import Location, Party
 from coordination.production.models import ProductionBatch

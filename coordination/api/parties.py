@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from coordination.accounts.permissions import READ_ALL, STAFF, can_see_party
 from coordination.api import bp
 from coordination.api.framework import api_user, endpoint, paginate
 from coordination.db import db
-from coordination.kernel.actors import Role
+from coordination.kernel.actors import READ_ALL, STAFF, Role
 from coordination.kernel.errors import NotFound
 from coordination.kernel.ids import get_or_404
 from coordination.kernel.schemas import Page
 from coordination.kernel.text import N_, clean_search
 from coordination.parties import places, services
+from coordination.parties.access import can_see_party
 from coordination.parties.models import Location, LocationKind, Party, PartyKind, Region
 from coordination.parties.schemas import (
     STATUS,

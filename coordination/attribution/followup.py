@@ -28,10 +28,9 @@ from coordination.catalog.models import Item
 from coordination.donations.models import InKindDonation, MoneyDonation
 from coordination.kernel.actors import Role
 from coordination.kernel.errors import NotFound
-from coordination.kernel.ids import get_or_404
+from coordination.kernel.ids import CODE, get_or_404
 from coordination.kernel.text import N_
 from coordination.parties.models import SOURCE_KINDS, Party, Region
-from coordination.reports.public import CODE
 
 Donation = InKindDonation | MoneyDonation
 # Who may see where a source's goods went: staff, auditors, and a volunteer for its own group.

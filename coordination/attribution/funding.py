@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from coordination.donations.models import BatchFunding, MoneyDonation, Purchase, PurchaseLine
-from coordination.money.purchases import purchase_shares
+from coordination.money.shares import purchase_shares
 from coordination.production.models import ProductionBatch
 from coordination.stock.models import Lot
 

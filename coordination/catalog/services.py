@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
-from coordination.accounts.permissions import can_manage_catalog
+from coordination.catalog.access import can_manage_catalog
 from coordination.catalog.models import Category, Item, KitComponent, UnitOfMeasure
 from coordination.kernel.errors import Conflict, Forbidden, Invalid
 from coordination.kernel.paging import search_clause

@@ -8,9 +8,8 @@ from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.forms import ConfirmForm
-from coordination.accounts.permissions import can_manage_catalog, roles_required
 from coordination.catalog import services
+from coordination.catalog.access import can_manage_catalog
 from coordination.catalog.forms import UNIT_LABELS, CategoryForm, ItemForm, category_choices
 from coordination.catalog.models import Category, Item, KitComponent, UnitOfMeasure
 from coordination.db import db
@@ -19,6 +18,8 @@ from coordination.kernel.errors import Conflict, DomainError
 from coordination.kernel.ids import get_or_404
 from coordination.kernel.paging import paged
 from coordination.kernel.text import clean_search
+from coordination.web.access import roles_required
+from coordination.web.forms import ConfirmForm
 from coordination.web.pages import CodedNamePages, actor, list_args, show_error
 from coordination.web.ui import current_locale
 

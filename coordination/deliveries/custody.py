@@ -8,7 +8,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.permissions import roles_required
 from coordination.db import db
 from coordination.deliveries import handovers, receipts
 from coordination.deliveries.access import (
@@ -24,6 +23,7 @@ from coordination.deliveries.views import bp
 from coordination.kernel.errors import DomainError, Forbidden, Invalid, NotFound
 from coordination.kernel.text import N_
 from coordination.parties.forms import parse_version
+from coordination.web.access import roles_required
 from coordination.web.pages import actor, show_error
 
 Page = str | tuple[str, int] | BaseResponse

@@ -11,7 +11,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.permissions import roles_required
 from coordination.db import db
 from coordination.deliveries import allocation, services, status
 from coordination.deliveries.access import (
@@ -43,6 +42,7 @@ from coordination.kernel.errors import DomainError, Invalid, NotFound
 from coordination.kernel.paging import paged, parse_page
 from coordination.kernel.text import N_, clean_search
 from coordination.parties.forms import parse_version
+from coordination.web.access import roles_required
 from coordination.web.pages import actor, show_error
 
 bp = Blueprint("deliveries", __name__, url_prefix="/deliveries")

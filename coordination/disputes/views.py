@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.permissions import roles_required
 from coordination.db import db, utcnow
 from coordination.deliveries.models import EvidenceKind
 from coordination.disputes import services
@@ -47,6 +46,7 @@ from coordination.ledger.models import LedgerCheckpoint
 from coordination.ledger.views import current_checkpoint
 from coordination.ledger.witnesses.settings import witness_policy
 from coordination.parties.forms import parse_version
+from coordination.web.access import roles_required
 from coordination.web.pages import actor, show_error
 
 bp = Blueprint("disputes", __name__, url_prefix="/disputes")

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
-from coordination.accounts.permissions import can_see_personal_data
 from coordination.attribution.labels import LineSources, party_label
 from coordination.deliveries.models import Delivery
+from coordination.parties.access import can_see_personal_data
 from coordination.parties.models import Location, Party
 
 

@@ -15,7 +15,6 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import login_required
 from markupsafe import Markup
 
-from coordination.accounts.permissions import STAFF, roles_required
 from coordination.db import db, utcnow
 from coordination.deliveries.access import visible_delivery
 from coordination.deliveries.models import Delivery
@@ -26,8 +25,10 @@ from coordination.documents.data import DeliveryDoc, Proof, delivery_doc
 from coordination.documents.manifest import render_manifest, stage_labels, totals_text
 from coordination.documents.proofs import entry_proof
 from coordination.documents.receipt import receipt_doc, render_receipt, visible_gift
+from coordination.kernel.actors import STAFF
 from coordination.ledger.keys import ledger_signer
 from coordination.ledger.witnesses.settings import witness_policy
+from coordination.web.access import roles_required
 from coordination.web.pages import actor
 from coordination.web.ui import current_locale
 

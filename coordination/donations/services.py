@@ -13,11 +13,10 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
-from coordination.donations.models import InKindDonation, InKindLine
+from coordination.donations.models import InKindDonation, InKindLine, new_receipt_code
 from coordination.kernel.errors import Invalid, NotFound
 from coordination.kernel.text import N_
 from coordination.ledger.services import append
-from coordination.money.services import new_receipt_code
 from coordination.parties.models import Location, Party, PartyKind
 from coordination.production.services import check_date, check_item
 from coordination.stock.access import can_stock_at

@@ -6,12 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.permissions import roles_required
 from coordination.db import db
 from coordination.donations.forms import InKindForm
 from coordination.donations.services import record_in_kind_donation
 from coordination.kernel.errors import Invalid
 from coordination.stock.access import STOCK_USERS
+from coordination.web.access import roles_required
 from coordination.web.pages import actor, show_error
 from coordination.web.ui import current_locale
 

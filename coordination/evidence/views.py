@@ -24,7 +24,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import BooleanField, HiddenField, SelectField
 
-from coordination.accounts.permissions import roles_required
 from coordination.db import db
 from coordination.deliveries.access import DELIVERY_READERS, can_manage, can_see
 from coordination.deliveries.models import Evidence, EvidenceKind, Handover
@@ -34,6 +33,7 @@ from coordination.evidence.image import MAX_BYTES
 from coordination.kernel.errors import Forbidden, Invalid, NotFound
 from coordination.kernel.ids import get_or_404
 from coordination.kernel.text import N_
+from coordination.web.access import roles_required
 from coordination.web.pages import actor, show_error
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")

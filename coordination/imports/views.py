@@ -7,7 +7,6 @@ from flask import Blueprint, Response, flash, jsonify, redirect, render_template
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.permissions import roles_required
 from coordination.db import db
 from coordination.imports import runner, samples, services
 from coordination.imports.forms import KIND_LABELS, ConfirmForm, UploadForm
@@ -17,6 +16,7 @@ from coordination.imports.services import IMPORTERS
 from coordination.kernel.errors import Conflict, Invalid, NotFound
 from coordination.kernel.paging import paged
 from coordination.kernel.text import N_
+from coordination.web.access import roles_required
 from coordination.web.pages import actor, list_args, show_error
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")

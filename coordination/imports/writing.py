@@ -28,13 +28,17 @@ from sqlalchemy.orm import Session
 from coordination.accounts.models import User
 from coordination.crypto import EncryptedText
 from coordination.db import utcnow
-from coordination.donations.models import InKindDonation, InKindLine, MoneyDonation
+from coordination.donations.models import (
+    InKindDonation,
+    InKindLine,
+    MoneyDonation,
+    new_receipt_code,
+)
 from coordination.imports.checks import Row
 from coordination.imports.models import ImportJob, ImportKind
 from coordination.ledger.describe import register
 from coordination.ledger.services import append
 from coordination.money.amounts import commit_earmark
-from coordination.money.services import new_receipt_code
 from coordination.production.models import ProductionBatch
 from coordination.stock.models import Lot, MovementKind, OriginKind, StockMovement
 

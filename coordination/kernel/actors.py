@@ -19,11 +19,19 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+# Role groups the access checks of several domains share.
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+READ_ALL = (Role.COORDINATOR, Role.ADMIN, Role.AUDITOR)
+
+
 class Actor(Protocol):
     """A signed-in person acting (accounts.models.User is one)."""
 
     @property
     def id(self) -> int: ...
+
+    @property
+    def public_id(self) -> str: ...
 
     @property
     def role(self) -> Role: ...
@@ -33,3 +41,7 @@ class Actor(Protocol):
 
     @property
     def region_id(self) -> int | None: ...
+
+
+def is_admin(user: Actor) -> bool:
+    return user.role == Role.ADMIN

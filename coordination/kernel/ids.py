@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,9 @@ T = TypeVar("T")
 # Integer primary keys fit in 32 bits; a larger id in a URL is simply unknown, and asking
 # PostgreSQL for it would fail with "integer out of range" instead of a 404.
 MAX_ID = 2**31 - 1
+
+# A code people type or follow (a delivery's verification code, a donor's receipt code).
+CODE = re.compile(r"[A-Za-z0-9_-]{4,24}")
 
 
 def valid_id(value: Any) -> int | None:

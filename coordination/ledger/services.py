@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from coordination.accounts.models import User
 from coordination.db import utcnow
+from coordination.kernel.actors import Actor
 from coordination.ledger import merkle
 from coordination.ledger.canonical import canonical_json
 from coordination.ledger.models import LedgerEntry
@@ -27,7 +27,7 @@ KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 KIND_MAX = 48  # LedgerEntry.kind column width
 
 
-def append(session: Session, actor: User | None, kind: str, data: dict[str, Any]) -> LedgerEntry:
+def append(session: Session, actor: Actor | None, kind: str, data: dict[str, Any]) -> LedgerEntry:
     """Append one entry in the caller's transaction and return it (flushed, not committed).
 
     `data` must hold only pseudonymous ids, public names and commitments (see privacy.py):
@@ -39,7 +39,7 @@ def append(session: Session, actor: User | None, kind: str, data: dict[str, Any]
 
 
 def append_correction(
-    session: Session, actor: User | None, supersedes: int, kind: str, data: dict[str, Any]
+    session: Session, actor: Actor | None, supersedes: int, kind: str, data: dict[str, Any]
 ) -> LedgerEntry:
     """Append an entry that supersedes the entry at index `supersedes`.
 
@@ -52,7 +52,7 @@ def append_correction(
 
 
 def _append(
-    session: Session, actor: User | None, kind: str, data: dict[str, Any], supersedes: int | None
+    session: Session, actor: Actor | None, kind: str, data: dict[str, Any], supersedes: int | None
 ) -> LedgerEntry:
     if not isinstance(kind, str) or len(kind) > KIND_MAX or not KIND.fullmatch(kind):
         raise ValueError(f"ledger kind {kind!r} must be dotted lowercase words, ≤{KIND_MAX} chars")

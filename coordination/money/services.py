@@ -7,7 +7,6 @@ donation's balance and is never counted as raised a second time.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.donations.access import RECORDERS, can_see_donation
-from coordination.donations.models import MoneyDonation, MoneyStatus
+from coordination.donations.models import MoneyDonation, MoneyStatus, new_receipt_code
 from coordination.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from coordination.kernel.ids import MAX_ID
 from coordination.kernel.text import N_
@@ -67,11 +66,6 @@ class MoneyInput:
     received: bool = False
     campaign_id: int | None = None
     holder_id: int | None = None
-
-
-def new_receipt_code() -> str:
-    """A code the donor keeps to follow its gift later: 12 URL-safe characters, 72 bits."""
-    return secrets.token_urlsafe(9)
 
 
 def require_recorder(actor: User | None) -> None:

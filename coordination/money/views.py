@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.permissions import roles_required
 from coordination.db import db
 from coordination.donations.access import (
     MONEY_READERS,
@@ -29,7 +28,7 @@ from coordination.donations.access import (
 from coordination.donations.models import MoneyStatus, Purchase
 from coordination.kernel.errors import Invalid
 from coordination.kernel.paging import paged
-from coordination.money import funding, purchases
+from coordination.money import funding, purchases, shares
 from coordination.money import services as money
 from coordination.money.amounts import check_currency, format_amount, parse_major
 from coordination.money.balance import balance
@@ -42,6 +41,7 @@ from coordination.money.forms import (
 )
 from coordination.money.queries import money_list, where_spent
 from coordination.money.totals import GROUPINGS, money_totals
+from coordination.web.access import roles_required
 from coordination.web.pages import actor, list_args, show_error
 from coordination.web.ui import current_locale
 
@@ -205,12 +205,12 @@ def new_purchase() -> Page:
 @roles_required(*MONEY_READERS)
 def view_purchase(purchase_id: int) -> str:
     purchase = visible_purchase(db.session, actor(), purchase_id)
-    lines = [(line, purchases.line_shares(purchase, line)) for line in purchase.lines]
+    lines = [(line, shares.line_shares(purchase, line)) for line in purchase.lines]
     return render_template(
         "donations/purchase.html",
         p=purchase,
         lines=lines,
-        shares=purchases.purchase_shares(db.session, purchase),
+        shares=shares.purchase_shares(db.session, purchase),
         lots=purchases.purchase_lots(db.session, purchase),
     )
 

@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.permissions import roles_required
 from coordination.catalog.models import Item
 from coordination.db import db
 from coordination.kernel.errors import Conflict, DomainError
@@ -30,6 +29,7 @@ from coordination.needs.pages import labels, render_need, show_need_error
 from coordination.needs.queries import TriageFilter, triage_queue
 from coordination.needs.views import bp
 from coordination.parties.forms import all_regions, parse_version
+from coordination.web.access import roles_required
 from coordination.web.pages import actor, enum_arg
 
 Page = str | tuple[str, int] | BaseResponse

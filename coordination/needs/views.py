@@ -7,7 +7,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.permissions import roles_required
 from coordination.db import db
 from coordination.kernel.errors import Conflict, DomainError
 from coordination.kernel.paging import paged, parse_page
@@ -18,6 +17,7 @@ from coordination.needs.forms import NeedForm, VersionForm, new_token
 from coordination.needs.pages import labels, render_need, show_need_error
 from coordination.needs.queries import MIN_PUBLIC_COUNT, board, demand_lines, needs_of_party
 from coordination.parties.forms import all_regions, parse_version
+from coordination.web.access import roles_required
 from coordination.web.pages import actor
 from coordination.web.ui import current_locale
 

@@ -6,10 +6,8 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.forms import ConfirmForm
-from coordination.accounts.permissions import STAFF, roles_required
 from coordination.db import db
-from coordination.kernel.actors import Role
+from coordination.kernel.actors import STAFF, Role
 from coordination.kernel.errors import Conflict, DomainError
 from coordination.kernel.ids import get_or_404
 from coordination.kernel.paging import paged
@@ -25,6 +23,8 @@ from coordination.parties.forms import (
 )
 from coordination.parties.models import Location, LocationKind, Region
 from coordination.parties.views import bp
+from coordination.web.access import roles_required
+from coordination.web.forms import ConfirmForm
 from coordination.web.pages import CodedNamePages, actor, enum_arg, list_args, show_error
 from coordination.web.ui import current_locale
 

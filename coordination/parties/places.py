@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import User
-from coordination.accounts.permissions import can_manage_parties, is_admin
+from coordination.kernel.actors import Actor, is_admin
 from coordination.kernel.errors import Conflict, Forbidden, Invalid
 from coordination.kernel.paging import search_clause
 from coordination.kernel.stamps import edit_stamp
 from coordination.kernel.text import N_, STALE, has_nul
 from coordination.ledger.services import append
+from coordination.parties.access import can_manage_parties
 from coordination.parties.models import PRIVATE_KINDS, Location, LocationKind, Party, Region
 
 # ISO 3166-2 subdivision codes, e.g. RU-KOS, RU-YAN.
@@ -56,7 +56,7 @@ def _text(value: str | None, field: str, limit: int, required: bool) -> str | No
     return value
 
 
-def _require_manager(actor: User | None) -> None:
+def _require_manager(actor: Actor | None) -> None:
     if actor is not None and not can_manage_parties(actor):
         raise Forbidden(N_("Your account cannot manage locations."))
 
@@ -91,7 +91,7 @@ def location_view(session: Session, loc: Location) -> dict[str, Any]:
     return data
 
 
-def register_location(session: Session, actor: User | None, fields: LocationFields) -> Location:
+def register_location(session: Session, actor: Actor | None, fields: LocationFields) -> Location:
     _require_manager(actor)
     loc = Location(**_checked_location(session, fields))
     session.add(loc)
@@ -101,7 +101,7 @@ def register_location(session: Session, actor: User | None, fields: LocationFiel
 
 
 def update_location(
-    session: Session, actor: User | None, loc: Location, stamp: str | None, fields: LocationFields
+    session: Session, actor: Actor | None, loc: Location, stamp: str | None, fields: LocationFields
 ) -> Location:
     """stamp None (the API) skips the stale-form check; a form always sends one."""
     _require_manager(actor)
@@ -116,7 +116,7 @@ def update_location(
 
 
 def set_location_active(
-    session: Session, actor: User | None, loc: Location, active: bool
+    session: Session, actor: Actor | None, loc: Location, active: bool
 ) -> Location:
     _require_manager(actor)
     if loc.active != active:
@@ -127,13 +127,13 @@ def set_location_active(
     return loc
 
 
-def _require_admin(actor: User | None) -> None:
+def _require_admin(actor: Actor | None) -> None:
     if actor is not None and not is_admin(actor):
         raise Forbidden(N_("Only an admin can change regions."))
 
 
 def create_region(
-    session: Session, actor: User | None, code: str, name_ru: str, name_en: str
+    session: Session, actor: Actor | None, code: str, name_ru: str, name_en: str
 ) -> Region:
     _require_admin(actor)
     code = (code or "").strip().upper()
@@ -154,7 +154,7 @@ def create_region(
 
 def update_region(
     session: Session,
-    actor: User | None,
+    actor: Actor | None,
     region: Region,
     stamp: str | None,
     name_ru: str,

@@ -10,12 +10,12 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import select
 
-from coordination.accounts.models import User
-from coordination.accounts.permissions import can_see_personal_data
 from coordination.db import db
+from coordination.kernel.actors import Actor
 from coordination.kernel.errors import Invalid
 from coordination.kernel.schemas import PageQuery, Strict
 from coordination.kernel.text import N_
+from coordination.parties.access import can_see_personal_data
 from coordination.parties.models import Location, LocationKind, Party, PartyKind, Region
 
 
@@ -120,7 +120,7 @@ class PartyPatch(Strict):
     active: bool | None = None
 
 
-def party_out(party: Party, user: User) -> PartyOut:
+def party_out(party: Party, user: Actor) -> PartyOut:
     personal = None
     if can_see_personal_data(user, party):
         personal = Personal(

@@ -14,12 +14,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from coordination.accounts.models import User
-from coordination.accounts.permissions import can_manage_parties
+from coordination.kernel.actors import Actor
 from coordination.kernel.errors import Conflict, Forbidden, Invalid
 from coordination.kernel.paging import search_clause
 from coordination.kernel.text import N_, STALE, has_nul
 from coordination.ledger.services import append
+from coordination.parties.access import can_manage_parties
 from coordination.parties.models import PRIVATE_KINDS, Party, PartyKind, Region, new_public_id
 
 # Kinds whose name is public by nature and so goes into the ledger.
@@ -83,7 +83,7 @@ def ledger_view(session: Session, party: Party) -> dict[str, Any]:
     return data
 
 
-def _require_manager(actor: User | None) -> None:
+def _require_manager(actor: Actor | None) -> None:
     # actor None: the command line or the demo builder, run by whoever runs the machine.
     if actor is not None and not can_manage_parties(actor):
         raise Forbidden(N_("Your account cannot manage parties."))
@@ -125,7 +125,7 @@ def _checked(session: Session, kind: PartyKind, fields: PartyFields) -> PartyFie
 
 
 def register_party(
-    session: Session, actor: User | None, kind: PartyKind, fields: PartyFields
+    session: Session, actor: Actor | None, kind: PartyKind, fields: PartyFields
 ) -> Party:
     _require_manager(actor)
     clean = _checked(session, kind, fields)
@@ -138,7 +138,7 @@ def register_party(
 
 
 def update_party(
-    session: Session, actor: User | None, party: Party, version: int, fields: PartyFields
+    session: Session, actor: Actor | None, party: Party, version: int, fields: PartyFields
 ) -> Party:
     """Save an edit made on `version`; if someone saved since, refuse and change nothing."""
     _require_manager(actor)
@@ -154,7 +154,7 @@ def update_party(
     return party
 
 
-def set_party_active(session: Session, actor: User | None, party: Party, active: bool) -> Party:
+def set_party_active(session: Session, actor: Actor | None, party: Party, active: bool) -> Party:
     _require_manager(actor)
     if party.active != active:
         party.active = active
@@ -200,7 +200,7 @@ def _flush(session: Session) -> None:
 
 
 def search_parties(
-    actor: User,
+    actor: Actor,
     q: str = "",
     kind: PartyKind | None = None,
     region_code: str | None = None,

@@ -7,20 +7,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.forms import ConfirmForm
-from coordination.accounts.permissions import (
-    READ_ALL,
-    STAFF,
-    can_manage_parties,
-    can_see_party,
-    can_see_personal_data,
-    roles_required,
-)
 from coordination.db import db
+from coordination.kernel.actors import READ_ALL, STAFF
 from coordination.kernel.errors import Conflict, DomainError
 from coordination.kernel.ids import get_or_404
 from coordination.kernel.paging import paged
 from coordination.parties import services
+from coordination.parties.access import can_manage_parties, can_see_party, can_see_personal_data
 from coordination.parties.forms import (
     KIND_LABELS,
     PartyForm,
@@ -29,6 +22,8 @@ from coordination.parties.forms import (
     region_choices,
 )
 from coordination.parties.models import SOURCE_KINDS, Location, Party, PartyKind
+from coordination.web.access import roles_required
+from coordination.web.forms import ConfirmForm
 from coordination.web.pages import actor, enum_arg, list_args, show_error
 from coordination.web.ui import current_locale
 

@@ -6,11 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.permissions import roles_required
 from coordination.db import db
 from coordination.kernel.errors import Invalid
 from coordination.production.forms import BatchForm
 from coordination.production.services import LOGGERS, log_production_batch
+from coordination.web.access import roles_required
 from coordination.web.pages import actor, show_error
 from coordination.web.ui import current_locale
 

@@ -8,7 +8,6 @@ number, a person's name, a note or a vehicle. Only photos marked public are list
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -23,9 +22,9 @@ from coordination.attribution.services import (
     recipient_region,
 )
 from coordination.deliveries.models import Delivery, DeliveryStatus, EvidenceKind, Handover
+from coordination.kernel.ids import CODE
 from coordination.parties.models import PartyKind, Region
 
-CODE = re.compile(r"[A-Za-z0-9_-]{4,24}")
 # A delivery has a code from dispatch on; a draft or packed one is nobody's business yet.
 SHOWN = (
     DeliveryStatus.DISPATCHED,

@@ -19,12 +19,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.permissions import roles_required
 from coordination.attribution import followup
 from coordination.attribution.credit import ANONYMOUS
 from coordination.db import db
 from coordination.kernel.actors import Role
 from coordination.kernel.errors import NotFound
+from coordination.kernel.ids import CODE
 from coordination.kernel.text import N_
 from coordination.ledger.keys import ledger_signer
 from coordination.ledger.views import current_checkpoint
@@ -39,7 +39,8 @@ from coordination.reports.ledger_check import (
     check_old_checkpoint,
     witnessed_checkpoint,
 )
-from coordination.reports.public import CODE, delivery_by_code, verification
+from coordination.reports.public import delivery_by_code, verification
+from coordination.web.access import roles_required
 from coordination.web.pages import actor
 from coordination.web.ui import current_locale
 

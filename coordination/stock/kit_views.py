@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from coordination.accounts.permissions import roles_required
 from coordination.catalog.models import Item
 from coordination.db import db
 from coordination.kernel.errors import Invalid
@@ -18,6 +17,7 @@ from coordination.stock.forms import KitForm, kit_choices, location_choices
 from coordination.stock.models import Lot
 from coordination.stock.pages import origin_info
 from coordination.stock.views import Page, bp
+from coordination.web.access import roles_required
 from coordination.web.pages import actor, show_error
 from coordination.web.ui import current_locale
 

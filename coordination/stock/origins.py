@@ -1,25 +1,40 @@
-"""Where a lot came from: its origin record, public id and a label for pages."""
+"""Where a lot came from: its origin record, public id and a label for pages.
+
+Origins (production batches, donations in kind, purchases) sit above stock: they create lots
+by calling stock's services, and stock never imports them. A lot points at its origin by
+kind and id; the origin's row is found here through the mapper registry by table name, the
+one thing stock knows about the origin domains (the table names are part of the schema).
+"""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from coordination.donations.models import InKindDonation, Purchase
-from coordination.production.models import ProductionBatch
-from coordination.stock.models import KitAssembly, Lot, OriginKind
+from coordination.db import Base
+from coordination.stock.models import Lot, OriginKind
 
-MODELS: dict[OriginKind, Any] = {
-    OriginKind.BATCH: ProductionBatch,
-    OriginKind.IN_KIND: InKindDonation,
-    OriginKind.PURCHASE: Purchase,
-    OriginKind.KIT: KitAssembly,
+TABLES: dict[OriginKind, str] = {
+    OriginKind.BATCH: "production_batch",
+    OriginKind.IN_KIND: "in_kind_donation",
+    OriginKind.PURCHASE: "purchase",
+    OriginKind.KIT: "kit_assembly",
 }
 
 
+@cache
+def origin_model(kind: OriginKind) -> Any:
+    """The model class of an origin kind (every model is imported by create_app)."""
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.local_table, "name", None) == TABLES[kind]:
+            return mapper.class_
+    raise LookupError(f"no model is mapped to {TABLES[kind]}")
+
+
 def origin_of(session: Session, lot: Lot) -> Any:
-    return session.get(MODELS[lot.origin_kind], lot.origin_id)
+    return session.get(origin_model(lot.origin_kind), lot.origin_id)
 
 
 def origin_public_id(session: Session, lot: Lot) -> str | None:
@@ -33,9 +48,9 @@ def origin_source(session: Session, lot: Lot) -> tuple[str, str | None, Any]:
     Only public labels: a donor who did not agree to be named shows as anonymous.
     """
     origin = origin_of(session, lot)
-    if isinstance(origin, ProductionBatch):
+    if origin is not None and lot.origin_kind == OriginKind.BATCH:
         return lot.origin_kind.value, origin.group.public_label, origin
-    if isinstance(origin, InKindDonation):
+    if origin is not None and lot.origin_kind == OriginKind.IN_KIND:
         donor = origin.donor
         return lot.origin_kind.value, donor.public_label if donor else None, origin
     return lot.origin_kind.value, None, origin

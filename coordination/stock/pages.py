@@ -8,8 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from coordination.donations.models import InKindDonation
-from coordination.production.models import ProductionBatch
 from coordination.stock.models import Lot, OriginKind
 from coordination.stock.origins import origin_source
 
@@ -24,9 +22,9 @@ ORIGIN_LABELS = {
 def origin_info(session: Session, lot: Lot) -> dict[str, Any]:
     _kind, source, record = origin_source(session, lot)
     when = None
-    if isinstance(record, ProductionBatch):
+    if record is not None and lot.origin_kind == OriginKind.BATCH:
         when = record.made_on
-    elif isinstance(record, InKindDonation):
+    elif record is not None and lot.origin_kind == OriginKind.IN_KIND:
         when = record.received_on
     return {
         "kind": ORIGIN_LABELS[lot.origin_kind],

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt
 from sqlalchemy.orm import Session
 
 from coordination.kernel.schemas import PageQuery, Strict
 from coordination.parties.schemas import PublicId, Search
-from coordination.production.models import ProductionBatch
 from coordination.stock.kits import assembly_of
 from coordination.stock.models import Lot
 from coordination.stock.origins import origin_source
@@ -19,6 +18,11 @@ from coordination.stock.services import MAX_QUANTITY
 Quantity = Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY)]
 Count = Annotated[StrictInt, Field(ge=0, le=MAX_QUANTITY)]
 ItemCode = Annotated[str, Field(min_length=1, max_length=32)]
+
+
+if TYPE_CHECKING:
+    # Only a type: the production API builds the batch answer with this schema.
+    from coordination.production.models import ProductionBatch
 
 
 class LotQuery(PageQuery):

@@ -7,7 +7,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.permissions import roles_required
 from coordination.db import db
 from coordination.kernel.actors import Role
 from coordination.kernel.errors import Invalid
@@ -20,6 +19,7 @@ from coordination.stock.forms import AdjustForm, TransferForm, location_choices
 from coordination.stock.kits import assembly_of
 from coordination.stock.pages import MOVE_LABELS, REASON_LABELS, origin_info
 from coordination.stock.queries import LotFilter, children, history, lots_stmt, stocked_items
+from coordination.web.access import roles_required
 from coordination.web.pages import actor, list_args, show_error
 from coordination.web.ui import current_locale
 

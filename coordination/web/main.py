@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.forms import ConfirmForm
 from coordination.db import db
+from coordination.web.forms import ConfirmForm
 from coordination.web.home_actions import home_actions
 from coordination.web.security import safe_next
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,11 +14,14 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts.models import User
 from coordination.db import db
 from coordination.kernel.errors import Conflict, DomainError, message_parts
 from coordination.kernel.paging import parse_page
 from coordination.kernel.text import clean_search
+
+if TYPE_CHECKING:
+    # Only a type: at run time actor() returns whatever Flask-Login loaded.
+    from coordination.accounts.models import User
 
 E = TypeVar("E", bound=Enum)
 Page = str | tuple[str, int] | BaseResponse

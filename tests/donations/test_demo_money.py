@@ -6,7 +6,7 @@ from coordination.demo import FAIR_RAISED_RUB, World, build_demo
 from coordination.donations.models import MoneyStatus
 from coordination.ledger.models import LedgerEntry
 from coordination.money.balance import balance
-from coordination.money.purchases import purchase_shares
+from coordination.money.shares import purchase_shares
 from coordination.money.totals import money_totals
 from coordination.stock.models import OriginKind
 

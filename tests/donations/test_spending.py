@@ -13,8 +13,9 @@ from coordination.kernel.errors import Forbidden, Invalid, NotFound
 from coordination.ledger.models import LedgerEntry
 from coordination.money.balance import balance
 from coordination.money.funding import fund_batch
-from coordination.money.purchases import line_shares, purchase_lots, purchase_shares, split_pro_rata
+from coordination.money.purchases import purchase_lots
 from coordination.money.services import pass_on_money, receive_money_donation
+from coordination.money.shares import line_shares, purchase_shares, split_pro_rata
 from coordination.production.services import BatchInput, log_production_batch
 from coordination.stock.models import Lot, OriginKind
 from tests import factories as f

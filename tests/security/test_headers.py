@@ -11,8 +11,8 @@ from flask import Flask
 from sqlalchemy.exc import OperationalError
 
 from coordination import create_app
-from coordination.accounts.permissions import roles_required
 from coordination.kernel.actors import Role
+from coordination.web.access import roles_required
 from tests import factories as f
 from tests.isolation import isolated_client
 
