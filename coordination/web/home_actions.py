@@ -35,7 +35,7 @@ class HomeAction:
 
 
 _NEEDS_BOARD = Action(
-    ("needs.board_page", "needs.board"),
+    ("needs.board_page",),
     _l("Needs board"),
     _l("What is being asked for now, without names."),
     "board",
@@ -130,13 +130,13 @@ HOME_ACTIONS: dict[Role, list[Action]] = {
         ),
         _DEMAND,
         Action(
-            ("donations.new_in_kind", "donations.new_donation"),
+            ("donations.new_in_kind",),
             _l("Record a donation"),
             _l("Goods or money brought to your group, credited to the donor."),
             "gift",
         ),
         Action(
-            ("stock.lots", "stock.our_stock", "stock.list_lots"),
+            ("stock.lots",),
             _l("Our stock"),
             _l("The lots your group holds, each with its origin."),
             "stock",
@@ -176,13 +176,13 @@ HOME_ACTIONS: dict[Role, list[Action]] = {
             "truck",
         ),
         Action(
-            ("stock.lots", "stock.list_lots", "stock.our_stock"),
+            ("stock.lots",),
             _l("Stock"),
             _l("Lots in your region by location, each with its origin."),
             "stock",
         ),
         Action(
-            ("donations.new_in_kind", "donations.new_donation"),
+            ("donations.new_in_kind",),
             _l("Record a donation"),
             _l("Goods brought to a hub, credited to the donor or kept anonymous."),
             "gift",
@@ -214,16 +214,10 @@ HOME_ACTIONS: dict[Role, list[Action]] = {
             primary=True,
         ),
         Action(
-            ("disputes.list_disputes", "reports.disputes"),
+            ("disputes.list_disputes",),
             _l("Disputes"),
             _l("Challenged claims and the attribution reports that answered them."),
             "dispute",
-        ),
-        Action(
-            ("reports.attribution",),
-            _l("Attribution"),
-            _l("Who really supplied what, computed from the record."),
-            "chart",
         ),
         Action(
             ("parties.list_parties",),
@@ -257,12 +251,6 @@ HOME_ACTIONS: dict[Role, list[Action]] = {
             _l("Catalog"),
             _l("Items, kits, units of measure and sizes."),
             "catalog",
-        ),
-        Action(
-            ("ledger.keys", "admin.keys"),
-            _l("Keys"),
-            _l("The ledger signing key and the data key: status and backup."),
-            "key",
         ),
         _LEDGER,
     ],
