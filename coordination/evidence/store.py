@@ -15,9 +15,10 @@ import contextlib
 import os
 import re
 import secrets
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from coordination.kernel.files import atomic_write
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -54,18 +55,7 @@ def write(directory: Path, stored_name: str, data: bytes) -> Path:
     """Write `data` under `stored_name`: all of it or nothing (temp file, fsync, rename)."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = path_of(directory, stored_name)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write(target, data, prefix=".upload-")
     return target
 
 
