@@ -29,6 +29,8 @@ for _module in (
     "parties",
     "users",
     "money",
+    "purchases",
+    "donations",
     "stock",
     "imports",
     "deliveries",

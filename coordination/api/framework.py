@@ -7,6 +7,7 @@ what the code accepts.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -75,7 +76,11 @@ def endpoint(
     upload: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        name = f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
+        # Named after the module (money_list_money); a module split off another keeps the
+        # old names through ENDPOINT_PREFIX, so links and the access table do not change.
+        module = sys.modules[view.__module__]
+        prefix = getattr(module, "ENDPOINT_PREFIX", view.__module__.rsplit(".", 1)[-1])
+        name = f"{prefix}_{view.__name__}"
         REGISTRY.append(
             ApiRoute(
                 rule,
