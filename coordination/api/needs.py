@@ -14,7 +14,6 @@ from coordination.kernel.schemas import Page
 from coordination.kernel.text import N_, clean_search
 from coordination.needs import services
 from coordination.needs.access import (
-    DEMAND_READERS,
     NEED_READERS,
     SUBMITTERS,
     TRIAGERS,
@@ -28,17 +27,12 @@ from coordination.needs.checks import TOKEN, LineInput, NeedInput
 from coordination.needs.forms import new_token
 from coordination.needs.models import DeliveryKind, NeedStatus, Priority
 from coordination.needs.queries import (
-    MIN_PUBLIC_COUNT,
     TriageFilter,
-    board,
-    demand_lines,
     needs_of_party,
     triage_queue,
 )
 from coordination.needs.schemas import (
-    BoardOut,
     CommentIn,
-    DemandLineOut,
     MergeIn,
     NeedIn,
     NeedOut,
@@ -46,8 +40,6 @@ from coordination.needs.schemas import (
     ReasonIn,
     UnavailableIn,
     VersionIn,
-    board_row_out,
-    demand_out,
     need_out,
 )
 from coordination.parties.models import Location
@@ -274,36 +266,3 @@ def comment_need(need_id: int, body: CommentIn) -> NeedOut:
     services.comment_need(db.session, api_user(), need, body.text)
     db.session.commit()
     return _out(need_id)
-
-
-@endpoint(
-    bp,
-    "/needs/demand",
-    "GET",
-    "Open demand as anonymous lines",
-    query=NeedQuery,
-    response=Page[DemandLineOut],
-    roles=DEMAND_READERS,
-    tag=TAG,
-)
-def demand(query: NeedQuery) -> Page[DemandLineOut]:
-    stmt = demand_lines((query.region or "").upper(), query.item or "")
-    return paginate(db.session, stmt, query, demand_out)
-
-
-@endpoint(
-    bp,
-    "/needs/board",
-    "GET",
-    "Public needs board: open demand by item, region and month; small counts suppressed",
-    response=BoardOut,
-    public=True,
-    tag=TAG,
-)
-def needs_board() -> BoardOut:
-    result = board(db.session)
-    return BoardOut(
-        min_count=MIN_PUBLIC_COUNT,
-        suppressed=result.suppressed,
-        rows=[board_row_out(r) for r in result.rows],
-    )
