@@ -21,7 +21,7 @@ from coordination.db import utcnow
 from coordination.deliveries.access import DELIVERY_STAFF, can_manage, can_manage_region
 from coordination.deliveries.models import Delivery, DeliveryLine, DeliveryStatus
 from coordination.kernel.errors import Conflict, Forbidden, Invalid, NotFound
-from coordination.kernel.ids import get_or_404
+from coordination.kernel.ids import get_or_404, valid_id
 from coordination.kernel.text import N_, STALE, has_nul
 from coordination.ledger.describe import register
 from coordination.ledger.services import append
@@ -194,7 +194,7 @@ def _destination(
 
 
 def _id_ok(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 2**31 - 1
+    return valid_id(value) is not None
 
 
 def create_draft(session: Session, actor: User | None, data: DraftInput) -> Delivery:

@@ -23,6 +23,7 @@ from coordination.deliveries.models import Delivery, DeliveryStatus, Evidence, H
 from coordination.disputes.models import ClaimKind, Dispute, DisputeEvidence, DisputeStatus
 from coordination.kernel.actors import Role
 from coordination.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from coordination.kernel.ids import valid_id
 from coordination.kernel.text import N_, STALE, has_nul
 from coordination.ledger.describe import register
 from coordination.ledger.services import append
@@ -68,7 +69,7 @@ def dispute_clause(actor: User | None) -> ColumnElement[bool]:
 
 
 def visible_dispute(session: Session, actor: User | None, dispute_id: int | None) -> Dispute:
-    if dispute_id is None or not 1 <= dispute_id <= 2**31 - 1:
+    if valid_id(dispute_id) is None:
         raise NotFound(N_("Not found."))
     stmt = select(Dispute).where(Dispute.id == dispute_id, dispute_clause(actor))
     dispute = session.scalar(stmt)

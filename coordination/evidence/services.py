@@ -29,6 +29,7 @@ from coordination.evidence import store as evidence_store
 from coordination.evidence.image import clean
 from coordination.kernel.actors import Role
 from coordination.kernel.errors import Forbidden, Invalid, NotFound
+from coordination.kernel.ids import valid_id
 from coordination.kernel.text import N_
 from coordination.ledger.describe import register
 from coordination.ledger.services import append
@@ -87,7 +88,7 @@ def can_change(session: Session, actor: User | None, evidence: Evidence) -> bool
 
 
 def visible_evidence(session: Session, actor: User | None, evidence_id: int | None) -> Evidence:
-    evidence = session.get(Evidence, evidence_id) if evidence_id and evidence_id < 2**31 else None
+    evidence = session.get(Evidence, evidence_id) if valid_id(evidence_id) else None
     if evidence is None or not can_view(session, actor, evidence):
         raise NotFound(N_("Not found."))
     return evidence

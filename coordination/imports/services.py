@@ -23,7 +23,7 @@ from coordination.imports.models import ImportJob, ImportKind, ImportProblem, Im
 from coordination.imports.reading import neutralise, open_sheet
 from coordination.kernel.actors import Role
 from coordination.kernel.errors import Forbidden, Invalid, NotFound
-from coordination.kernel.ids import MAX_ID
+from coordination.kernel.ids import valid_id
 from coordination.kernel.text import N_
 
 IMPORTERS = (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
@@ -94,7 +94,7 @@ def record_check(session: Session, job: ImportJob, checked: Checked) -> None:
 
 
 def visible_job(session: Session, actor: User | None, job_id: int | None) -> ImportJob:
-    job = session.get(ImportJob, job_id) if job_id and 1 <= job_id <= MAX_ID else None
+    job = session.get(ImportJob, job_id) if valid_id(job_id) else None
     if job is None or not _sees(actor, job):
         raise NotFound(N_("Not found."))
     return job

@@ -28,7 +28,7 @@ def valid_id(value: Any) -> int | None:
 
 
 def get_or_404(session: Session, model: type[T], ident: int | None) -> T:
-    if ident is None or not 1 <= ident <= MAX_ID:
+    if valid_id(ident) is None:
         raise NotFound(N_("Not found."))
     obj = session.get(model, ident)
     if obj is None:

@@ -19,7 +19,7 @@ from coordination.accounts.models import User
 from coordination.donations.access import RECORDERS, can_see_donation
 from coordination.donations.models import MoneyDonation, MoneyStatus, new_receipt_code
 from coordination.kernel.errors import Conflict, Forbidden, Invalid, NotFound
-from coordination.kernel.ids import MAX_ID
+from coordination.kernel.ids import valid_id
 from coordination.kernel.text import N_
 from coordination.ledger.describe import register
 from coordination.ledger.services import append
@@ -78,7 +78,7 @@ def _party(
 ) -> Party | None:
     if not ident:
         return None
-    whole = isinstance(ident, int) and not isinstance(ident, bool) and 0 < ident <= MAX_ID
+    whole = valid_id(ident) is not None
     party = session.get(Party, ident) if whole else None
     if party is None or party.kind not in kinds or not party.active:
         raise Invalid(message, field)
