@@ -8,6 +8,7 @@ each test starts from empty tables. SQLite tests copy a migrated template file.
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -17,6 +18,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -24,16 +27,59 @@ from coordination import create_app
 from coordination.db import db
 from coordination.extensions import limiter
 from tests.isolation import IsolatedClient
+from tests.sizes import FULL
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"]
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     mo = ROOT / "translations" / "ru" / "LC_MESSAGES" / "messages.mo"
     if not mo.exists():
         raise pytest.UsageError("translations not compiled: run `make translations`")
+    # One Hypothesis seed for the run, fresh each time unless given (see tests/sizes.py).
+    # Set before Hypothesis's own pytest_configure reads it (tryfirst), and put in the
+    # environment so that xdist workers, started later from this process, use the same one.
+    if config.getoption("hypothesis_seed", None) is None:
+        seed = os.environ.setdefault("HYPOTHESIS_SEED", str(random.randrange(2**32)))
+        config.option.hypothesis_seed = seed
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    seed = config.getoption("hypothesis_seed", None)
+    size = "full (make fuzz)" if FULL else "quick (make fuzz runs the full sizes)"
+    return f"hypothesis seed {seed}, rerun with HYPOTHESIS_SEED={seed}; test sizes {size}"
+
+
+class SharedBytecode(BytecodeCache):
+    """Compiled templates kept in memory for the whole worker, shared by every app it builds.
+
+    Each test builds its own app, and each app's Jinja environment compiled all ~80
+    templates again (about 0.6 s per test that renders pages). Jinja checks each entry
+    against the template source's checksum, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = self.store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedBytecode()
+
+
+def require_postgres() -> str:
+    """The PostgreSQL server's URL, or skip this test saying why there is none."""
+    if not TEST_DATABASE_URL:
+        pytest.skip("PostgreSQL case: TEST_DATABASE_URL is not set (CI sets it)")
+    return TEST_DATABASE_URL
 
 
 def base_config(tmp: Path, url: str, **extra: Any) -> dict[str, Any]:
@@ -70,16 +116,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not TEST_DATABASE_URL:
-        pytest.skip("PostgreSQL case: TEST_DATABASE_URL is not set (CI sets it)")
+    server = require_postgres()
     name = f"aidtrail_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    url = create_database(TEST_DATABASE_URL, name)
+    url = create_database(server, name)
     migrate(url, tmp_path_factory.mktemp("pg-template"))
     yield url
     engine = _RESET_ENGINES.pop(url, None)
     if engine is not None:
         engine.dispose()
-    drop_database(TEST_DATABASE_URL, name)
+    drop_database(server, name)
 
 
 def create_database(server_url: str, name: str) -> str:
@@ -177,6 +222,7 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
 @pytest.fixture
 def app(app_config: dict[str, Any]) -> Iterator[Flask]:
     application = create_app(app_config)
+    application.jinja_env.bytecode_cache = TEMPLATE_CACHE
     # Every test client request gets its own app context, `g` and DB session, as on a real
     # server (see tests/isolation.py); the test itself keeps one context for its setup.
     application.test_client_class = IsolatedClient

@@ -4,7 +4,7 @@ A family on a phone asks in Russian and follows its need; a volunteer logs a bat
 in stock; a coordinator in English approves the need, builds and dispatches the delivery,
 prints the manifest and records a handover with a photo; the family confirms receipt; and a
 stranger scans the manifest's QR code and sees the true sources and nobody's personal data,
-in Russian and then in English. One server serves the module (see `module_server`).
+in Russian and then in English. One server serves the module (see `demo_server`).
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ PERSONAL = ["Соколова", "Елена", "Примерная", "+7 900", "0
 
 
 @pytest.mark.slow
-def test_volunteer_logs_a_batch_and_finds_it_in_stock(module_server, browser, request) -> None:
-    base = module_server
+def test_volunteer_logs_a_batch_and_finds_it_in_stock(demo_server, browser, request) -> None:
+    base = demo_server
     volunteer = person(browser, request, "ru", PHONE)
     login(volunteer, base, "demo-volunteer")
     volunteer.goto(base + "/production/batches/new")
@@ -60,8 +60,8 @@ def test_volunteer_logs_a_batch_and_finds_it_in_stock(module_server, browser, re
 
 
 @pytest.mark.slow
-def test_need_to_verified_delivery(module_server, browser, request, tmp_path) -> None:
-    base = module_server
+def test_need_to_verified_delivery(demo_server, browser, request, tmp_path) -> None:
+    base = demo_server
 
     # A family, on a phone, in Russian: a new need for two balaclavas.
     family = person(browser, request, "ru", PHONE)

@@ -29,9 +29,9 @@ def _login(page, base: str, username: str) -> None:
 
 @pytest.mark.slow
 def test_family_submits_in_russian_coordinator_approves_family_sees_it(
-    live_server, browser, request
+    demo_server, browser, request
 ) -> None:
-    base = live_server
+    base = demo_server
     family = _session(browser, request)
     _login(family, base, "demo-family")
     family.goto(base + "/needs/new")

@@ -1,4 +1,5 @@
-"""Hypothesis: 500 hostile inputs to every other need form, page and API endpoint, both backends.
+"""Hypothesis: hostile inputs to every other need form, page and API endpoint, both backends
+(sizes as in test_needs_fuzz.py).
 
 test_needs_fuzz.py covers the new-need form and POST /api/v1/needs; this covers the rest:
 edit, cancel, approve, reject, line unavailable, merge and comment (pages and API), the
