@@ -77,7 +77,11 @@ def _serving(database_url: str, tmp: Path) -> Iterator[str]:
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=60)  # a loaded machine can take more than 10 s to stop
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
         log.close()
 
 

@@ -130,7 +130,7 @@ def test_need_form_fuzz(app, session, client):
             session.rollback()
 
     check()
-    assert len(seen) >= 500 and {302, 400} <= set(seen), sorted(set(seen))
+    assert len(seen) >= SETTINGS.max_examples and {302, 400} <= set(seen), sorted(set(seen))
 
 
 json_numbers = st.one_of(
@@ -229,4 +229,4 @@ def test_need_api_fuzz(app, session, client):
         assert again["lines"] == got["lines"]
 
     check()
-    assert len(seen) >= 500 and {201, 400} <= set(seen), sorted(set(seen))
+    assert len(seen) >= SETTINGS.max_examples and {201, 400} <= set(seen), sorted(set(seen))
