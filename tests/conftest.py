@@ -53,6 +53,13 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"hypothesis seed {seed}, rerun with HYPOTHESIS_SEED={seed}; test sizes {size}"
 
 
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    # Said again at the end of a failing run (the header is hidden under -q).
+    if exitstatus != 0:
+        seed = config.getoption("hypothesis_seed", None)
+        terminalreporter.write_line(f"hypothesis seed {seed}: rerun with HYPOTHESIS_SEED={seed}")
+
+
 class SharedBytecode(BytecodeCache):
     """Compiled templates kept in memory for the whole worker, shared by every app it builds.
 
