@@ -5,6 +5,10 @@ in stock; a coordinator in English approves the need, builds and dispatches the 
 prints the manifest and records a handover with a photo; the family confirms receipt; and a
 stranger scans the manifest's QR code and sees the true sources and nobody's personal data,
 in Russian and then in English. One server serves the module (see `demo_server`).
+
+Issue 4's journey is here too (the first test): a family on a phone submits a need in Russian,
+a coordinator approves it, the family sees the change, and another family gets 404. One file
+means one worker, so the server is started once per backend, not once per file.
 """
 
 from __future__ import annotations
@@ -38,6 +42,40 @@ def row_with_code(page: Any, code: str) -> Any:
 
 # Personal data of the demo household (encrypted at rest) that no public page may show.
 PERSONAL = ["Соколова", "Елена", "Примерная", "+7 900", "000-00-31", "Муж на лечении"]
+
+
+@pytest.mark.slow
+def test_family_submits_in_russian_coordinator_approves_family_sees_it(
+    demo_server, browser, request
+) -> None:
+    base = demo_server
+    family = person(browser, request, "ru", PHONE)
+    login(family, base, "demo-family")
+    family.goto(base + "/needs/new")
+    assert family.locator("h1").inner_text() == "Новая заявка"
+    family.select_option("select[name='lines-0-item_id']", index=1)
+    family.fill("input[name='lines-0-quantity']", "12")
+    family.fill("input[name='lines-0-note']", "Для сына, размер уточню")
+    family.click("main form button[type=submit].primary")
+    family.wait_for_url(re.compile(r"/needs/\d+$"))
+    need_url = family.url
+    assert family.locator("h1 .badge-submitted").count() == 1
+    assert "Для сына, размер уточню" in family.content()
+
+    coordinator = person(browser, request, "ru", DESKTOP)
+    login(coordinator, base, "demo-coordinator")
+    coordinator.goto(need_url)
+    coordinator.click("form[action$='/approve'] button[type=submit]")
+    coordinator.wait_for_selector("h1 .badge-approved")
+
+    family.goto(need_url)
+    assert family.locator("h1 .badge-approved").count() == 1
+
+    other = person(browser, request, "ru", PHONE)
+    login(other, base, "demo-family2")
+    response = other.goto(need_url)
+    assert response is not None and response.status == 404
+    assert "Для сына" not in other.content()
 
 
 @pytest.mark.slow
