@@ -48,7 +48,7 @@ run: $(VENV)/.runtime translations  ## Create the venv, migrate, seed the demo, 
 	  --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' app:app
 
 # The suite runs in parallel, a test file per worker (files keep their order; several check
-# what an earlier test in the same file built): 17 minutes instead of 27 on two cores. At
+# what an earlier test in the same file built); README "Tests" has the timings. At
 # most four workers, so the concurrency tests' connections stay under PostgreSQL's default
 # max_connections. `make test PYTEST_ARGS=tests/needs` runs one part, in one process.
 PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile --durations 20
