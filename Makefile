@@ -6,9 +6,17 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
-WORKERS ?= 2
+# One worker process with threads: login throttling counts attempts in that process's memory
+# (RATELIMIT_STORAGE_URI=memory://), so with several processes an attacker would get 5 tries
+# per minute from each. Threads share the one counter and still serve requests side by side.
+# More processes only with RATELIMIT_STORAGE_URI pointing at Redis (README, production).
+WORKERS ?= 1
+THREADS ?= 4
+# The background worker, started beside the web server when the app has one: set WORKER to
+# its command, or it is found as a worker.py module (`flask --app app worker`).
+WORKER ?= $(if $(wildcard coordination/worker.py coordination/*/worker.py),$(FLASK) worker)
 
-.PHONY: help run serve test lint bench translations translations-update clean
+.PHONY: help run serve test fuzz smoke lint bench translations translations-update clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -32,20 +40,32 @@ translations-update: $(VENV)/.runtime  ## Extract messages and merge them into t
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_pgettext:1c,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -N -i translations/messages.pot -d translations
 
-run: $(VENV)/.runtime translations  ## Create the venv, migrate, seed the demo, serve on :5000
+run: $(VENV)/.runtime translations  ## Create the venv, migrate, seed the demo, serve (PORT=, HOST=)
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
-	  --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' app:app
+	$(if $(WORKER),$(WORKER) & trap 'kill $$! 2>/dev/null' EXIT;) \
+	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --bind $(HOST):$(PORT) \
+	  --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(M)sms' app:app
 
 # The suite runs in parallel, a test file per worker (files keep their order; several check
-# what an earlier test in the same file built): 17 minutes instead of 27 on two cores. At
+# what an earlier test in the same file built); README "Tests" has the timings. At
 # most four workers, so the concurrency tests' connections stay under PostgreSQL's default
 # max_connections. `make test PYTEST_ARGS=tests/needs` runs one part, in one process.
 PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile --durations 20
 
 test: $(VENV)/.dev translations  ## Install dev dependencies and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The generated (Hypothesis) and concurrency tests at their full sizes: 500 inputs per form
+# instead of 60, 50 rounds of 40 racing requests instead of 8 (see tests/sizes.py). Each run
+# draws new inputs; HYPOTHESIS_SEED=N replays the run whose header said `hypothesis seed N`.
+FUZZ_FILES = $(shell grep -rlE --include='test_*.py' '(tests.sizes|test_needs_fuzz) import' tests)
+
+fuzz: $(VENV)/.dev translations  ## The generated and concurrency tests at full size (slow)
+	AIDTRAIL_TEST_SIZE=full $(BIN)/pytest -n auto --maxprocesses 4 --dist loadfile $(FUZZ_FILES)
+
+smoke:  ## What CI checks first: `make run` from a throw-away venv, login, a manifest PDF
+	python3 .ci/smoke
 
 lint: $(VENV)/.dev  ## ruff, format check, mypy, import contracts, bandit, pip-audit --strict
 	$(BIN)/ruff check .

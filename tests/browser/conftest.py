@@ -12,16 +12,18 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BACKENDS, reset_postgres
+from tests.conftest import BACKENDS, create_database, drop_database, require_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# AIDTRAIL_CHROMIUM names another browser binary (CI points it nowhere to check the skip).
+CHROMIUM = os.environ.get("AIDTRAIL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -75,44 +77,63 @@ def _serving(database_url: str, tmp: Path) -> Iterator[str]:
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=60)  # a loaded machine can take more than 10 s to stop
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
         log.close()
 
 
-@pytest.fixture
-def live_server(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A fresh server (and database) for one test."""
-    with _serving(database_url, tmp_path) as base:
-        yield base
+def require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} (.ci/run installs it)")
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def module_server(
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """One server for a whole module of journeys: each journey leaves the demo usable for the
-    next, and the migrate-seed-start cost (~20 s on a small machine) is paid once per backend."""
+    """One server per backend for every journey a worker runs: migrating, loading the demo and
+    starting gunicorn (~20 s on a small machine) is paid once, not once per test or module.
+    Each journey makes its own needs and deliveries and leaves the demo usable for the next.
+    Its database is its own (not `pg_url`, which other tests on the worker empty)."""
+    require_chromium()  # before the ~20 s of starting a server for nothing
     tmp = tmp_path_factory.mktemp(f"browser-{request.param}")
     if request.param == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         shutil.copy(template, tmp / "aidtrail.sqlite3")
-        url = f"sqlite:///{tmp / 'aidtrail.sqlite3'}"
-    else:
-        url = request.getfixturevalue("pg_url")
-        reset_postgres(url)
-    with _serving(url, tmp) as base:
-        yield base
+        with _serving(f"sqlite:///{tmp / 'aidtrail.sqlite3'}", tmp) as base:
+            yield base
+        return
+    server = require_postgres()
+    name = f"aidtrail_browser_{uuid.uuid4().hex[:10]}"
+    url = create_database(server, name)
+    try:
+        with _serving(url, tmp) as base:
+            yield base
+    finally:
+        drop_database(server, name)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    """One Chromium per worker; each person in a journey gets a fresh context (own cookies)."""
+    require_chromium()
     playwright = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
     with playwright.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_contexts(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The browser outlives the test: close the contexts its people opened (after a failing
+    journey's screenshots, which are taken when the test's report is made)."""
+    yield
+    for page in getattr(request.node, "pages", []):
+        page.context.close()
 
 
 @pytest.hookimpl(hookwrapper=True)

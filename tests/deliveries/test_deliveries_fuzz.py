@@ -6,7 +6,7 @@ input the lot's reservation still equals what the delivery lines hold.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -14,14 +14,9 @@ from coordination.deliveries.models import DeliveryLine
 from coordination.stock.models import Lot
 from tests import factories as f
 from tests.deliveries.support import bearer, world
+from tests.sizes import fuzz_settings
 
-SETTINGS = settings(
-    max_examples=150,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+SETTINGS = fuzz_settings(full=150, quick=30)  # fresh inputs each run: tests/sizes.py
 NASTY = ["", " ", "\x00", "a\x00b", "x" * 300, "Тёплые", "<b>", "1e3", "-1", "0" * 16]
 scalars = st.one_of(
     st.integers(-(2**63), 2**63),

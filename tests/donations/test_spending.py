@@ -4,7 +4,7 @@ outside its earmark or currency; shares exact to the kopeck; nothing half-writte
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -20,6 +20,7 @@ from coordination.production.services import BatchInput, log_production_batch
 from coordination.stock.models import Lot, OriginKind
 from tests import factories as f
 from tests.donations.support import DAY, buy, give, world
+from tests.sizes import fuzz_settings
 from tests.stock.support import entries
 
 
@@ -159,7 +160,7 @@ def test_purchase_shares_sum_exactly_to_the_total(session) -> None:
     assert sum(a for _, a in parts) == p.lines[0].price_minor
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@fuzz_settings(full=1000, quick=200)  # pure arithmetic: cheap, fresh numbers each run
 @given(
     st.integers(0, 10**13),
     st.lists(st.integers(0, 10**12), min_size=1, max_size=20).filter(lambda ws: sum(ws) > 0),

@@ -1,4 +1,5 @@
-"""Hypothesis: 500 generated inputs to the need form and 500 to the API, on both backends.
+"""Hypothesis: generated inputs to the need form and to the API, on both backends (60 fresh
+ones per test and run, 500 under `make fuzz`: see tests/sizes.py).
 
 Every answer is a form re-shown with errors (200/400), a redirect (302) or problem+json 400
 (the API may answer 201/200): never a 500. Every accepted input reads back as it was sent.
@@ -11,7 +12,7 @@ import secrets
 from datetime import timedelta
 from urllib.parse import quote_from_bytes
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -19,16 +20,12 @@ from coordination.db import utcnow
 from coordination.needs.models import Need
 from tests import factories as f
 from tests.needs.support import world
+from tests.sizes import fuzz_settings
 
-# derandomize: the same 500 hostile inputs on every run, so CI cannot pass one day and fail
-# the next on a lucky draw; change the strategies to explore new ground.
-SETTINGS = settings(
-    max_examples=500,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+# Fresh random inputs on every run, the seed printed in pytest's header (tests/sizes.py);
+# the fixed hostile values below are always in the mix, and any input that ever failed is
+# kept for good as an @example on its test.
+SETTINGS = fuzz_settings(full=500, quick=60)
 NASTY = [
     "",
     " ",
@@ -133,7 +130,7 @@ def test_need_form_fuzz(app, session, client):
             session.rollback()
 
     check()
-    assert len(seen) >= 500 and {302, 400} <= set(seen), sorted(set(seen))
+    assert len(seen) >= SETTINGS.max_examples and {302, 400} <= set(seen), sorted(set(seen))
 
 
 json_numbers = st.one_of(
@@ -232,4 +229,4 @@ def test_need_api_fuzz(app, session, client):
         assert again["lines"] == got["lines"]
 
     check()
-    assert len(seen) >= 500 and {201, 400} <= set(seen), sorted(set(seen))
+    assert len(seen) >= SETTINGS.max_examples and {201, 400} <= set(seen), sorted(set(seen))

@@ -1,4 +1,5 @@
-"""Hypothesis: 500 hostile inputs to every other need form, page and API endpoint, both backends.
+"""Hypothesis: hostile inputs to every other need form, page and API endpoint, both backends
+(sizes as in test_needs_fuzz.py).
 
 test_needs_fuzz.py covers the new-need form and POST /api/v1/needs; this covers the rest:
 edit, cancel, approve, reject, line unavailable, merge and comment (pages and API), the
@@ -159,7 +160,9 @@ def test_edit_form_fuzz(app, session, client):
             assert after[7][0][3] == (note.decode("utf-8").strip() or None)
 
     check()
-    assert len(seen) >= 500 and {302, 400, 404, 409} <= set(seen), sorted(set(seen))
+    assert len(seen) >= SETTINGS.max_examples and {302, 400, 404, 409} <= set(seen), sorted(
+        set(seen)
+    )
 
 
 def test_cancel_form_fuzz(app, session, client):
@@ -187,7 +190,7 @@ def test_cancel_form_fuzz(app, session, client):
             assert after == before
 
     check()
-    assert len(seen) >= 500 and {302, 404, 409} <= set(seen), sorted(set(seen))
+    assert len(seen) >= SETTINGS.max_examples and {302, 404, 409} <= set(seen), sorted(set(seen))
 
 
 DECISIONS = ["approve", "reject", "unavailable", "merge", "comment"]
@@ -268,7 +271,7 @@ def test_triage_form_fuzz(app, session, client, action):
     check()
     expected = {302, 404} | ({409} if action != "comment" else set())
     expected |= {400} if action != "approve" else set()
-    assert len(seen) >= 500 and expected <= set(seen), sorted(set(seen))
+    assert len(seen) >= SETTINGS.max_examples and expected <= set(seen), sorted(set(seen))
     assert _snap(session, s.foreign.id)[:2] == (NeedStatus.SUBMITTED, 1)
 
 
@@ -310,7 +313,7 @@ def test_need_pages_query_fuzz(app, session, client, path):
         seen.append(resp.status_code)
 
     check()
-    assert len(seen) >= 500
+    assert len(seen) >= SETTINGS.max_examples
 
 
 # ---- API -----------------------------------------------------------------------------------
@@ -431,7 +434,9 @@ def test_api_action_fuzz(app, session, client, action):
             assert got["events"][-1]["text"] == body["text"].strip()
 
     check()
-    assert len(seen) >= 500 and {400, 404} <= set(seen) and set(seen) & {200, 201}, set(seen)
+    assert (
+        len(seen) >= SETTINGS.max_examples and {400, 404} <= set(seen) and set(seen) & {200, 201}
+    ), set(seen)
     assert _snap(session, s.foreign.id)[:2] == (NeedStatus.SUBMITTED, 1)
 
 
@@ -481,7 +486,7 @@ def test_api_query_fuzz(app, session, client, path, role):
             _problem(resp)
 
     check()
-    assert len(seen) >= 500 and (200 in seen)
+    assert len(seen) >= SETTINGS.max_examples and (200 in seen)
 
 
 def test_api_get_fuzz(app, session, client):
@@ -502,7 +507,7 @@ def test_api_get_fuzz(app, session, client):
             _problem(resp)
 
     check()
-    assert len(seen) >= 500 and {200, 404} <= set(seen), sorted(set(seen))
+    assert len(seen) >= SETTINGS.max_examples and {200, 404} <= set(seen), sorted(set(seen))
 
 
 def test_merge_into_nul_is_a_form_error(app, session, client):

@@ -12,26 +12,25 @@ from flask import Flask
 from coordination.db import db
 from coordination.demo import build_demo
 from coordination.ops.backup import current_digests
-from tests.conftest import TEST_DATABASE_URL, create_database, drop_database
+from tests.conftest import create_database, drop_database, require_postgres
 
 
 @pytest.fixture
 def fresh_url(backend: str, tmp_path: Path) -> Iterator[Callable[[], str]]:
     """Makes empty databases (no tables) on the test's backend, dropped afterwards."""
+    server = require_postgres() if backend == "postgresql" else ""
     made: list[str] = []
 
     def make() -> str:
         if backend == "sqlite":
             return f"sqlite:///{tmp_path / f'fresh-{uuid.uuid4().hex[:8]}.sqlite3'}"
-        assert TEST_DATABASE_URL
         name = f"aidtrail_ops_{uuid.uuid4().hex[:10]}"
         made.append(name)
-        return create_database(TEST_DATABASE_URL, name)
+        return create_database(server, name)
 
     yield make
     for name in made:
-        assert TEST_DATABASE_URL
-        drop_database(TEST_DATABASE_URL, name)
+        drop_database(server, name)
 
 
 @pytest.fixture

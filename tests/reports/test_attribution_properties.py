@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from fractions import Fraction
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -33,14 +33,9 @@ from coordination.parties.models import Party, PartyKind
 from coordination.stock.models import KitComponentUse, Lot, StockMovement
 from tests import factories as f
 from tests.reports.chain import chain
+from tests.sizes import fuzz_settings
 
-SETTINGS = settings(
-    max_examples=15,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+SETTINGS = fuzz_settings(full=60, quick=15)  # fresh chains each run: tests/sizes.py
 
 SOURCES = (PartyKind.GROUP, PartyKind.DONOR, PartyKind.CAMPAIGN)
 Key = tuple[str, str, str | None]  # (credit kind, origin public id, donation public id)

@@ -4,7 +4,11 @@ A family on a phone asks in Russian and follows its need; a volunteer logs a bat
 in stock; a coordinator in English approves the need, builds and dispatches the delivery,
 prints the manifest and records a handover with a photo; the family confirms receipt; and a
 stranger scans the manifest's QR code and sees the true sources and nobody's personal data,
-in Russian and then in English. One server serves the module (see `module_server`).
+in Russian and then in English. One server serves the module (see `demo_server`).
+
+Issue 4's journey is here too (the first test): a family on a phone submits a need in Russian,
+a coordinator approves it, the family sees the change, and another family gets 404. One file
+means one worker, so the server is started once per backend, not once per file.
 """
 
 from __future__ import annotations
@@ -41,8 +45,42 @@ PERSONAL = ["Соколова", "Елена", "Примерная", "+7 900", "0
 
 
 @pytest.mark.slow
-def test_volunteer_logs_a_batch_and_finds_it_in_stock(module_server, browser, request) -> None:
-    base = module_server
+def test_family_submits_in_russian_coordinator_approves_family_sees_it(
+    demo_server, browser, request
+) -> None:
+    base = demo_server
+    family = person(browser, request, "ru", PHONE)
+    login(family, base, "demo-family")
+    family.goto(base + "/needs/new")
+    assert family.locator("h1").inner_text() == "Новая заявка"
+    family.select_option("select[name='lines-0-item_id']", index=1)
+    family.fill("input[name='lines-0-quantity']", "12")
+    family.fill("input[name='lines-0-note']", "Для сына, размер уточню")
+    family.click("main form button[type=submit].primary")
+    family.wait_for_url(re.compile(r"/needs/\d+$"))
+    need_url = family.url
+    assert family.locator("h1 .badge-submitted").count() == 1
+    assert "Для сына, размер уточню" in family.content()
+
+    coordinator = person(browser, request, "ru", DESKTOP)
+    login(coordinator, base, "demo-coordinator")
+    coordinator.goto(need_url)
+    coordinator.click("form[action$='/approve'] button[type=submit]")
+    coordinator.wait_for_selector("h1 .badge-approved")
+
+    family.goto(need_url)
+    assert family.locator("h1 .badge-approved").count() == 1
+
+    other = person(browser, request, "ru", PHONE)
+    login(other, base, "demo-family2")
+    response = other.goto(need_url)
+    assert response is not None and response.status == 404
+    assert "Для сына" not in other.content()
+
+
+@pytest.mark.slow
+def test_volunteer_logs_a_batch_and_finds_it_in_stock(demo_server, browser, request) -> None:
+    base = demo_server
     volunteer = person(browser, request, "ru", PHONE)
     login(volunteer, base, "demo-volunteer")
     volunteer.goto(base + "/production/batches/new")
@@ -60,8 +98,8 @@ def test_volunteer_logs_a_batch_and_finds_it_in_stock(module_server, browser, re
 
 
 @pytest.mark.slow
-def test_need_to_verified_delivery(module_server, browser, request, tmp_path) -> None:
-    base = module_server
+def test_need_to_verified_delivery(demo_server, browser, request, tmp_path) -> None:
+    base = demo_server
 
     # A family, on a phone, in Russian: a new need for two balaclavas.
     family = person(browser, request, "ru", PHONE)
