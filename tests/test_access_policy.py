@@ -207,6 +207,7 @@ POLICY: dict[str, dict[str, Any]] = {
     "ledger.entries": {"expect": everyone(200), "query": {"start": 0, "end": 2}},
     "ledger.inclusion": {"expect": everyone(200), "query": {"index": 0, "size": 2}},
     "ledger.consistency": {"expect": everyone(200), "query": {"from": 1, "to": 2}},
+    "witnesses.witnesses": {"expect": everyone(200)},
     # --- origins and stock: volunteers for their own group's places, coordinators for their
     # region, admins everywhere; the outsider lot is another group's, in another region ---
     "production.new_batch": {"expect": only("volunteer", *STAFF)},

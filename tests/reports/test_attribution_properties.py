@@ -215,19 +215,28 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
 
     # Narrowing the walk to candidate lines (candidates.py) changes no follow-up page: each
     # party's and each donation's placements equal those of a walk over every line.
+    compared = 0
     for party in session.scalars(select(Party).where(Party.kind.in_(SOURCES))):
-        assert party_attribution(session, party) == _placements(
+        narrowed = party_attribution(session, party)
+        assert narrowed == _placements(
             session, lambda x, p=party: x.party_ref == p.id or x.campaign_ref == p.id, None
         )
+        compared += len(narrowed)
     for money in session.scalars(select(MoneyDonation)):
-        assert donation_attribution(session, money) == _placements(
+        narrowed = donation_attribution(session, money)
+        assert narrowed == _placements(
             session, lambda x, m=money: x.kind.value == "funder" and m.id in x.via_refs, None
         )
+        compared += len(narrowed)
     for gift in session.scalars(select(InKindDonation)):
-        assert donation_attribution(session, gift) == _placements(
+        narrowed = donation_attribution(session, gift)
+        assert narrowed == _placements(
             session, lambda x, g=gift: x.origin_kind == "in_kind" and x.origin_ref == g.id, None
         )
-    STATS["placements"] += len(party_attribution(session, donors[0]))
+        compared += len(narrowed)
+    # Every non-empty placement compared counts, not only one donor's: with fresh draws each
+    # run, one donor's follow-up is often empty although the comparisons above saw real rows.
+    STATS["placements"] += compared
 
     # Money conserved over all goods that exist; pieces conserved for origins no kit used.
     assert sum(v[1] for v in everything.values()) == model.spent
