@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: help run serve test lint bench translations translations-update clean
+.PHONY: help run serve test lint bench mutate translations translations-update clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -58,5 +58,12 @@ lint: $(VENV)/.dev  ## ruff, format check, mypy, import contracts, bandit, pip-a
 bench: $(VENV)/.dev translations  ## Run every benchmark under bench/, one table + bench/out/results.json
 	$(BIN)/python bench/run_all.py $(BENCH)
 
+# Mutation testing of the attribution engine (pyproject.toml [tool.mutmut]); slow: SQLite
+# only, one process per core. Reading the result: docs/mutation.md.
+mutate: $(VENV)/.dev translations  ## mutmut on credit, apportioning and the walker
+	rm -rf mutants
+	TEST_DATABASE_URL= $(BIN)/mutmut run --max-children $${MUTATE_JOBS:-2} $(MUTANTS)
+	$(BIN)/mutmut results
+
 clean:  ## Remove the venv and caches (keeps instance/)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants

@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from coordination.attribution.credit import first_donation
+from coordination.attribution.placements import _placements  # the unnarrowed walk: the reference
 from coordination.attribution.services import (
-    _placements,
+    Stage,
     donation_attribution,
     line_credits,
     lot_credits,
@@ -178,7 +179,9 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
     delivery = None
     if picks:
         delivery = c.deliver(
-            unit_party, [(lot, draw(st.integers(1, lot.quantity), "sent")) for lot in picks]
+            unit_party,
+            [(lot, draw(st.integers(1, lot.quantity), "sent")) for lot in picks],
+            receive=draw(st.booleans(), "received"),
         )
 
     # Stock conserved: each lot's movements add up to what it holds.
@@ -220,19 +223,25 @@ def test_random_chains_conserve_and_credit_exactly(session, data) -> None:
 
     # Narrowing the walk to candidate lines (candidates.py) changes no follow-up page: each
     # party's and each donation's placements equal those of a walk over every line.
+    # Both stages a follow-up shows are compared: received, and still on the way.
+    both = (Stage.RECEIVED, Stage.IN_TRANSIT)
     for party in session.scalars(select(Party).where(Party.kind.in_(SOURCES))):
-        assert party_attribution(session, party) == _placements(
-            session, lambda x, p=party: x.party_ref == p.id or x.campaign_ref == p.id, None
+        placed = party_attribution(session, party, both)
+        assert placed == _placements(
+            session, lambda x, p=party: x.party_ref == p.id or x.campaign_ref == p.id, None, both
         )
+        STATS["placements"] += len(placed)
     for money in session.scalars(select(MoneyDonation)):
-        assert donation_attribution(session, money) == _placements(
-            session, lambda x, m=money: x.kind.value == "funder" and m.id in x.via_refs, None
+        assert donation_attribution(session, money, both) == _placements(
+            session, lambda x, m=money: x.kind.value == "funder" and m.id in x.via_refs, None, both
         )
     for gift in session.scalars(select(InKindDonation)):
-        assert donation_attribution(session, gift) == _placements(
-            session, lambda x, g=gift: x.origin_kind == "in_kind" and x.origin_ref == g.id, None
+        assert donation_attribution(session, gift, both) == _placements(
+            session,
+            lambda x, g=gift: x.origin_kind == "in_kind" and x.origin_ref == g.id,
+            None,
+            both,
         )
-    STATS["placements"] += len(party_attribution(session, donors[0]))
 
     # Money conserved over all goods that exist; pieces conserved for origins no kit used.
     assert sum(v[1] for v in everything.values()) == model.spent
