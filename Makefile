@@ -16,7 +16,7 @@ THREADS ?= 4
 # its command, or it is found as a worker.py module (`flask --app app worker`).
 WORKER ?= $(if $(wildcard coordination/worker.py coordination/*/worker.py),$(FLASK) worker)
 
-.PHONY: help run serve test fuzz smoke lint bench translations translations-update clean
+.PHONY: help run serve test fuzz smoke lint bench mutate translations translations-update clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -78,5 +78,12 @@ lint: $(VENV)/.dev  ## ruff, format check, mypy, import contracts, bandit, pip-a
 bench: $(VENV)/.dev translations  ## Run every benchmark under bench/, one table + bench/out/results.json
 	$(BIN)/python bench/run_all.py $(BENCH)
 
+# Mutation testing of the attribution engine (pyproject.toml [tool.mutmut]); slow: SQLite
+# only, one process per core. Reading the result: docs/mutation.md.
+mutate: $(VENV)/.dev translations  ## mutmut on credit, apportioning and the walker
+	rm -rf mutants
+	TEST_DATABASE_URL= $(BIN)/mutmut run --max-children $${MUTATE_JOBS:-2} $(MUTANTS)
+	$(BIN)/mutmut results
+
 clean:  ## Remove the venv and caches (keeps instance/)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache mutants

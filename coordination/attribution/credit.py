@@ -140,11 +140,19 @@ def apportion(total: int, weights: list[Fraction]) -> list[int]:
     """Whole parts of `total` in proportion to `weights`, summing exactly to `total`.
 
     Largest remainder (Hamilton): floor every share, then hand the units left over to the
-    largest remainders, ties to the earlier entry.
+    largest remainders, ties to the earlier entry. All-zero weights share equally (the parts
+    must still add up to the total); negative weights and a total with nothing to share it
+    among are refused.
     """
+    if any(w < 0 for w in weights):
+        raise ValueError("weights must not be negative")
+    if not weights:
+        if total:
+            raise ValueError("a total cannot be shared among no parts")
+        return []
     whole = sum(weights, Fraction(0))
-    if not weights or whole == 0:
-        return [0] * len(weights)
+    if whole == 0:
+        weights, whole = [Fraction(1)] * len(weights), Fraction(len(weights))
     shares = [total * w / whole for w in weights]
     parts = [s.numerator // s.denominator for s in shares]
     order = sorted(range(len(shares)), key=lambda i: (-(shares[i] - parts[i]), i))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from coordination.accounts.models import User
 from coordination.attribution.services import (
     Placement,
+    Stage,
     apportion,
     approx,
     donation_attribution,
@@ -110,10 +111,26 @@ def _went(
     return rows, spent
 
 
+# A follow-up lists what recipients received, and says how much is still on the way: each
+# piece once, at the stage it reached (a move to a hub is neither: reports/stages.py).
+FOLLOWED = (Stage.RECEIVED, Stage.IN_TRANSIT)
+
+
+def _split(placements: list[Placement]) -> tuple[list[Placement], dict[str, str]]:
+    """The received rows, and the pieces (and money) still on the way, in all."""
+    received = [p for p in placements if p.stage == Stage.RECEIVED]
+    moving = [p for p in placements if p.stage == Stage.IN_TRANSIT]
+    on_the_way = {
+        "quantity": fraction_text(sum((p.quantity for p in moving), Fraction(0))),
+        "quantity_approx": approx(sum((p.quantity for p in moving), Fraction(0))),
+    }
+    return received, on_the_way
+
+
 def party_follow_up(session: Session, party: Party, locale: str) -> dict[str, Any]:
-    """JSON-ready: what a group made, or a donor or campaign gave or paid for, that was
-    delivered, by region, month and item."""
-    placements = party_attribution(session, party)
+    """JSON-ready: what a group made, or a donor or campaign gave or paid for, that reached
+    recipients, by region, month and item; and how much more is on the way."""
+    placements, on_the_way = _split(party_attribution(session, party, FOLLOWED))
     rows, spent = _went(session, placements, locale)
     return {
         "party": party.public_id,
@@ -122,12 +139,13 @@ def party_follow_up(session: Session, party: Party, locale: str) -> dict[str, An
         "went": rows,
         "spent_minor": spent,
         "delivered_quantity": approx(sum((p.quantity for p in placements), Fraction(0))),
+        "on_the_way": on_the_way,
     }
 
 
 def follow_up(session: Session, donation: Donation, locale: str) -> dict[str, Any]:
     """JSON-ready: what was given, and where it went by region, month and item."""
-    placements = donation_attribution(session, donation)
+    placements, on_the_way = _split(donation_attribution(session, donation, FOLLOWED))
     rows, spent = _went(session, placements, locale)
     given: dict[str, Any]
     if isinstance(donation, InKindDonation):
@@ -159,4 +177,5 @@ def follow_up(session: Session, donation: Donation, locale: str) -> dict[str, An
         "went": rows,
         "delivered_quantity": approx(sum((p.quantity for p in placements), Fraction(0))),
         "spent_minor": sum(spent.values()),
+        "on_the_way": on_the_way,
     }

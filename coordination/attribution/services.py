@@ -1,25 +1,26 @@
 """Attribution of deliveries, handovers, parties, donations and campaigns to their true sources.
 
 The walk from goods to origins and its rules live in credit.py (read its docstring); this
-module applies it to what was delivered. A delivery line is credited for what was delivered:
-the quantity the recipient confirmed once there is a receipt, else the quantity dispatched.
-Deliveries count once goods left (dispatched, delivered, confirmed or disputed).
+module applies it to what left. One delivery's account credits each line for what it carried:
+the quantity that arrived once there is a receipt, else the quantity dispatched, and says
+which stage those goods reached (stages.py). Totals over many deliveries (where a party's or
+a donation's goods went) count each piece once, at the stage it reached: received by a
+recipient, or still on the way. A move to a hub is not a delivery: its pieces are counted
+when the hub's lot reaches someone.
 
-Where a party's, donation's or campaign's goods went is told by the recipient's region and
+Where goods went (placements.py) is told by the recipient's region and
 the month of dispatch, by item: never which unit or household received them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session, contains_eager
+from sqlalchemy.orm import Session
 
-from coordination.attribution.candidates import money_descendants, origin_clause, party_clause
 from coordination.attribution.credit import (
     ANONYMOUS,
     UNKNOWN,
@@ -31,11 +32,20 @@ from coordination.attribution.credit import (
     merge,
     party_label,
 )
+
+# Where a party's or a donation's goods went (follow-ups) lives in placements.py.
+from coordination.attribution.placements import (
+    Placement,
+    campaign_attribution,
+    donation_attribution,
+    party_attribution,
+    recipient_region,
+)
+from coordination.attribution.stages import LEFT, Stage, stages_of
 from coordination.attribution.walker import Walker
-from coordination.deliveries.models import Delivery, DeliveryLine, DeliveryStatus, Handover
-from coordination.donations.models import InKindDonation, MoneyDonation
-from coordination.parties.models import Party, PartyKind, Region
-from coordination.stock.models import Lot, OriginKind
+from coordination.deliveries.models import Delivery, DeliveryLine, Handover
+from coordination.parties.models import Party, PartyKind
+from coordination.stock.models import Lot
 
 __all__ = [
     "ANONYMOUS",
@@ -48,6 +58,7 @@ __all__ = [
     "LineAttribution",
     "PartyRole",
     "Placement",
+    "Stage",
     "apportion",
     "approx",
     "campaign_attribution",
@@ -64,14 +75,6 @@ __all__ = [
     "recipient_region",
 ]
 
-# Statuses in which goods have left: they count as delivered for follow-up.
-LEFT = (
-    DeliveryStatus.DISPATCHED,
-    DeliveryStatus.DELIVERED,
-    DeliveryStatus.CONFIRMED,
-    DeliveryStatus.DISPUTED,
-)
-
 
 @dataclass
 class LineAttribution:
@@ -79,6 +82,7 @@ class LineAttribution:
     item: str  # item code
     quantity: int  # what the credits add up to
     credits: list[Credit]
+    stages: dict[Stage, int] = field(default_factory=dict)  # pieces per stage reached
 
 
 @dataclass
@@ -105,24 +109,20 @@ class DeliveryAttribution:
     def quantity(self) -> int:
         return sum(line.quantity for line in self.lines)
 
+    @property
+    def stages(self) -> dict[Stage, int]:
+        out: dict[Stage, int] = defaultdict(int)
+        for line in self.lines:
+            for stage, n in line.stages.items():
+                out[stage] += n
+        return dict(out)
+
 
 @dataclass
 class HandoverAttribution:
     handover: Handover
     credits: list[Credit]
     parties: list[PartyRole]
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where goods went, coarsely: the recipient's region and the month they left."""
-
-    region: str | None  # region code
-    month: str | None  # YYYY-MM
-    item: str
-    quantity: Fraction
-    money_minor: Fraction = Fraction(0)
-    currency: str | None = None
 
 
 def lot_credits(session: Session, lot: Lot, quantity: Fraction | int) -> list[Credit]:
@@ -172,9 +172,13 @@ def delivery_attribution(session: Session, delivery: Delivery) -> DeliveryAttrib
     walker = Walker(session)
     lines = [
         LineAttribution(
-            line, line.lot.item.code, delivered_quantity(line), line_credits(session, line, walker)
+            line,
+            line.lot.item.code,
+            delivered_quantity(line),
+            line_credits(session, line, walker),
+            stages,
         )
-        for line in delivery.lines
+        for line, stages in zip(delivery.lines, stages_of(session, delivery.lines), strict=True)
     ]
     credits = merge(c for line in lines for c in line.credits)
     return DeliveryAttribution(delivery, lines, credits, _roles(delivery.handovers, credits))
@@ -189,96 +193,3 @@ def handover_attribution(session: Session, handover: Handover) -> HandoverAttrib
         parts = [walker.lot(line.lot, delivered_quantity(line)) for line in handover.delivery.lines]
     credits = merge(c for part in parts for c in part)
     return HandoverAttribution(handover, credits, _roles([handover], credits))
-
-
-def recipient_region(delivery: Delivery) -> Region | None:
-    if delivery.to_party is not None and delivery.to_party.region is not None:
-        return delivery.to_party.region
-    if delivery.to_location is not None:
-        return delivery.to_location.region
-    return delivery.region
-
-
-def _month(delivery: Delivery) -> str | None:
-    when = delivery.dispatched_at or delivery.delivered_at
-    return when.strftime("%Y-%m") if when else None
-
-
-def left_lines(session: Session, lots: ColumnElement[bool] | None = None) -> list[DeliveryLine]:
-    """Lines of deliveries whose goods left, with their lot and delivery loaded; `lots`
-    narrows them to lots matching a clause (candidates.py)."""
-    # The lot and delivery joined for the filters are the ones loaded (one join each).
-    stmt = (
-        select(DeliveryLine)
-        .join(Delivery, Delivery.id == DeliveryLine.delivery_id)
-        .join(Lot, Lot.id == DeliveryLine.lot_id)
-        .where(Delivery.status.in_(LEFT))
-        .order_by(DeliveryLine.id)
-        .options(contains_eager(DeliveryLine.lot), contains_eager(DeliveryLine.delivery))
-    )
-    if lots is not None:
-        stmt = stmt.where(lots)
-    return list(session.scalars(stmt))
-
-
-def _placements(
-    session: Session, wanted: Callable[[Credit], bool], lots: ColumnElement[bool] | None
-) -> list[Placement]:
-    """Credits `wanted` over the delivered lines whose lots match `lots` (None: every line,
-    the reference the narrowed walks are tested against)."""
-    walker = Walker(session)
-    lines = left_lines(session, lots)
-    walker.prefetch([line.lot for line in lines])
-    totals: dict[tuple[str | None, str | None, str, str | None], list[Fraction]] = defaultdict(
-        lambda: [Fraction(0), Fraction(0)]
-    )
-    for line in lines:
-        mine = [c for c in merge(walker.lot(line.lot, delivered_quantity(line))) if wanted(c)]
-        if not mine:
-            continue
-        region = recipient_region(line.delivery)
-        currency = next((c.currency for c in mine if c.currency), None)
-        key = (region.code if region else None, _month(line.delivery), line.lot.item.code, currency)
-        totals[key][0] += sum((c.quantity for c in mine), Fraction(0))
-        totals[key][1] += sum((c.money_minor for c in mine), Fraction(0))
-    return [
-        Placement(r, m, i, q, money, cur)
-        for (r, m, i, cur), (q, money) in sorted(
-            totals.items(),
-            key=lambda kv: (kv[0][1] or "", kv[0][0] or "", kv[0][2], kv[0][3] or ""),
-        )
-    ]
-
-
-def party_attribution(session: Session, party: Party) -> list[Placement]:
-    """What a group made, or a donor or campaign gave or paid for, that was delivered."""
-    return _placements(
-        session,
-        lambda c: c.party_ref == party.id or c.campaign_ref == party.id,
-        party_clause(session, party.id),
-    )
-
-
-def donation_attribution(
-    session: Session, donation: InKindDonation | MoneyDonation
-) -> list[Placement]:
-    """Where one donation went: what it paid for itself and what money passed on from it paid
-    for. Money passed on to it from another is followed from its own receipt too."""
-    if isinstance(donation, InKindDonation):
-        return _placements(
-            session,
-            lambda c: c.origin_kind == OriginKind.IN_KIND.value and c.origin_ref == donation.id,
-            origin_clause(session, gifts=[donation.id]),
-        )
-    paid = money_descendants(session, [donation.id])
-    return _placements(
-        session,
-        lambda c: c.kind == CreditKind.FUNDER and donation.id in c.via_refs,
-        origin_clause(session, money=paid),
-    )
-
-
-def campaign_attribution(session: Session, campaign: Party) -> list[Placement]:
-    """Where the money raised by a campaign or event (and goods it gave) went: the same rule
-    as any party's (a campaign is credited as a party or as the campaign of a donation)."""
-    return party_attribution(session, campaign)

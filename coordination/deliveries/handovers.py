@@ -2,20 +2,22 @@
 
 A presenter (an official at a ceremony) is recorded as presenter and can never be a source:
 only the ones who made, gave or funded goods (groups, donors, campaigns) are sources, and
-only as the giving side. The place is a town (≤120 characters); the ledger gets its region
+only as the giving side. The chain is continuous and follows the dispatch (chain.py).
+The place is a town (≤120 characters); the ledger gets its region
 code only, since a town could point at a family.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.db import utcnow
+from coordination.deliveries.chain import check_next
 from coordination.deliveries.models import (
     Delivery,
     DeliveryStatus,
@@ -37,10 +39,10 @@ from coordination.ledger.services import append
 from coordination.parties.models import SOURCE_KINDS, Party, PartyKind, Region
 
 NAMED_KINDS = (PartyKind.GROUP, PartyKind.CAMPAIGN, PartyKind.DONOR)  # if they agreed
-OPEN = (DeliveryStatus.PACKED, DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED)
+# Goods change hands once they left: a handover needs the dispatch it follows.
+OPEN = (DeliveryStatus.DISPATCHED, DeliveryStatus.DELIVERED)
 MAX_PLACE = 120
 MAX_NOTE = 2000
-CLOCK_SLACK = timedelta(minutes=10)
 
 
 @dataclass
@@ -150,11 +152,10 @@ def record_handover(
     at = data.at or utcnow()
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
-    if at > utcnow() + CLOCK_SLACK:
-        raise Invalid(N_("A handover cannot be in the future."), "at")
     note = (data.note or "").strip() or None
     if note is not None and (len(note) > MAX_NOTE or has_nul(note)):
         raise Invalid(N_("At most %(n)s characters."), "note", n=MAX_NOTE)
+    check_next(session, delivery, giver, from_role, at, note)
     lines = _lines(delivery, data.lines)
     handover = Handover(
         delivery_id=delivery.id,

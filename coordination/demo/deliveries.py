@@ -45,7 +45,7 @@ def add_deliveries(session: Session, world: World) -> None:
     coordinator = world.users["demo-coordinator"]
     _hub_move(session, world, coordinator)
     lines = _open_lines(session, world, "unit-north", 0)
-    socks = _unit_delivery(session, world, coordinator, lines)
+    socks = _unit_delivery(session, world, coordinator, lines, days=3)
     world.things["delivery-socks"] = socks
     world.things["handover-socks-unit"] = _handover(
         session,
@@ -76,9 +76,14 @@ def _open_lines(session: Session, world: World, party: str, index: int) -> list[
     return [ln for ln in needs[index].lines if ln.remaining > 0 and not ln.unavailable]
 
 
-def _go(session: Session, actor: User | None, delivery: Delivery) -> Delivery:
+def _go(session: Session, actor: User | None, delivery: Delivery, days: int) -> Delivery:
+    """Pack and dispatch; the demo's story left `days` days ago, so the dispatch time is set
+    back to then: its handovers (dated days ago) must follow the dispatch (chain.py)."""
     pack(session, actor, delivery, delivery.version)
-    return dispatch(session, actor, delivery, delivery.version)
+    dispatch(session, actor, delivery, delivery.version)
+    delivery.dispatched_at = utcnow() - timedelta(days=days)
+    session.flush()
+    return delivery
 
 
 def _handover(
@@ -143,7 +148,7 @@ def _hub_move(session: Session, world: World, coordinator: User) -> None:
     )
     for lot in lots:
         add_line(session, None, move, move.version, lot.id, lot.quantity - lot.reserved)
-    _go(session, None, move)
+    _go(session, None, move, days=7)
     _handover(
         session,
         None,
@@ -163,7 +168,7 @@ def _hub_move(session: Session, world: World, coordinator: User) -> None:
 
 
 def _unit_delivery(
-    session: Session, world: World, coordinator: User, lines: list[NeedLine]
+    session: Session, world: World, coordinator: User, lines: list[NeedLine], days: int
 ) -> Delivery:
     delivery = create_draft(
         session,
@@ -174,7 +179,7 @@ def _unit_delivery(
             expected_on=utcnow().date() - timedelta(days=2),
         ),
     )
-    return _go(session, coordinator, delivery)
+    return _go(session, coordinator, delivery, days)
 
 
 def _household(session: Session, world: World, coordinator: User) -> Delivery:
@@ -201,7 +206,7 @@ def _household(session: Session, world: World, coordinator: User) -> Delivery:
             expected_on=utcnow().date() - timedelta(days=1),
         ),
     )
-    _go(session, coordinator, delivery)
+    _go(session, coordinator, delivery, days=2)
     world.things["handover-household"] = _handover(
         session,
         coordinator,
@@ -222,7 +227,7 @@ def _household(session: Session, world: World, coordinator: User) -> Delivery:
 def _vladimir_case(session: Session, world: World, coordinator: User) -> Delivery:
     p = world.parties
     delivery = _unit_delivery(
-        session, world, coordinator, _open_lines(session, world, "unit-north", 1)
+        session, world, coordinator, _open_lines(session, world, "unit-north", 1), days=5
     )
     _handover(
         session,

@@ -82,25 +82,28 @@ def export(directory: Path) -> None:
     with read_snapshot():
         # With the witnesses' cosignatures, so `verify --policy` can check the quorum.
         checkpoints = cosigned_notes(db.session, size)
-        write_export(directory, _bodies(size), checkpoints, signer.verifier_key)
+        # The stored leaf hashes go along, so the offline verifier can name an altered entry.
+        leaves: list[bytes] = []
+        write_export(directory, _bodies(size, leaves), checkpoints, signer.verifier_key, leaves)
     click.echo(f"exported {size} entries and {len(checkpoints)} checkpoints to {directory}")
 
 
-def _bodies(size: int) -> Iterator[str]:
+def _bodies(size: int, leaves: list[bytes]) -> Iterator[str]:
     # The export format numbers lines by position, so a missing row must stop the export
     # rather than shift every later entry down by one.
     entry = LedgerEntry.__table__
     expected = 0
     for start in range(0, size, BATCH):
         rows = db.session.execute(
-            select(entry.c.idx, entry.c.body)
+            select(entry.c.idx, entry.c.body, entry.c.leaf_hash)
             .where(entry.c.idx >= start, entry.c.idx < min(start + BATCH, size))
             .order_by(entry.c.idx)
         )
-        for index, body in rows:
+        for index, body, leaf in rows:
             if index != expected:
                 raise click.ClickException(f"entry {expected} is missing; run `ledger verify`")
             expected += 1
+            leaves.append(bytes(leaf))
             yield body
     if expected != size:
         raise click.ClickException(f"entry {expected} is missing; run `ledger verify`")

@@ -21,6 +21,7 @@ from .canonical import is_canonical
 ENTRIES_FILE = "entries.jsonl"
 CHECKPOINTS_FILE = "checkpoints.jsonl"
 VERIFIER_KEY_FILE = "verifier.key"
+LEAVES_FILE = "leaves.bin"  # 32 bytes per entry: the leaf hashes the log stored
 
 # Below this, forking workers costs more than it saves (~200 ms per 1 MB single-threaded).
 PARALLEL_MIN_BYTES = 8 << 20
@@ -42,13 +43,26 @@ def write_export(
     bodies: Iterable[str],
     checkpoints: Iterable[tuple[int, str]],
     verifier_key: str,
+    leaves: Iterable[bytes] | None = None,
 ) -> None:
     """Write an export: entry bodies in index order from 0, (size, signed note) pairs in
-    increasing size, and the verifier key line. Streams, so any log size fits in memory."""
+    increasing size, the verifier key line, and the leaf hashes the log stored (`leaves`,
+    read after the bodies, so a list the bodies' iterator fills works; None: hashed from
+    the bodies). Streams, so any log size fits in memory."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
+    hashed: list[bytes] = []
+
+    def lines() -> Iterable[str]:
+        for i, body in enumerate(bodies):
+            if leaves is None:
+                hashed.append(hashlib.sha256(b"\x00" + body.encode("utf-8")).digest())
+            yield entry_line(i, body)
+
     with open(out / ENTRIES_FILE, "w", encoding="utf-8", newline="\n") as fh:
-        fh.writelines(entry_line(i, body) for i, body in enumerate(bodies))
+        fh.writelines(lines())
+    with open(out / LEAVES_FILE, "wb") as raw:
+        raw.writelines(hashed if leaves is None else leaves)
     with open(out / CHECKPOINTS_FILE, "w", encoding="utf-8", newline="\n") as fh:
         fh.writelines(checkpoint_line(size, note) for size, note in checkpoints)
     (out / VERIFIER_KEY_FILE).write_text(verifier_key.strip() + "\n", encoding="utf-8")

@@ -15,6 +15,7 @@ Export directory format (written by export_format.write_export):
     DIR/checkpoints.jsonl  one line per signed checkpoint, in increasing size:
                            {"size": n, "note": "<C2SP signed note of a tlog-checkpoint>"}
     DIR/verifier.key       the log's verifier key line: name+keyid+base64(0x01||pubkey)
+    DIR/leaves.bin         optional: 32 bytes per entry, the leaf hashes the log stored
 
 Checks: indices are contiguous from 0 and every body is canonical; every checkpoint's
 signature verifies with the key, its origin is the key's name, its root equals the root
@@ -34,9 +35,12 @@ published (--key name+keyid+base64, or a file holding it) so that a log rewritte
 re-signed with a different key, verifier.key included, is caught.
 
 first_bad_index is the first entry the export fails to prove: a malformed or misplaced
-entry, or the first entry a failing checkpoint would have vouched for (entries in the same
-checkpoint interval cannot be told apart, so sign checkpoints often). Exit status 0 means
-verified, 1 means not, naming that index.
+entry, or, when a checkpoint's root differs, the first altered, missing or reordered entry,
+however far apart checkpoints are: the stored leaf hashes (leaves.bin) are checked against
+the signed root (their tree must give it, so they are the log's own), and the first entry
+whose recomputed leaf differs from its stored one is named. Without leaves.bin, or if its
+hashes do not give the signed root either, only the checkpoint interval can be named.
+Exit status 0 means verified, 1 means not, naming that index.
 """
 
 from __future__ import annotations
@@ -50,7 +54,13 @@ from pathlib import Path
 
 try:
     from . import merkle, note
-    from .export_format import CHECKPOINTS_FILE, ENTRIES_FILE, VERIFIER_KEY_FILE, scan_entries
+    from .export_format import (
+        CHECKPOINTS_FILE,
+        ENTRIES_FILE,
+        LEAVES_FILE,
+        VERIFIER_KEY_FILE,
+        scan_entries,
+    )
     from .policy import Policy, parse_policy, verify_tlog_proof
 except ImportError:
     if __package__:
@@ -105,6 +115,28 @@ def _fail(index: int, message: str, entries: int, checkpoints: int) -> VerifyRes
     return VerifyResult(False, index, message, entries, checkpoints)
 
 
+def _locate(base: Path, leaf_hashes: bytes, good: int, size: int, root: bytes) -> tuple[int, str]:
+    """The first entry in [good, size) whose leaf is not the one the signed root covers."""
+    interval = (
+        good,
+        f"the signed root differs from the entries' root; an entry in [{good}, {size})"
+        " was altered, removed or inserted",
+    )
+    try:
+        stored = (base / LEAVES_FILE).read_bytes()
+    except OSError:
+        return interval
+    if len(stored) < size * 32 or _PackedTree(stored[: size * 32]).root(size) != root:
+        return interval[0], interval[1] + f" ({LEAVES_FILE} does not give the signed root)"
+    for index in range(good, size):
+        at = slice(index * 32, index * 32 + 32)
+        if leaf_hashes[at] != stored[at]:  # past the export's end: b"" differs as well
+            return index, (
+                f"entry {index} is not the one the signed root covers (altered, missing or moved)"
+            )
+    return interval  # unreachable: equal leaves would give the signed root
+
+
 def _load_key(directory: Path, trusted_key: str | None) -> note.Verifier:
     key_file = directory / VERIFIER_KEY_FILE
     found = key_file.read_text(encoding="utf-8").strip() if key_file.exists() else None
@@ -155,7 +187,16 @@ def verify_export(
             if scan.error is not None:
                 break  # that entry is the first problem; reported below
             msg = f"{where} signs size {size}, but the export has {scan.count} entries"
-            return _fail(scan.count, msg, scan.count, done)
+            try:  # an entry removed and the rest renumbered: which one is gone?
+                signed = note.open_checkpoint(text, [verifier])
+                index, found = _locate(base, scan.leaf_hashes, good, size, signed.root)
+            except ValueError:
+                index, found = scan.count, ""
+            if index < scan.count and signed.size == size:
+                msg += f"; {found}"
+            else:
+                index = scan.count
+            return _fail(index, msg, scan.count, done)
         try:
             checkpoint = note.open_checkpoint(text, [verifier])
         except ValueError as exc:
@@ -164,11 +205,8 @@ def verify_export(
             msg = f"{where} is listed as size {size} but signs size {checkpoint.size}"
             return _fail(good, msg, scan.count, done)
         if checkpoint.root != tree.root(size):
-            msg = (
-                f"{where} (size {size}): the signed root differs from the entries' root;"
-                f" an entry in [{good}, {size}) was altered, removed or inserted"
-            )
-            return _fail(good, msg, scan.count, done)
+            index, msg = _locate(base, scan.leaf_hashes, good, size, checkpoint.root)
+            return _fail(index, f"{where} (size {size}): {msg}", scan.count, done)
         # Both roots were just recomputed from the same entries, so this cannot fail unless
         # the tree code is wrong; it costs O(log n) and checks what an auditor would check.
         if good > 0:

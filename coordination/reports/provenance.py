@@ -22,6 +22,7 @@ from coordination.accounts.models import User
 from coordination.attribution.credit import MAX_DEPTH, party_label
 from coordination.attribution.funding import batch_funding, purchase_funding
 from coordination.attribution.services import Credit, CreditKind, fraction_text, line_credits
+from coordination.attribution.stages import stages_of
 from coordination.attribution.walker import Walker
 from coordination.deliveries.access import visible_delivery
 from coordination.deliveries.models import Delivery
@@ -181,7 +182,8 @@ class Builder:
                 {"prov:role": f"{NS}:carrier"},
             )
         goods = []
-        for n, line in enumerate(delivery.lines, 1):
+        reached = stages_of(self.session, delivery.lines)
+        for n, (line, stages) in enumerate(zip(delivery.lines, reached, strict=True), 1):
             lot = self.lot(line.lot)
             ent = self.doc.entity(
                 f"{NS}:goods-{delivery.public_id}-{n}",
@@ -189,6 +191,9 @@ class Builder:
                     "prov:type": f"{NS}:DeliveredGoods",
                     f"{NS}:item": line.lot.item.code,
                     f"{NS}:quantity": line.quantity,
+                    # Where the pieces are (received, moved to a hub, in transit...): a move
+                    # to a hub is not a delivery to anyone (stages.py).
+                    **{f"{NS}:{stage.value}": count for stage, count in stages.items()},
                 },
             )
             goods.append(ent)

@@ -21,6 +21,7 @@ from coordination.attribution.services import (
     fraction_text,
     recipient_region,
 )
+from coordination.deliveries.chain import Gap, gaps
 from coordination.deliveries.models import Delivery, DeliveryStatus, EvidenceKind, Handover
 from coordination.kernel.ids import CODE
 from coordination.parties.models import PartyKind, Region
@@ -81,10 +82,15 @@ def _party(role: PartyRole | None, fallback_kind: str) -> dict[str, Any]:
     }
 
 
-def custody(handovers: list[Handover], roles: list[PartyRole], locale: str) -> list[dict[str, Any]]:
+def custody(
+    chain: list[tuple[Handover, list[Gap]]], roles: list[PartyRole], locale: str
+) -> list[dict[str, Any]]:
+    """The handovers in order, each with the gaps its record shows (deliveries/chain.py):
+    records from before the chain was checked may start from someone who did not hold the
+    goods, skip a step, or name a source that is no origin."""
     by_ref = {r.ref: r for r in roles}
     steps = []
-    for h in sorted(handovers, key=lambda h: (h.at, h.id)):
+    for h, found in chain:
         steps.append(
             {
                 "handover": h.public_id,
@@ -99,6 +105,7 @@ def custody(handovers: list[Handover], roles: list[PartyRole], locale: str) -> l
                     "role": h.to_role.value,
                 },
                 "entry": h.entry_index,
+                "gaps": [g.value for g in found],
             }
         )
     return steps
@@ -128,6 +135,9 @@ def verification(session: Session, delivery: Delivery, locale: str) -> dict[str,
                 "unit": item.unit.value,
                 "quantity": line.line.quantity,
                 "received": line.line.quantity_received,
+                # Where these pieces are: received, moved (to a hub), in transit, damaged,
+                # missing; a move to a hub is not a delivery to anyone.
+                "stages": {s.value: n for s, n in line.stages.items()},
                 "sources": [c.public() for c in line.credits],
             }
         )
@@ -139,6 +149,7 @@ def verification(session: Session, delivery: Delivery, locale: str) -> dict[str,
         "delivered": _day(delivery.delivered_at),
         "recipient": recipient(delivery, locale),
         "lines": lines,
+        "stages": {s.value: n for s, n in report.stages.items()},
         "sources": [c.public() for c in report.credits],
         "parties": [
             {
@@ -151,6 +162,6 @@ def verification(session: Session, delivery: Delivery, locale: str) -> dict[str,
             }
             for r in report.custody
         ],
-        "custody": custody(list(delivery.handovers), report.custody, locale),
+        "custody": custody(gaps(session, delivery), report.custody, locale),
         "photos": photos(delivery),
     }

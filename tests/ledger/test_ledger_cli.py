@@ -254,3 +254,29 @@ def test_export_refuses_a_log_with_a_hole(app, session, tmp_path):
         conn.execute(text("DELETE FROM ledger_entry WHERE idx = 2"))
     result = app.test_cli_runner().invoke(args=["ledger", "export", str(tmp_path / "x")])
     assert result.exit_code != 0 and "entry 2 is missing" in result.output
+
+
+@pytest.mark.parametrize("sizes", [(195,), (64, 195)], ids=["one-checkpoint", "two"])
+def test_both_verifiers_name_entry_97_of_195(app, session, tmp_path, sizes):
+    """An edited body is named exactly, however far apart the checkpoints are: online from
+    the stored leaf hash, offline from the exported leaf hashes checked against the signed
+    root."""
+    build(app, session, sizes)
+    body = _body(97)
+    assert '"n":97' in body
+    with forger(app) as conn:
+        _set_body(conn, 97, body.replace('"n":97', '"n":98'))
+    db.session.remove()
+    online = verify(app)
+    assert online.exit_code == 1 and "at index 97:" in online.output, online.output
+    out = tmp_path / "export"
+    assert run_cli(app, "ledger", "export", str(out)).exit_code == 0
+    offline = subprocess.run(
+        [sys.executable, "-m", "coordination.ledger.verify", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert offline.returncode == 1
+    assert offline.stdout.startswith("FAILED at index 97: "), offline.stdout

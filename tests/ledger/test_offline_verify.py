@@ -210,7 +210,7 @@ def test_checkpoints_out_of_order_are_caught(tmp_path: Path, signer: note.Signer
     assert "size must be" in result.message
 
 
-def test_edit_between_sparse_checkpoints_names_the_interval(
+def test_edit_between_sparse_checkpoints_names_the_entry(
     tmp_path: Path, signer: note.Signer
 ) -> None:
     export = _sparse(tmp_path, signer)
@@ -218,8 +218,55 @@ def test_edit_between_sparse_checkpoints_names_the_interval(
     lines[13] = export_format.entry_line(13, _body(13, "!"))
     _write(export, lines)
     result = verify_export(export)
+    _failed_at(result, 13)
+    assert "entry 13 is not the one the signed root covers" in result.message
+    # Without the stored leaf hashes, or with hashes rewritten to match the edit (their
+    # tree no longer gives the signed root), only the interval can be named.
+    leaves = (export / export_format.LEAVES_FILE).read_bytes()
+    forged = merkle.leaf_hash(_body(13, "!").encode())
+    (export / export_format.LEAVES_FILE).write_bytes(leaves[: 13 * 32] + forged + leaves[14 * 32 :])
+    result = verify_export(export)
+    _failed_at(result, 10)
+    assert "[10, 20)" in result.message and "does not give the signed root" in result.message
+    (export / export_format.LEAVES_FILE).unlink()
+    result = verify_export(export)
     _failed_at(result, 10)
     assert "[10, 20)" in result.message
+
+
+BIG = 195
+
+
+def _one_checkpoint(tmp_path: Path, signer: note.Signer, sizes: Sequence[int]) -> Path:
+    return build_export(tmp_path / "big", [_body(i) for i in range(BIG)], signer, sizes)
+
+
+@pytest.mark.parametrize("sizes", [[BIG], [64, BIG], [96, 98, BIG], [1, 97, 150, BIG]])
+def test_an_altered_entry_is_named_whatever_the_checkpoint_spacing(
+    tmp_path: Path, signer: note.Signer, sizes: list[int]
+) -> None:
+    export = _one_checkpoint(tmp_path, signer, sizes)
+    lines = _lines(export)
+    lines[97] = export_format.entry_line(97, _body(97, " altered"))
+    _write(export, lines)
+    _failed_at(verify_export(export), 97)
+    root, env = _isolated_copy(tmp_path, "")
+    run = _run(["-m", "coordination.ledger.verify", str(export)], root, env)
+    assert run.returncode == 1 and run.stdout.startswith("FAILED at index 97: "), run.stdout
+
+
+@pytest.mark.parametrize("change", ["missing", "swapped"])
+def test_a_missing_or_moved_entry_is_named_between_far_checkpoints(
+    tmp_path: Path, signer: note.Signer, change: str
+) -> None:
+    export = _one_checkpoint(tmp_path, signer, [BIG])
+    bodies = [_body(i) for i in range(BIG)]
+    if change == "missing":
+        del bodies[97]  # and every later entry renumbered, so the indices look right
+    else:
+        bodies[97], bodies[98] = bodies[98], bodies[97]
+    _write(export, [export_format.entry_line(i, b) for i, b in enumerate(bodies)])
+    _failed_at(verify_export(export), 97)
 
 
 def test_rewritten_log_signed_by_another_key_is_caught(tmp_path: Path, signer: note.Signer) -> None:

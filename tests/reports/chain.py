@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from coordination.catalog.models import Item
 from coordination.deliveries.allocation import add_line
 from coordination.deliveries.handovers import HandoverInput, record_handover
-from coordination.deliveries.models import Delivery, HandoverRole
+from coordination.deliveries.models import Delivery, HandoverRole, LineCondition
+from coordination.deliveries.receipts import ReceiptInput, record_receipt
 from coordination.deliveries.services import DraftInput, create_draft
 from coordination.deliveries.status import dispatch, pack
 from coordination.donations.models import (
@@ -243,9 +244,11 @@ class Chain:
         to_party: Party,
         lines: list[tuple[Lot, int]],
         handovers: list[tuple[Party, HandoverRole, Party, HandoverRole]] = (),  # type: ignore[assignment]
+        receive: bool = True,
     ) -> Delivery:
-        """Draft, allocate, pack and dispatch through the delivery services, then record the
-        handovers: the ledger gets every entry the real flow writes."""
+        """Draft, allocate, pack and dispatch through the delivery services, record the
+        handovers, then (`receive`) the recipient's receipt of everything: the ledger gets
+        every entry the real flow writes. Without a receipt the goods are still on the way."""
         from_location = lines[0][0].location if lines else self.hub
         delivery = create_draft(
             self.session,
@@ -271,8 +274,16 @@ class Chain:
                     region_id=self.dest_region.id,
                 ),
             )
+        if receive:
+            receive_all(self.session, delivery)
         self.session.flush()
         return delivery
+
+
+def receive_all(session: Session, delivery: Delivery) -> None:
+    """The recipient confirms that everything arrived."""
+    answers = {line.id: (line.quantity, LineCondition.OK) for line in delivery.lines}
+    record_receipt(session, None, delivery, delivery.version, ReceiptInput(lines=answers))
 
 
 def chain(session: Session, n_items: int = 3) -> Chain:

@@ -173,4 +173,3 @@ def test_an_unfunded_purchase_is_unknown_not_invented(session) -> None:
 def test_apportion_keeps_the_total() -> None:
     assert apportion(10, [F(1), F(1), F(1)]) == [4, 3, 3]
     assert apportion(3_200_000, [F(3, 2), F(1, 2)]) == [2_400_000, 800_000]
-    assert apportion(5, []) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from coordination.kernel.actors import Role
 from coordination.parties.models import PartyKind
 from tests import factories as f
+from tests.reports.chain import receive_all
 from tests.reports.test_verify import build
 
 
@@ -27,6 +28,10 @@ def test_delivery_and_party_attribution_over_the_api(app, client, session) -> No
     assert roles["Deputy governor"] == (["presenter"], "0")
 
     knitters = next(h.from_party for h in delivery.handovers if h.from_role.value == "source")
+    made = get(client, coordinator, f"/attribution/parties/{knitters.id}").get_json()
+    assert made["delivered"] == []  # still on the way: nobody received anything yet
+    receive_all(session, delivery)
+    session.commit()
     made = get(client, coordinator, f"/attribution/parties/{knitters.id}").get_json()
     assert [(d["item"], d["quantity"]) for d in made["delivered"]] == [(c.items[0].code, "12")]
 

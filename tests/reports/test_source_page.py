@@ -8,6 +8,7 @@ from html import unescape
 from coordination.kernel.actors import Role
 from coordination.parties.models import PartyKind
 from tests import factories as f
+from tests.reports.chain import receive_all
 from tests.reports.test_verify import build
 
 
@@ -26,6 +27,12 @@ def test_a_group_sees_what_it_made_was_delivered_even_when_an_official_presented
     home = client.get("/").get_data(as_text=True)
     assert f'href="/sources/{knitters.id}"' in home  # the volunteer's home tile
     status, page = _page(client, f"/sources/{knitters.id}")
+    # On the way, not yet received: counted as such, not as delivered.
+    assert 'data-on-the-way="12"' in page and "<tbody>" not in page
+    receive_all(session, delivery)
+    session.commit()
+    status, page = _page(client, f"/sources/{knitters.id}")
+    assert 'data-received="12"' in page and "data-on-the-way" not in page
     assert status == 200
     assert "Where the goods of Kostroma knitters went" in page
     row = page[page.index("<tbody>") : page.index("</tbody>")]

@@ -56,6 +56,7 @@ def build(session):
             (courier, HandoverRole.CARRIER, official, HandoverRole.PRESENTER),
             (official, HandoverRole.PRESENTER, unit, HandoverRole.RECIPIENT),
         ],
+        receive=False,  # still on the way: the proof lists dispatch and handovers only
     )
     delivery.driver = "Канарейкина Аглая"
     delivery.comments = "call +7 901 555-73-19"
