@@ -65,7 +65,13 @@ CLASSIFIED: dict[Any, tuple[set[str], set[str]]] = {
     provenance: (set(), {"agent_id", "prov_document", "readable_delivery"}),
     ledger_check: (
         set(),
-        {"check_delivery", "check_old_checkpoint", "delivery_entries", "normalise_paste"},
+        {
+            "check_delivery",
+            "check_old_checkpoint",
+            "delivery_entries",
+            "normalise_paste",
+            "witnessed_checkpoint",
+        },
     ),
 }
 
