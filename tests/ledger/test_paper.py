@@ -61,3 +61,31 @@ def test_an_entry_without_a_code_points_at_the_site():
     result = paper.check_paper(text, entries[1], key, "https://aid.example.org/disputes/x")
     assert result.page == "https://aid.example.org/" and result.scanned_ok
     assert not paper.check_paper(text, entries[1], key, "https://aid.example.org.evil/x").scanned_ok
+
+
+def test_the_offline_verifier_names_the_page_and_refuses_a_forged_address(tmp_path):
+    """python path/to/ledger/verify.py --proof --entry --url, run alone from its folder."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    entries = [_entry(f"CODE{n}", n) for n in range(4)]
+    text, key = _proof("aid.example.org/ledger", entries, 2, extra=b"https://evil.example/x")
+    (tmp_path / "proof.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "entry.json").write_bytes(entries[2])
+    script = Path(paper.__file__).with_name("verify.py")
+    base = [sys.executable, str(script), "--proof", str(tmp_path / "proof.txt")]
+    base += ["--entry", str(tmp_path / "entry.json"), "--key", key]
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*base, *extra], capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False
+        )
+
+    ok = run()
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "its page: https://aid.example.org/verify/CODE2" in ok.stdout
+    assert "evil.example" not in ok.stdout
+    assert run("--url", "https://aid.example.org/verify/CODE2").returncode == 0
+    forged = run("--url", "https://evil.example/x")
+    assert forged.returncode == 1 and "not this log's page" in forged.stdout
