@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_i18n(app)
     register_templating(app)
     register_blueprints(app)
+    register_attribution(app)
     register_errors(app)
     register_cli(app)
     return app
@@ -111,6 +112,7 @@ BLUEPRINTS = (
     "coordination.documents.views",
     "coordination.reports.views",
     "coordination.disputes.views",
+    "coordination.reports.desk_views",
 )
 
 
@@ -119,6 +121,14 @@ def register_blueprints(app: Flask) -> None:
 
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(name).bp)
+
+
+def register_attribution(app: Flask) -> None:
+    """Stock and delivery pages name a purchase's or a kit's true sources through the
+    attribution engine, which sits above them (stock/origins.py explains the seam)."""
+    from coordination.attribution.lot_sources import register_lot_sources
+
+    register_lot_sources()
 
 
 def register_errors(app: Flask) -> None:

@@ -21,15 +21,15 @@ from coordination.deliveries.models import Delivery
 from coordination.deliveries.queries import deliveries_for, line_sources
 from coordination.deliveries.schemas import (
     DeliveryIn,
+    DeliveryLineOut,
     DeliveryOut,
     DeliveryQuery,
+    DeliveryVersionIn,
     HandoverOut,
     LineIn,
-    LineOut,
     ProposalOut,
     ProposalsOut,
     ReceiptOut,
-    VersionIn,
 )
 from coordination.kernel.errors import Invalid
 from coordination.kernel.schemas import Page, PageQuery
@@ -57,7 +57,7 @@ def delivery_out(delivery: Delivery) -> DeliveryOut:
         dispatch_entry=delivery.dispatch_entry,
         version=delivery.version,
         lines=[
-            LineOut(
+            DeliveryLineOut(
                 id=ln.id,
                 lot=ln.lot.public_id,
                 item=ln.lot.item.code,
@@ -229,19 +229,19 @@ def add_line(delivery_id: int, body: LineIn) -> tuple[DeliveryOut, int]:
     "/deliveries/{delivery_id}/lines/{line_id}/remove",
     "POST",
     "Remove a line from a draft (releases its reservation)",
-    body=VersionIn,
+    body=DeliveryVersionIn,
     response=DeliveryOut,
     roles=DELIVERY_STAFF,
     tag=TAG,
 )
-def remove_line(delivery_id: int, line_id: int, body: VersionIn) -> DeliveryOut:
+def remove_line(delivery_id: int, line_id: int, body: DeliveryVersionIn) -> DeliveryOut:
     delivery = managed_delivery(db.session, api_user(), delivery_id)
     allocation.remove_line(db.session, api_user(), delivery, body.version, line_id)
     return _done(delivery_id)
 
 
 def _step(name: str, summary: str, action: Any) -> None:
-    def view(delivery_id: int, body: VersionIn) -> DeliveryOut:
+    def view(delivery_id: int, body: DeliveryVersionIn) -> DeliveryOut:
         delivery = managed_delivery(db.session, api_user(), delivery_id)
         action(db.session, api_user(), delivery, body.version)
         return _done(delivery_id)
@@ -252,7 +252,7 @@ def _step(name: str, summary: str, action: Any) -> None:
         f"/deliveries/{{delivery_id}}/{name}",
         "POST",
         summary,
-        body=VersionIn,
+        body=DeliveryVersionIn,
         response=DeliveryOut,
         roles=DELIVERY_STAFF,
         tag=TAG,

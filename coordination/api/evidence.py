@@ -33,7 +33,7 @@ TAG = "evidence"
 KindName = Literal["photo", "receipt_scan", "report"]
 
 
-class UploadQuery(Strict):
+class EvidenceUploadQuery(Strict):
     kind: KindName
     public: bool = False
 
@@ -93,14 +93,14 @@ def evidence_out(ev: Evidence) -> EvidenceOut:
     "with one part `file` (JPEG, PNG or WebP by content, at most 10 MB and 40 megapixels; "
     "anything else is refused with 400). The picture is re-encoded without metadata; "
     "the ledger records the original's SHA-256, never its file name",
-    query=UploadQuery,
+    query=EvidenceUploadQuery,
     response=EvidenceOut,
     status=201,
     roles=DELIVERY_READERS,
     tag=TAG,
     upload="file",
 )
-def upload(handover_id: int, query: UploadQuery) -> tuple[EvidenceOut, int]:
+def upload(handover_id: int, query: EvidenceUploadQuery) -> tuple[EvidenceOut, int]:
     user = api_user()
     handover = get_or_404(db.session, Handover, handover_id)
     if not can_see(db.session, user, handover.delivery):

@@ -27,7 +27,7 @@ from coordination.kernel.text import N_
 TAG = "imports"
 
 
-class UploadQuery(Strict):
+class ImportUploadQuery(Strict):
     kind: Literal["batches", "in_kind", "money"]
 
 
@@ -65,14 +65,14 @@ def _problem(p: ImportProblem) -> ProblemOut:
     "POST",
     "Upload a CSV or XLSX file (multipart/form-data, part 'file') for a dry run; "
     "nothing is imported until you confirm",
-    query=UploadQuery,
+    query=ImportUploadQuery,
     response=JobOut,
     status=201,
     roles=services.IMPORTERS,
     tag=TAG,
     upload="file",
 )
-def upload(query: UploadQuery) -> tuple[JobOut, int]:
+def upload(query: ImportUploadQuery) -> tuple[JobOut, int]:
     upload = request.files.get("file")
     if upload is None:
         raise Invalid(N_("Send the file as multipart/form-data in a part named “file”."), "file")

@@ -37,9 +37,9 @@ from coordination.needs.schemas import (
     NeedIn,
     NeedOut,
     NeedQuery,
+    NeedVersionIn,
     ReasonIn,
     UnavailableIn,
-    VersionIn,
     need_out,
 )
 from coordination.parties.models import Location
@@ -165,12 +165,12 @@ def create_need(body: NeedIn) -> Response | tuple[NeedOut, int]:
     "/needs/{need_id}/cancel",
     "POST",
     "Cancel your need while it is submitted",
-    body=VersionIn,
+    body=NeedVersionIn,
     response=NeedOut,
     roles=SUBMITTERS,
     tag=TAG,
 )
-def cancel_need(need_id: int, body: VersionIn) -> NeedOut:
+def cancel_need(need_id: int, body: NeedVersionIn) -> NeedOut:
     need = visible_need(db.session, api_user(), need_id)
     services.cancel_need(db.session, api_user(), need, body.version)
     db.session.commit()
@@ -182,12 +182,12 @@ def cancel_need(need_id: int, body: VersionIn) -> NeedOut:
     "/needs/{need_id}/approve",
     "POST",
     "Approve a submitted need",
-    body=VersionIn,
+    body=NeedVersionIn,
     response=NeedOut,
     roles=TRIAGERS,
     tag=TAG,
 )
-def approve_need(need_id: int, body: VersionIn) -> NeedOut:
+def approve_need(need_id: int, body: NeedVersionIn) -> NeedOut:
     need = visible_need(db.session, api_user(), need_id)
     services.approve_need(db.session, api_user(), need, body.version)
     db.session.commit()

@@ -50,12 +50,24 @@ def _schema(model: Any, schemas: dict[str, Any]) -> dict[str, Any]:
     adapter = TypeAdapter(model)
     schema = adapter.json_schema(ref_template=REF)
     for name, sub in schema.pop("$defs", {}).items():
-        schemas[name] = sub
+        _put(schemas, name, sub)
     if isinstance(model, type) and issubclass(model, BaseModel):
         name = _name(model)
-        schemas[name] = schema
+        _put(schemas, name, schema)
         return {"$ref": REF.format(model=name)}
     return schema
+
+
+class SchemaNameClash(RuntimeError):
+    """Two different schemas want one name in components: one would silently replace the
+    other, and answers would then be checked against the wrong schema."""
+
+
+def _put(schemas: dict[str, Any], name: str, schema: dict[str, Any]) -> None:
+    known = schemas.get(name)
+    if known is not None and known != schema:
+        raise SchemaNameClash(f"two different schemas are both named {name!r}")
+    schemas[name] = schema
 
 
 def _name(model: type[BaseModel]) -> str:
@@ -75,7 +87,8 @@ def _operation(route: ApiRoute, schemas: dict[str, Any]) -> dict[str, Any]:
     if route.query is not None:
         qs = route.query.model_json_schema(ref_template=REF)
         # Enums and nested models in a query land in components, like body schemas do.
-        schemas.update(qs.pop("$defs", {}))
+        for name, sub in qs.pop("$defs", {}).items():
+            _put(schemas, name, sub)
         required = set(qs.get("required", []))
         for name, prop in qs.get("properties", {}).items():
             params.append(

@@ -42,7 +42,7 @@ class CreditOut(BaseModel):
     campaign: str | None = None
 
 
-class LineOut(BaseModel):
+class AttributedLineOut(BaseModel):
     item: str
     size: str | None
     quantity: int
@@ -62,7 +62,7 @@ class DeliveryAttributionOut(BaseModel):
     code: str | None
     status: str
     quantity: int
-    lines: list[LineOut]
+    lines: list[AttributedLineOut]
     sources: list[CreditOut]
     parties: list[PartyRoleOut]
 
@@ -119,7 +119,7 @@ def delivery(delivery_id: int) -> DeliveryAttributionOut:
         status=found.status.value,
         quantity=report.quantity,
         lines=[
-            LineOut(
+            AttributedLineOut(
                 item=ln.item,
                 size=ln.line.lot.size,
                 quantity=ln.quantity,

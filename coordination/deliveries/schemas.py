@@ -40,7 +40,7 @@ class DeliveryIn(Strict):
     allocate: StrictBool = Field(True, description="Reserve the proposed lots at once")
 
 
-class VersionIn(Strict):
+class DeliveryVersionIn(Strict):
     version: Version
 
 
@@ -86,7 +86,7 @@ class ReceiptIn(Strict):
     note: Note | None = None
 
 
-class LineOut(BaseModel):
+class DeliveryLineOut(BaseModel):
     id: int
     lot: str
     item: str
@@ -130,7 +130,7 @@ class DeliveryOut(BaseModel):
     expected_on: date | None
     dispatch_entry: int | None
     version: int
-    lines: list[LineOut]
+    lines: list[DeliveryLineOut]
     handovers: list[HandoverOut]
     receipts: list[ReceiptOut]
 

@@ -1,6 +1,8 @@
 """The dispute report as a PDF: what the public page shows (sources, custody chain with roles,
-outcome), plus the ledger entry of the dispute's latest step printed in full and proven by a
-QR code holding a C2SP tlog-proof, so a printed copy can be checked offline years later."""
+outcome), plus the ledger entry of the dispute's latest step, proven by a code holding a
+C2SP tlog-proof beside a code with the page's address, so a printed copy can be checked
+offline years later. Names and roles wrap rather than being cut: "(presenter)" is the word
+a dispute is usually about."""
 
 from __future__ import annotations
 
@@ -11,14 +13,16 @@ from flask_babel import gettext as _
 
 from coordination.disputes.models import Dispute
 from coordination.disputes.report import Report
+from coordination.documents.codes import codes_width, draw_codes
 from coordination.documents.data import Proof
 from coordination.documents.document import document_sheet
-from coordination.documents.fonts import MARGIN, esc
+from coordination.documents.entry import print_entry_appendix, print_entry_table
+from coordination.documents.fonts import esc
 from coordination.documents.labels import day, role_label
-from coordination.documents.manifest import print_entry
 from coordination.documents.pdfkit import Column
 
-QR = 120
+URL_SIDE = 80.0
+PROOF_SIDE = 130.0
 
 
 def render_dispute(
@@ -31,10 +35,10 @@ def render_dispute(
     title = _("Dispute %(id)s", id=dispute.public_id)
 
     sheet = document_sheet(title, printed_at, title)
-    top = sheet.y
+    top = bottom = sheet.y
     if proof is not None:
-        sheet.qr(proof.tlog_proof, sheet.size[0] - MARGIN - QR, top, QR)
-    width = sheet.width - QR - 10
+        bottom = draw_codes(sheet, proof, top, URL_SIDE, PROOF_SIDE)
+    width = sheet.width - codes_width(URL_SIDE, PROOF_SIDE) - 10
     about = (
         _("a handover recorded here")
         if dispute.claim_kind.value == "handover"
@@ -64,9 +68,7 @@ def render_dispute(
         ),
         width=width,
     )
-    if proof is not None:
-        sheet.y = min(sheet.y, top - QR - 6)
-        sheet.line(proof.verify_url, size=7)
+    sheet.y = min(sheet.y, bottom)
     sheet.gap(6)
     rows = [
         [line["item"], str(line["quantity"]), "; ".join(_source(s) for s in line["sources"])]
@@ -76,7 +78,7 @@ def render_dispute(
         [
             Column(_("Item code"), 100),
             Column(_("Quantity"), 60, right=True),
-            Column(_("True source"), 379),
+            Column(_("True source"), 379, wrap=True),
         ],
         rows,
     )
@@ -86,18 +88,28 @@ def render_dispute(
         chain = [
             [
                 step["day"],
-                f"{step['from']} ({role_label(step['from_role'])})",
-                f"{step['to']} ({role_label(step['to_role'])})",
+                step["from"],
+                role_label(step["from_role"]),
+                step["to"],
+                role_label(step["to_role"]),
                 _("challenged") if step["challenged"] else "",
             ]
             for step in report.chain
         ]
         sheet.table(
-            [Column(_("Date"), 70), Column(_("From"), 190), Column(_("To"), 190), Column("", 89)],
+            [
+                Column(_("Date"), 62),
+                Column(_("From"), 145, wrap=True),
+                Column(_("Role"), 62, wrap=True),
+                Column(_("To"), 145, wrap=True),
+                Column(_("Role"), 62, wrap=True),
+                Column(_("Status"), 63, wrap=True),
+            ],
             chain,
         )
     if proof is not None:
-        print_entry(sheet, proof)
+        print_entry_table(sheet, proof)
+        print_entry_appendix(sheet, proof)
     return sheet.finish()
 
 

@@ -9,26 +9,29 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
+from coordination.documents.codes import codes_width, draw_codes
 from coordination.documents.data import DeliveryDoc
 from coordination.documents.document import document_sheet
-from coordination.documents.fonts import MARGIN, esc
+from coordination.documents.entry import print_entry_appendix, print_entry_table
+from coordination.documents.fonts import esc
 from coordination.documents.labels import condition_label, day, number, role_label, unit_label
-from coordination.documents.manifest import party_pairs, print_entry
+from coordination.documents.manifest import party_pairs
 from coordination.documents.pdfkit import Column
 
-ACT_QR = 130.0
+URL_SIDE = 80.0
+PROOF_SIDE = 130.0
 
 
 def act_columns() -> list[Column]:
     return [
         Column(_("No."), 24, right=True),
         Column(_("Item code"), 60),
-        Column(_("Description"), 150),
-        Column(pgettext("unit of measure", "Unit"), 40),
+        Column(_("Description"), 115, wrap=True),
+        Column(pgettext("unit of measure", "Unit"), 35),
         Column(_("Sent"), 40, right=True),
-        Column(_("Received"), 48, right=True),
-        Column(_("Condition"), 77),
-        Column(_("Source"), 100),
+        Column(_("Received"), 45, right=True),
+        Column(_("Condition"), 60, wrap=True),
+        Column(_("Source"), 160, wrap=True),
     ]
 
 
@@ -48,14 +51,21 @@ def act_rows(doc: DeliveryDoc) -> list[list[str]]:
     ]
 
 
+def handover_columns() -> list[Column]:
+    """Every custody role in a column of its own: a presenter must read as one."""
+    return [
+        Column(_("Date"), 62, wrap=True),
+        Column(_("From"), 135, wrap=True),
+        Column(_("Role"), 55, wrap=True),
+        Column(_("To"), 135, wrap=True),
+        Column(_("Role"), 55, wrap=True),
+        Column(_("Place"), 97, wrap=True),
+    ]
+
+
 def handover_rows(doc: DeliveryDoc) -> list[list[str]]:
     return [
-        [
-            day(h.at),
-            f"{h.giver} ({role_label(h.giver_role)})",
-            f"{h.taker} ({role_label(h.taker_role)})",
-            h.place,
-        ]
+        [day(h.at), h.giver, role_label(h.giver_role), h.taker, role_label(h.taker_role), h.place]
         for h in doc.handovers
     ]
 
@@ -64,10 +74,10 @@ def render_act(doc: DeliveryDoc) -> bytes:
     title = _("Handover act No. %(number)s", number=doc.number)
 
     sheet = document_sheet(title, doc.printed_at, doc.number)
-    top = sheet.y
+    top = bottom = sheet.y
     if doc.proof is not None:
-        sheet.qr(doc.proof.tlog_proof, sheet.size[0] - MARGIN - ACT_QR, top, ACT_QR)
-    width = sheet.width - ACT_QR - 10
+        bottom = draw_codes(sheet, doc.proof, top, URL_SIDE, PROOF_SIDE)
+    width = sheet.width - codes_width(URL_SIDE, PROOF_SIDE) - 10
     sheet.pairs(
         [
             (_("Verification code"), doc.code or "\u2014"),
@@ -78,9 +88,7 @@ def render_act(doc: DeliveryDoc) -> bytes:
     )
     sheet.pairs(party_pairs(_("Handed over by"), doc.consignor), 120, width - 120)
     sheet.pairs(party_pairs(_("Received by"), doc.consignee), 120, width - 120)
-    if doc.proof is not None:
-        sheet.y = min(sheet.y, top - ACT_QR - 6)
-        sheet.line(doc.proof.verify_url, size=7)
+    sheet.y = min(sheet.y, bottom)
     sheet.gap(6)
     sheet.para(
         esc(
@@ -104,15 +112,7 @@ def render_act(doc: DeliveryDoc) -> bytes:
     if doc.handovers:
         sheet.gap(6)
         sheet.line(_("Custody chain"), size=9, bold=True)
-        sheet.table(
-            [
-                Column(_("Date"), 90),
-                Column(_("From"), 160),
-                Column(_("To"), 160),
-                Column(_("Place"), 129),
-            ],
-            handover_rows(doc),
-        )
+        sheet.table(handover_columns(), handover_rows(doc))
     sheet.gap(6)
     sheet.para(esc(_("Remarks on quantity and condition:")) + " " + "_" * 60)
     sheet.gap(10)
@@ -128,5 +128,6 @@ def render_act(doc: DeliveryDoc) -> bytes:
         row_height=30,
     )
     if doc.proof is not None:
-        print_entry(sheet, doc.proof)
+        print_entry_table(sheet, doc.proof)
+        print_entry_appendix(sheet, doc.proof)
     return sheet.finish()

@@ -18,15 +18,17 @@ from coordination.attribution.credit import Credit, CreditKind, apportion
 from coordination.attribution.labels import credit_label, credit_role
 from coordination.attribution.services import delivery_attribution, recipient_region
 from coordination.deliveries.models import Delivery
+from coordination.documents.codes import codes_width, draw_codes
 from coordination.documents.data import Proof, manifest_number
 from coordination.documents.document import document_sheet
-from coordination.documents.fonts import MARGIN, esc
+from coordination.documents.entry import print_entry_appendix, print_entry_table
+from coordination.documents.fonts import esc
 from coordination.documents.labels import day, role_label
-from coordination.documents.manifest import print_entry
 from coordination.documents.pdfkit import Column
 from coordination.money.amounts import format_amount
 
-QR = 130.0
+URL_SIDE = 80.0
+PROOF_SIDE = 130.0
 
 
 @dataclass
@@ -113,10 +115,10 @@ def render_certificate(doc: CertificateDoc) -> bytes:
     title = _("Attribution certificate for delivery %(number)s", number=doc.number)
 
     sheet = document_sheet(title, doc.printed_at, doc.number)
-    top = sheet.y
+    top = bottom = sheet.y
     if doc.proof is not None:
-        sheet.qr(doc.proof.tlog_proof, sheet.size[0] - MARGIN - QR, top, QR)
-    width = sheet.width - QR - 10
+        bottom = draw_codes(sheet, doc.proof, top, URL_SIDE, PROOF_SIDE)
+    width = sheet.width - codes_width(URL_SIDE, PROOF_SIDE) - 10
     sheet.pairs(
         [
             (_("Verification code"), doc.code or "\u2014"),
@@ -136,17 +138,15 @@ def render_certificate(doc: CertificateDoc) -> bytes:
         ),
         width=width,
     )
-    if doc.proof is not None:
-        sheet.y = min(sheet.y, top - QR - 6)
-        sheet.line(doc.proof.verify_url, size=7)
+    sheet.y = min(sheet.y, bottom)
     sheet.gap(6)
     sheet.table(
         [
             Column(_("Item code"), 60),
-            Column(_("Description"), 110),
+            Column(_("Description"), 110, wrap=True),
             Column(_("Quantity"), 45, right=True),
-            Column(_("Source"), 140),
-            Column(_("Role"), 60),
+            Column(_("Source"), 140, wrap=True),
+            Column(_("Role"), 60, wrap=True),
             Column(_("Share"), 40, right=True),
             Column(_("Money"), 84, right=True),
         ],
@@ -156,8 +156,8 @@ def render_certificate(doc: CertificateDoc) -> bytes:
     sheet.line(_("Totals by source"), size=9, bold=True)
     sheet.table(
         [
-            Column(_("Source"), 240),
-            Column(_("Role"), 100),
+            Column(_("Source"), 240, wrap=True),
+            Column(_("Role"), 100, wrap=True),
             Column(_("Pieces"), 80, right=True),
             Column(_("Money"), 119, right=True),
         ],
@@ -167,9 +167,14 @@ def render_certificate(doc: CertificateDoc) -> bytes:
         sheet.gap(8)
         sheet.line(_("Custody chain (origin credit)"), size=9, bold=True)
         sheet.table(
-            [Column(_("Party"), 240), Column(_("Roles"), 200), Column(_("Credit"), 99, right=True)],
+            [
+                Column(_("Party"), 240, wrap=True),
+                Column(_("Roles"), 200, wrap=True),
+                Column(_("Credit"), 99, right=True),
+            ],
             doc.custody,
         )
     if doc.proof is not None:
-        print_entry(sheet, doc.proof)
+        print_entry_table(sheet, doc.proof)
+        print_entry_appendix(sheet, doc.proof)
     return sheet.finish()

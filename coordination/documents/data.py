@@ -55,8 +55,8 @@ class HandoverRow:
 class Proof:
     index: int
     entry_body: str  # the canonical JSON whose UTF-8 bytes are the leaf data
-    tlog_proof: str  # c2sp.org/tlog-proof@v1, the verify address in its extra data
-    verify_url: str
+    tlog_proof: str  # c2sp.org/tlog-proof@v1 of the entry, without an extra line
+    verify_url: str  # what the address code holds
 
 
 @dataclass

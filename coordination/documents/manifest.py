@@ -1,30 +1,25 @@
 """The delivery manifest (PDF): what left, from whom, to whom, proven by the ledger.
 
-The QR code holds a c2sp.org/tlog-proof@v1 for the delivery's "dispatched" ledger entry,
-with the /verify/<code> address as its extra data. The entry itself is printed in small
-monospaced type between ENTRY_BEGIN and ENTRY_END, cut into lines that join with "" back
-into the canonical JSON, so a reader can check paper alone: proofcheck.py does that.
+Two codes (codes.py): the /verify/<code> address for a phone, and a c2sp.org/tlog-proof@v1
+for the delivery's "dispatched" ledger entry. The entry's fields are printed as a short
+table, and the entry verbatim on an appendix page (entry.py), so a reader can check paper
+alone: proofcheck.py does that.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
-from coordination.documents.data import DeliveryDoc, PartyBlock, Proof
+from coordination.documents.codes import codes_width, draw_codes
+from coordination.documents.data import DeliveryDoc, PartyBlock
 from coordination.documents.document import document_sheet
-from coordination.documents.fonts import MARGIN
+from coordination.documents.entry import print_entry_appendix, print_entry_table
 from coordination.documents.labels import day, kilograms, number, status_label, unit_label
-from coordination.documents.pdfkit import Column, Sheet, chunk_text
-from coordination.documents.proofcheck import ENTRY_BEGIN, ENTRY_END
+from coordination.documents.pdfkit import Column
 
-# Longer entries (deliveries of hundreds of lines) would fill pages: the leaf hash is
-# printed instead, and the entry is read from /ledger/entries.
-MAX_PRINTED_ENTRY = 12_000
-ENTRY_WIDTH = 140  # characters per printed line of the entry (6 pt mono fits portrait A4)
-QR_SIDE = 170.0
+URL_SIDE = 100.0  # the address: version 3-4, modules of about 1.1 mm
+PROOF_SIDE = 160.0  # the proof: version 16-22 at this log's sizes, modules of 0.6-0.8 mm
 # Stages of custody, each signed by the person who did it.
 STAGES = ("loaded", "transported", "handed over", "received")
 
@@ -128,19 +123,16 @@ def render_manifest(doc: DeliveryDoc) -> bytes:
     title = _("Delivery manifest %(number)s", number=doc.number)
 
     sheet = document_sheet(title, doc.printed_at, doc.number, wide=True)
-    top = sheet.y
+    top = bottom = sheet.y
     if doc.proof is not None:
-        x = sheet.size[0] - MARGIN - QR_SIDE
-        sheet.qr(doc.proof.tlog_proof, x, top, QR_SIDE)
-        sheet.canvas.setFont("AidSans", 7)
-        sheet.canvas.drawString(x + 6, top - QR_SIDE - 4, doc.proof.verify_url)
-    value_width = sheet.width - QR_SIDE - 20
+        bottom = draw_codes(sheet, doc.proof, top, URL_SIDE, PROOF_SIDE)
+    value_width = sheet.width - codes_width(URL_SIDE, PROOF_SIDE) - 20
     sheet.pairs(header_pairs(doc), label_width=130, value_width=value_width - 130)
     sheet.gap(6)
     sheet.pairs(party_pairs(_("Consignor"), doc.consignor), 130, value_width - 130)
     sheet.gap(4)
     sheet.pairs(party_pairs(_("Consignee"), doc.consignee), 130, value_width - 130)
-    sheet.y = min(sheet.y, top - QR_SIDE - 14)
+    sheet.y = min(sheet.y, bottom)
     sheet.gap(6)
     sheet.table(line_columns(), line_rows(doc))
     sheet.gap(4)
@@ -151,31 +143,6 @@ def render_manifest(doc: DeliveryDoc) -> bytes:
     sheet.gap(8)
     sheet.grid(signature_columns(), signature_rows())
     if doc.proof is not None:
-        print_entry(sheet, doc.proof)
+        print_entry_table(sheet, doc.proof)
+        print_entry_appendix(sheet, doc.proof)
     return sheet.finish()
-
-
-def print_entry(sheet: Sheet, proof: Proof) -> None:
-    sheet.gap(10)
-    sheet.line(
-        _(
-            "Ledger entry %(index)s, proven by the QR code (c2sp.org/tlog-proof@v1):",
-            index=proof.index,
-        ),
-        size=8,
-        bold=True,
-    )
-    body = proof.entry_body
-    try:
-        lines = chunk_text(body, ENTRY_WIDTH) if len(body) <= MAX_PRINTED_ENTRY else None
-    except ValueError:
-        lines = None
-    if lines is None:
-        leaf = hashlib.sha256(b"\x00" + body.encode("utf-8")).hexdigest()
-        sheet.line(
-            _("The entry cannot be printed here; its leaf hash is %(hash)s.", hash=leaf), size=7
-        )
-        return
-    sheet.mono([f"{ENTRY_BEGIN} {proof.index}"])
-    sheet.mono(lines)
-    sheet.mono([ENTRY_END])

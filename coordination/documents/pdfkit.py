@@ -1,5 +1,5 @@
-"""PDF building blocks: a page cursor that breaks pages, fast table rows drawn straight on the
-canvas, and QR codes (fonts, escaping and page numbers: fonts.py).
+"""PDF building blocks: a page cursor that breaks pages, tables (tables.py) and QR codes
+(fonts, escaping and page numbers: fonts.py).
 
 Long tables are drawn row by row on the canvas (one text object per page) rather than as
 one platypus Table, whose layout of 10,000 rows costs seconds and grows faster than linearly.
@@ -11,12 +11,11 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph
 
+from coordination.documents import tables
 from coordination.documents.fonts import (
     BOLD,
     FONT,
@@ -24,7 +23,6 @@ from coordination.documents.fonts import (
     MONO,
     NumberedCanvas,
     esc,
-    fit,
     register_fonts,
     style,
 )
@@ -36,6 +34,7 @@ class Column:
     title: str
     width: float
     right: bool = False
+    wrap: bool = False  # the cell wraps over lines instead of being cut with an ellipsis
 
 
 class Sheet:
@@ -57,6 +56,7 @@ class Sheet:
         self.canvas.page_label = page_label
         self.canvas.footer_left = footer_left
         self.canvas.setTitle(title)
+        self.left = MARGIN
         self.width = self.size[0] - 2 * MARGIN
         self.top = self.size[1] - MARGIN
         self.bottom = MARGIN + 10
@@ -125,59 +125,7 @@ class Sheet:
         size: float = 7,
         row_height: float = 10,
     ) -> None:
-        """One line per row, cells cut to their column, the header repeated on every page."""
-        canvas = self.canvas
-
-        def start() -> Any:
-            self._table_header(columns, size, row_height)
-            t = canvas.beginText()
-            t.setFont(FONT, size)
-            return t
-
-        def finish(t: Any) -> None:
-            canvas.drawText(t)
-
-        widths: dict[str, float] = {}  # right-aligned cells repeat (quantities, boxes)
-        if self.y - 2 * row_height < self.bottom:
-            self.new_page()
-        text = start()
-        for row in rows:
-            if self.y - row_height < self.bottom:
-                finish(text)
-                self.new_page()
-                text = start()
-            self.y -= row_height
-            x = MARGIN + 2
-            for column, value in zip(columns, row, strict=False):
-                cell = fit(value, column.width - 4, FONT, size)
-                if column.right and cell:
-                    width = widths.get(cell)
-                    if width is None:
-                        width = widths[cell] = pdfmetrics.stringWidth(cell, FONT, size)
-                    text.setTextOrigin(x + column.width - 4 - width, self.y + 2.5)
-                else:
-                    text.setTextOrigin(x, self.y + 2.5)
-                text.textOut(cell)
-                x += column.width
-        finish(text)
-        canvas.setLineWidth(0.3)
-        canvas.line(MARGIN, self.y, MARGIN + sum(c.width for c in columns), self.y)
-
-    def _table_header(self, columns: Sequence[Column], size: float, row_height: float) -> None:
-        canvas = self.canvas
-        self.y -= row_height
-        canvas.setFillGray(0.9)
-        canvas.rect(MARGIN, self.y, sum(c.width for c in columns), row_height, stroke=0, fill=1)
-        canvas.setFillGray(0)
-        canvas.setFont(BOLD, size)
-        x = MARGIN + 2
-        for column in columns:
-            title = fit(column.title, column.width - 4, BOLD, size)
-            if column.right:
-                canvas.drawRightString(x + column.width - 4, self.y + 2.5, title)
-            else:
-                canvas.drawString(x, self.y + 2.5, title)
-            x += column.width
+        tables.table(self, columns, rows, size, row_height)
 
     def grid(
         self,
@@ -186,30 +134,7 @@ class Sheet:
         size: float = 8,
         row_height: float = 22,
     ) -> None:
-        """A boxed grid with tall rows for handwriting (signatures)."""
-        total = sum(c.width for c in columns)
-        self.need(row_height * (len(rows) + 1) + 4)
-        canvas = self.canvas
-        canvas.setLineWidth(0.5)
-        self._table_header(columns, size, 12)
-        top = self.y + 12
-        canvas.setFont(FONT, size)
-        for row in rows:
-            self.y -= row_height
-            x = MARGIN + 2
-            for column, value in zip(columns, row, strict=False):
-                canvas.drawString(
-                    x, self.y + row_height - size - 2, fit(value, column.width - 4, FONT, size)
-                )
-                x += column.width
-        canvas.rect(MARGIN, self.y, total, top - self.y, stroke=1, fill=0)
-        x = MARGIN
-        for column in columns[:-1]:
-            x += column.width
-            canvas.line(x, self.y, x, top)
-        for i in range(1, len(rows) + 1):
-            y = top - 12 - (i - 1) * row_height
-            canvas.line(MARGIN, y, MARGIN + total, y)
+        tables.grid(self, columns, rows, size, row_height)
 
     def mono(self, lines: Sequence[str], size: float = 6) -> None:
         for chunk in lines:

@@ -1,4 +1,5 @@
-"""The ledger proof a paper document carries: its entry, and a tlog-proof for the QR code."""
+"""The ledger proof a paper document carries: its entry, a tlog-proof for the proof code,
+and the address for the other code."""
 
 from __future__ import annotations
 
@@ -23,14 +24,12 @@ def entry_proof(
     With a witness policy the proof rests on the newest checkpoint its quorum cosigned,
     when that covers the entry, and carries the cosignatures either way.
 
-    The verify address rides in the proof's extra data, so the QR code is one standard
-    tlog-proof and a reader finds both the proof and where to look the delivery up.
+    The proof has no "extra" line: nothing in it would be signed, and a verifier takes the
+    page to open from the checkpoint's origin (ledger/paper.py), so it would only be
+    bytes a forger could change. The address is printed as a code of its own.
     """
     entry = session.get(LedgerEntry, index)
     if entry is None:
         raise ValueError(f"ledger entry {index} does not exist")
-    parsed = note.parse_tlog_proof(tlog_proof(session, signer, index, policy))
-    text = note.format_tlog_proof(
-        parsed.index, parsed.hashes, parsed.checkpoint, extra=verify_url.encode("utf-8")
-    )
+    text = tlog_proof(session, signer, index, policy)
     return Proof(index=index, entry_body=entry.body, tlog_proof=text, verify_url=verify_url)

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 import segno
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import login_required
 from markupsafe import Markup
 
+from coordination.config import PRODUCTION
 from coordination.db import db, utcnow
 from coordination.deliveries.access import visible_delivery
 from coordination.deliveries.models import Delivery
@@ -22,10 +23,12 @@ from coordination.documents import labels
 from coordination.documents.act import render_act
 from coordination.documents.certificate import certificate_doc, render_certificate
 from coordination.documents.data import DeliveryDoc, Proof, delivery_doc
+from coordination.documents.entry import entry_rows, leaf_hex
 from coordination.documents.manifest import render_manifest, stage_labels, totals_text
 from coordination.documents.proofs import entry_proof
 from coordination.documents.receipt import receipt_doc, render_receipt, visible_gift
 from coordination.kernel.actors import STAFF
+from coordination.ledger import paper
 from coordination.ledger.keys import ledger_signer
 from coordination.ledger.witnesses.settings import witness_policy
 from coordination.web.access import roles_required
@@ -41,13 +44,22 @@ def _proven(delivery_id: int) -> tuple[Delivery, Proof | None]:
     index, code = delivery.dispatch_entry, delivery.code
     if index is None or code is None:
         return delivery, None
-    url = request.url_root.rstrip("/") + f"/verify/{code}"
+    url = verify_address(code)
     # Proving may sign a new checkpoint: start a fresh transaction so SQLite can take the
     # write lock, and commit the checkpoint before the document is drawn.
     db.session.rollback()
     proof = entry_proof(db.session, ledger_signer(), index, url, witness_policy())
     db.session.commit()
     return delivery, proof
+
+
+def verify_address(code: str) -> str:
+    """The address the manifest's code opens. In production: the site the ledger's origin
+    names, over https, which is the page verifiers derive from the signed checkpoint. In
+    development: the address this request came to, so a phone on the LAN opens it."""
+    if current_app.config["AIDTRAIL_ENV"] == PRODUCTION:
+        return paper.verify_page(current_app.config["LEDGER_ORIGIN"], code)
+    return request.url_root.rstrip("/") + f"/verify/{code}"
 
 
 def _no_store(response: Response) -> Response:
@@ -76,6 +88,8 @@ def _html(template: str, **context: Any) -> Response:
         L=labels,
         printed_at=utcnow(),
         qr_svg=qr_svg,
+        entry_rows=entry_rows,
+        leaf_hex=leaf_hex,
         totals=context.get("doc") and _totals(context["doc"]),
         stages=stage_labels(),
         **context,

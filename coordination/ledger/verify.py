@@ -27,8 +27,11 @@ checkpoint whose cosignatures (extra signature lines of its note) meet the polic
 the result names the witnesses that cosigned. A single document's proof is checked with
 
     python -m coordination.ledger.verify --proof QR.txt --entry ENTRY.txt --key VKEY [--policy FILE]
+        [--url ADDRESS]
 
-where ENTRY.txt holds the entry's canonical JSON text (the leaf data).
+where ENTRY.txt holds the entry's canonical JSON text (the leaf data). The answer names the
+page to open, from the signed origin and the entry's delivery code (paper.py), never from
+the proof's unsigned extra line; --url, the document's address code, must be that page.
 
 Trust: without --key, the key in DIR/verifier.key is trusted. Pass the key the log
 published (--key name+keyid+base64, or a file holding it) so that a log rewritten and
@@ -53,7 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 try:
-    from . import merkle, note
+    from . import merkle, note, paper
     from .export_format import (
         CHECKPOINTS_FILE,
         ENTRIES_FILE,
@@ -246,9 +249,17 @@ def verify_export(
 
 
 def verify_proof(
-    proof_text: str, entry_text: str, trusted_key: str | None, policy: Policy | None
+    proof_text: str,
+    entry_text: str,
+    trusted_key: str | None,
+    policy: Policy | None,
+    url: str | None = None,
 ) -> VerifyResult:
-    """One tlog-proof (a document's QR text) for one entry, with the policy's quorum."""
+    """One tlog-proof (a document's proof code) for one entry, with the policy's quorum.
+
+    The page to open is named from the signed checkpoint's origin and the entry's delivery
+    code, never from the proof's unsigned extra line; `url`, the document's address code,
+    must be that page (paper.py)."""
     try:
         logs = [note.Verifier.from_key(trusted_key.strip())] if trusted_key else []
         if not logs and (policy is None or not policy.logs):
@@ -267,6 +278,17 @@ def verify_proof(
     if policy is not None:
         who = ", ".join(names) or "no witness needed"
         message += f"; cosigned by {who} ({policy.describe_quorum()})"
+    try:
+        code = paper.entry_code(entry)
+        page = paper.verify_page(checkpoint.origin, code) if code else None
+    except ValueError:
+        page = None
+    if page is not None:
+        message += f"; its page: {page}"
+    if url is not None and (page is None or not paper.same_page(url, page)):
+        return VerifyResult(
+            False, index, f"the address code opens {url}, which is not this log's page {page}"
+        )
     return VerifyResult(True, None, message, 1, 1)
 
 
@@ -293,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policy", help="C2SP tlog-policy file: witnesses and quorum")
     parser.add_argument("--proof", help="a tlog-proof file to check instead of an export")
     parser.add_argument("--entry", help="with --proof: file with the entry's JSON text")
+    parser.add_argument("--url", help="with --proof: the document's address code, to check it")
     parser.add_argument("--workers", type=int, help="processes for parsing (default: CPUs)")
     args = parser.parse_args(argv)
     key = _read_arg(args.key)
@@ -306,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--proof needs --entry")
         proof_text = Path(args.proof).read_text(encoding="utf-8")
         entry_text = Path(args.entry).read_text(encoding="utf-8").removesuffix("\n")
-        result = verify_proof(proof_text, entry_text, key, policy)
+        result = verify_proof(proof_text, entry_text, key, policy, args.url)
     elif args.directory is None:
         parser.error("give an export directory, or --proof and --entry")
     else:

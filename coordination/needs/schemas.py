@@ -45,7 +45,7 @@ class NeedIn(Strict):
     submission_token: Token | None = None
 
 
-class VersionIn(Strict):
+class NeedVersionIn(Strict):
     version: Version
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from coordination.deliveries.models import Delivery
-from coordination.ledger import merkle, note
+from coordination.ledger import merkle, note, paper
 from coordination.ledger.models import LedgerCheckpoint, LedgerEntry
 from coordination.ledger.policy import Policy
 from coordination.ledger.proofs import LedgerCorrupt, consistency_proof, inclusion_proof
@@ -204,9 +204,18 @@ def normalise_paste(text: str) -> str:
 
 
 def check_old_checkpoint(
-    session: Session, pasted: str, latest: LedgerCheckpoint, verifier: note.Verifier
+    session: Session,
+    pasted: str,
+    latest: LedgerCheckpoint,
+    verifier: note.Verifier,
+    code: str | None = None,
 ) -> OldCheck:
-    """Is the pasted signed checkpoint ours, and is the latest tree an extension of it?"""
+    """Is the pasted signed checkpoint ours, and is the latest tree an extension of it?
+
+    A pasted proof code must prove an entry of delivery `code` (the page it was pasted
+    on): a forged manifest could pair a look-alike page with another delivery's genuine
+    proof. The page that entry belongs to is named from the log's origin, never from the
+    proof's unsigned extra line."""
     if not pasted.strip() or len(pasted) > PASTE_LIMIT:
         return OldCheck(OldStatus.MALFORMED, "empty or far too long to be a checkpoint note")
     text = normalise_paste(pasted)
@@ -252,6 +261,11 @@ def check_old_checkpoint(
             )
         except ValueError as exc:
             result.detail = f"the proof of entry {proof.index}: {exc}"
+            return result
+        proven = paper.entry_code(entry.body.encode("utf-8"))
+        if code is not None and proven != code:
+            where = paper.verify_page(old.origin, proven) if proven else "no delivery"
+            result.detail = f"the proof is of entry {proof.index}, which belongs to {where}"
             return result
     if old.size > latest.size:
         result.detail = "it claims a larger tree than the latest signed checkpoint"

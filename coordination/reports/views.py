@@ -94,7 +94,11 @@ def _checked(code: str, pasted: str | None) -> tuple[dict[str, Any], OldCheck | 
     policy = witness_policy()
     shown = witnessed_checkpoint(db.session, delivery, latest, policy)
     data["proof"] = check_delivery(db.session, delivery, shown, verifier, policy).public()
-    old = check_old_checkpoint(db.session, pasted, latest, verifier) if pasted is not None else None
+    old = (
+        check_old_checkpoint(db.session, pasted, latest, verifier, code)
+        if pasted is not None
+        else None
+    )
     return data, old
 
 

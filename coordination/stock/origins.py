@@ -8,6 +8,7 @@ one thing stock knows about the origin domains (the table names are part of the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -33,6 +34,18 @@ def origin_model(kind: OriginKind) -> Any:
     raise LookupError(f"no model is mapped to {TABLES[kind]}")
 
 
+# Who paid for a purchase, or made and gave a kit's components, is found by the attribution
+# engine (attribution/walker.py), which sits above stock. It registers this function when
+# the app is built (coordination/__init__.py), so stock and delivery pages name the paying
+# donors with the same walk /verify uses, and stock never imports the layer above it.
+SourceNamer = Callable[[Session, Lot], str | None]
+_source_namer: list[SourceNamer] = []
+
+
+def register_source_namer(namer: SourceNamer) -> None:
+    _source_namer[:] = [namer]
+
+
 def origin_of(session: Session, lot: Lot) -> Any:
     return session.get(origin_model(lot.origin_kind), lot.origin_id)
 
@@ -45,7 +58,8 @@ def origin_public_id(session: Session, lot: Lot) -> str | None:
 def origin_source(session: Session, lot: Lot) -> tuple[str, str | None, Any]:
     """(kind, public label of the source party or None for anonymous, the origin record).
 
-    Only public labels: a donor who did not agree to be named shows as anonymous.
+    Only public labels: a donor who did not agree to be named shows as anonymous. A purchase
+    or a kit is labelled by the donors who paid or the sources of its components.
     """
     origin = origin_of(session, lot)
     if origin is not None and lot.origin_kind == OriginKind.BATCH:
@@ -53,4 +67,5 @@ def origin_source(session: Session, lot: Lot) -> tuple[str, str | None, Any]:
     if origin is not None and lot.origin_kind == OriginKind.IN_KIND:
         donor = origin.donor
         return lot.origin_kind.value, donor.public_label if donor else None, origin
-    return lot.origin_kind.value, None, origin
+    label = _source_namer[0](session, lot) if _source_namer else None
+    return lot.origin_kind.value, label, origin

@@ -56,6 +56,12 @@ _LEDGER = Action(
     "ledger",
 )
 
+_ATTRIBUTION = Action(
+    ("desk.attribution",),
+    _l("Attribution"),
+    _l("Who really supplied what, computed from the record."),
+    "chart",
+)
 _MONEY = Action(
     ("money.donations",),
     _l("Money"),
@@ -196,6 +202,7 @@ HOME_ACTIONS: dict[Role, list[Action]] = {
         _MONEY,
         _IMPORTS,
         _DISPUTES,
+        _ATTRIBUTION,
         Action(
             ("parties.list_locations",),
             _l("Locations"),
@@ -219,6 +226,7 @@ HOME_ACTIONS: dict[Role, list[Action]] = {
             _l("Challenged claims and the attribution reports that answered them."),
             "dispute",
         ),
+        _ATTRIBUTION,
         Action(
             ("parties.list_parties",),
             _l("Parties"),

@@ -157,15 +157,19 @@ def test_need_to_verified_delivery(demo_server, browser, request, tmp_path) -> N
         "verification code. This is recorded in the ledger.",
     ]
 
-    # The manifest: its QR code is a tlog-proof of the dispatch entry and names /verify/<code>.
+    # The manifest: one code opens /verify/<code>, the other is a tlog-proof of the
+    # dispatch entry (with no unsigned extra line).
     manifest = coordinator.locator("a[href$='/manifest.pdf']").get_attribute("href")
     pdf = coordinator.request.get(base + manifest)
     assert pdf.status == 200 and pdf.headers["content-type"].startswith("application/pdf")
-    proofs = [t for t in qr_texts(pdf.body()) if t.startswith("c2sp.org/tlog-proof@v1")]
-    assert len(proofs) == 1
+    codes = qr_texts(pdf.body())
+    proofs = [t for t in codes if t.startswith("c2sp.org/tlog-proof@v1")]
+    urls = [t for t in codes if t.startswith("http")]
+    assert len(proofs) == 1 and len(urls) == 1
     proof = note.parse_tlog_proof(proofs[0])
-    assert proof.extra is not None
-    verify_url = proof.extra.decode("utf-8")
+    assert proof.extra is None
+    verify_url = urls[0]
+    assert verify_url == f"{base}/verify/{code}"
     assert urlsplit(verify_url).path == f"/verify/{code}"
     assert verify_url in "".join(pdf_text(pdf.body()).split()), "the printed address"
     key = coordinator.request.get(base + "/ledger/key").text().strip()

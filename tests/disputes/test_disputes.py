@@ -263,13 +263,22 @@ def test_printed_report_proves_the_latest_step_offline(app, session, world):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(resp.data)).pages)
     assert case.group.display_name in text and "Канарейкина" not in text
     image = pypdfium2.PdfDocument(resp.data)[0].render(scale=3).to_pil()
-    (qr,) = zxingcpp.read_barcodes(image)
-    proof = note.parse_tlog_proof(qr.text)
+    texts = [code.text for code in zxingcpp.read_barcodes(image)]
+    assert len(texts) == 2, texts  # the page's address, and the proof
+    url = next(t for t in texts if t.startswith("http"))
+    qr_text = next(t for t in texts if t.startswith("c2sp.org/tlog-proof@v1\n"))
+    assert url == f"http://localhost/disputes/public/{dispute.share_code}"
+    # Every custody step prints its roles whole, the presenter's above all.
+    flat = " ".join(text.split())
+    assert "presenter" in flat
+    for handover in case.delivery.handovers:
+        assert handover.from_role.value in flat and handover.to_role.value in flat
+    proof = note.parse_tlog_proof(qr_text)
     body = session.get(LedgerEntry, proof.index).body
     assert '"kind":"dispute.shared"' in body and body.replace(" ", "") in text.replace("\n", "")
     verifier = Verifier.from_key(verifier_key(app))
-    note.verify_tlog_proof(qr.text, body.encode(), [verifier])  # passes: raises otherwise
+    note.verify_tlog_proof(qr_text, body.encode(), [verifier])  # passes: raises otherwise
     altered = body.replace("dispute.shared", "dispute.sharez").encode()
     with pytest.raises(ValueError):
-        note.verify_tlog_proof(qr.text, altered, [verifier])
+        note.verify_tlog_proof(qr_text, altered, [verifier])
     assert app.test_client().get("/disputes/public/nope/report.pdf").status_code == 404

@@ -69,4 +69,17 @@ def qr_texts(data: bytes, page: int = 0) -> list[str]:
     return [r.text for r in found if r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
-from tests.english import app_config  # noqa: E402,F401  (English pages: see tests/english.py)
+def scan(data: bytes, page: int = 0) -> tuple[str, str]:
+    """(address code, proof code) of a page: exactly one of each."""
+    texts = qr_texts(data, page)
+    urls = [t for t in texts if t.startswith(("http://", "https://"))]
+    proofs = [t for t in texts if t.startswith("c2sp.org/tlog-proof@v1\n")]
+    assert len(urls) == 1 and len(proofs) == 1 and len(texts) == 2, texts
+    return urls[0], proofs[0]
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    # English pages (tests/english.py), and a log named for the test client's host, so the
+    # address printed in development is the page verifiers derive from the signed origin.
+    return {**app_config, "TEST_ACCEPT_LANGUAGE": "en", "LEDGER_ORIGIN": "localhost/ledger"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coordination.documents.data import manifest_number
 from coordination.ledger.keys import verifier_key
-from tests.manifests.conftest import by_kind, login, pages_text, qr_texts
+from tests.manifests.conftest import by_kind, login, pages_text, scan
 from tests.manifests.test_manifest_pdf import assert_proof_holds, page_numbers_ok
 
 
@@ -33,8 +33,8 @@ def test_every_demo_delivery_prints_an_act_in_both_languages(app, session, clien
                 assert f"Total: sent {sent}," in whole
             for handover in delivery.handovers:
                 assert handover.place in whole
-            [qr] = qr_texts(resp.data)
-            assert_proof_holds(whole, qr, key, delivery.dispatch_entry)
+            url, qr = scan(resp.data)
+            assert_proof_holds(whole, qr, key, delivery.dispatch_entry, url)
 
 
 def test_certificate_credits_makers_and_gives_the_presenter_nothing(app, session, client, demo):
@@ -45,8 +45,8 @@ def test_certificate_credits_makers_and_gives_the_presenter_nothing(app, session
         assert resp.headers["Cache-Control"] == "no-store"
         whole = "\n".join(pages_text(resp.data))
         assert "Totals by source" in whole
-        [qr] = qr_texts(resp.data)
-        assert_proof_holds(whole, qr, verifier_key(app), delivery.dispatch_entry)
+        url, qr = scan(resp.data)
+        assert_proof_holds(whole, qr, verifier_key(app), delivery.dispatch_entry, url)
     case = by_kind(demo, "unit")
     for d in demo["deliveries"]:
         if any(h.from_role.value == "presenter" for h in d.handovers):

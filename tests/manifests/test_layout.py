@@ -63,19 +63,35 @@ def test_proofcheck_command_line(app, session, tmp_path, capsys):
     from coordination.ledger.keys import ledger_signer, verifier_key
     from coordination.ledger.services import append
 
-    entries = [append(session, None, "test.entry", {"n": n}) for n in range(5)]
+    entries = [append(session, None, "test.entry", {"code": f"C0DE{n}", "n": n}) for n in range(5)]
     proof = entry_proof(session, ledger_signer(app), entries[3].index, "https://x.example/verify/C")
     session.commit()
-    page = f"whatever\n{proofcheck.ENTRY_BEGIN} {proof.index}\n"
-    page += "\n".join(chunk_text(proof.entry_body, 10)) + f"\n{proofcheck.ENTRY_END}\n"
+
+    def printed(body: str) -> str:
+        lines = "\n".join(chunk_text(body, 10))
+        return (
+            f"whatever\n{proofcheck.ENTRY_BEGIN} {proof.index}\n{lines}\n{proofcheck.ENTRY_END}\n"
+        )
+
+    assert '"n":3' in proof.entry_body
     (tmp_path / "qr.txt").write_text(proof.tlog_proof)
-    (tmp_path / "page.txt").write_text(page)
-    (tmp_path / "bad.txt").write_text(page.replace('"n":3', '"n":4'))
+    (tmp_path / "page.txt").write_text(printed(proof.entry_body))
+    (tmp_path / "bad.txt").write_text(printed(proof.entry_body.replace('"n":3', '"n":4')))
     (tmp_path / "key").write_text(verifier_key(app))
     qr, key = str(tmp_path / "qr.txt"), str(tmp_path / "key")
     assert proofcheck.main([qr, str(tmp_path / "page.txt"), "--key", key]) == 0
-    assert "VERIFIED" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # The page comes from the signed origin and the proven entry, not from what we passed.
+    site = app.config["LEDGER_ORIGIN"].removesuffix("/ledger")
+    assert "VERIFIED" in out and f"Its page: https://{site}/verify/C0DE3" in out
     assert proofcheck.main([qr, str(tmp_path / "bad.txt"), "--key", key]) == 1
     assert "NOT VERIFIED" in capsys.readouterr().out
-    assert proofcheck.verify_address(proof.tlog_proof) == "https://x.example/verify/C"
+    page_file = str(tmp_path / "page.txt")
+    good = f"https://{site}/verify/C0DE3"
+    assert proofcheck.main([qr, page_file, "--key", key, "--url", good]) == 0
+    capsys.readouterr()
+    for forged in ("https://x.example/verify/C0DE3", f"https://{site}/verify/C0DE2"):
+        assert proofcheck.main([qr, page_file, "--key", key, "--url", forged]) == 1
+        assert "not this log's page" in capsys.readouterr().out
+    assert "extra" not in proof.tlog_proof  # nothing unsigned rides in the proof
     assert datetime.now(UTC)  # the check needs no clock and no network

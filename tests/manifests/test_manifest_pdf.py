@@ -1,7 +1,8 @@
 """Every demo delivery prints a manifest that a reader can check: fields and totals parsed
-back from the PDF (pypdf), the QR decoded from a rendered page (pypdfium2 + zxing-cpp), and
-the decoded proof verified offline against the printed entry and the log's verifier key,
-failing once any printed line of the entry is altered."""
+back from the PDF (pypdf), both codes decoded from a rendered page (pypdfium2 + zxing-cpp):
+the address a phone opens, and the proof, verified offline against the printed entry and
+the log's verifier key, failing once any printed line of the entry is altered or the
+address code is not the page the signed origin names."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from coordination.documents.data import manifest_number
 from coordination.documents.proofcheck import ENTRY_BEGIN, ENTRY_END
 from coordination.ledger import note
 from coordination.ledger.keys import verifier_key
-from tests.manifests.conftest import login, pages_text, qr_texts
+from tests.manifests.conftest import login, pages_text, scan
 
 
 def page_numbers_ok(texts: list[str], word: str = "Page", of: str = "of") -> bool:
@@ -30,9 +31,22 @@ def entry_lines(whole: str) -> list[str]:
     return lines[start + 1 : lines.index(ENTRY_END, start)]
 
 
-def assert_proof_holds(whole: str, qr: str, key: str, index: int) -> None:
+def assert_proof_holds(whole: str, qr: str, key: str, index: int, url: str | None = None) -> None:
     assert note.parse_tlog_proof(qr).index == index
-    assert proofcheck.check(qr, whole, key).size > index
+    assert note.parse_tlog_proof(qr).extra is None  # nothing unsigned on paper
+    result = proofcheck.check(qr, whole, key, url)
+    assert result.checkpoint.size > index and result.index == index
+    if url is not None:
+        assert url.startswith("http://localhost/verify/")
+        # The page verifiers open is derived from the signed origin; it is the printed one.
+        assert result.page == "https://" + url.removeprefix("http://")
+        for forged in (
+            url.replace("localhost", "localhost.example.net"),
+            url.replace("/verify/", "/verify/X"),
+            url + "?next=https://elsewhere.example",
+        ):
+            with pytest.raises(ValueError, match="not this log's page"):
+                proofcheck.check(qr, whole, key, forged)
     printed = entry_lines(whole)
     assert printed
     for line in printed:
@@ -85,9 +99,10 @@ def test_every_demo_manifest_reads_and_verifies(app, session, client, demo):
             "Printed on",
         ):
             assert label in whole, label
-        [qr] = qr_texts(resp.data)
-        assert proofcheck.verify_address(qr) == f"http://localhost/verify/{delivery.code}"
-        assert_proof_holds(whole, qr, key, delivery.dispatch_entry)
+        url, qr = scan(resp.data)
+        assert url == f"http://localhost/verify/{delivery.code}"
+        assert url in "".join(whole.split())  # printed for typing in, too
+        assert_proof_holds(whole, qr, key, delivery.dispatch_entry, url)
 
 
 def test_manifest_in_russian_carries_cyrillic_and_still_verifies(app, session, client, demo):
@@ -100,8 +115,8 @@ def test_manifest_in_russian_carries_cyrillic_and_still_verifies(app, session, c
         assert line.lot.item.name_ru in whole  # Cyrillic extracted: the font is embedded
     assert delivery.from_location.region.name_ru in whole
     assert page_numbers_ok(texts, "Страница", "из")
-    [qr] = qr_texts(resp.data)
-    assert_proof_holds(whole, qr, verifier_key(app), delivery.dispatch_entry)
+    url, qr = scan(resp.data)
+    assert_proof_holds(whole, qr, verifier_key(app), delivery.dispatch_entry, url)
 
 
 def test_fonts_are_embedded(client, session, demo):

@@ -213,3 +213,28 @@ def test_the_whole_qr_text_of_a_manifest_can_be_pasted(client, session) -> None:
     assert "proof of entry" in answer["old_checkpoint"]["detail"]
     cut = client.get(url + ".json", query_string={"checkpoint": printed.split("\n\n")[0]})
     assert cut.status_code == 400
+
+
+def test_a_proof_of_another_delivery_is_named_by_the_origin_not_trusted(app, client, session):
+    """A forged manifest could pair one delivery's page with another's genuine proof code:
+    pasted on the page of delivery B, the proof of delivery A fails, and the answer names
+    A's page from the log's signed origin (an unsigned extra line would be ignored)."""
+    from coordination.ledger import note
+
+    c, first = build(session)
+    _b, lot = c.batch(c.group("Later circle"), c.items[0], 5)
+    second = c.deliver(f.party(session, PartyKind.UNIT, region_id=c.dest_region.id), [(lot, 5)])
+    session.commit()
+    genuine = client.get(f"/verify/{first.code}.json").get_json()["proof"]["tlog_proof"]
+    parsed = note.parse_tlog_proof(genuine)
+    lure = note.format_tlog_proof(
+        parsed.index, parsed.hashes, parsed.checkpoint, extra=b"https://evil.example/verify/x"
+    )
+    on_own_page = client.get(f"/verify/{first.code}.json", query_string={"checkpoint": lure})
+    assert on_own_page.get_json()["old_checkpoint"]["status"] == "ok"
+    answer = client.get(f"/verify/{second.code}.json", query_string={"checkpoint": lure})
+    old = answer.get_json()["old_checkpoint"]
+    site = app.config["LEDGER_ORIGIN"].removesuffix("/ledger")
+    assert old["status"] == "fails"
+    assert f"https://{site}/verify/{first.code}" in old["detail"]
+    assert "evil.example" not in answer.get_data(as_text=True)

@@ -44,7 +44,8 @@ def test_printed_manifest_verifies_offline_with_a_two_of_three_quorum(
         assert run_cli(app, "ledger", "cosign").exit_code == 0
         login(client, "demo-admin")
         pdf = client.get(f"/deliveries/{delivery_id}/manifest.pdf").data
-    [qr] = qr_texts(pdf)  # decoded from the rendered page, as a phone would
+    # Decoded from the rendered page, as a phone would: the proof code beside the address.
+    [qr] = [t for t in qr_texts(pdf) if t.startswith("c2sp.org/tlog-proof@v1\n")]
     assert qr.count("\u2014 ") == 4  # the log's signature and three cosignatures
     (tmp_path / "qr.txt").write_text(qr)
     (tmp_path / "page.txt").write_text("\n".join(pages_text(pdf)))
