@@ -107,7 +107,14 @@ NOT_WRITERS = {
         "check_personal",
     },
     accounts_admin: {"user_stamp", "search_users"},
-    parties: {"hides_name", "neutral_label", "is_named_publicly", "ledger_view", "search_parties"},
+    parties: {
+        "hides_name",
+        "neutral_label",
+        "is_named_publicly",
+        "ledger_view",
+        "ledger_ref",
+        "search_parties",
+    },
     places: {
         "location_stamp",
         "region_stamp",
