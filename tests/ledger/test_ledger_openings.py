@@ -192,3 +192,23 @@ def test_old_and_new_entries_verify_online_offline_and_read_on_the_page(app, ses
     assert "(sealed)" in now.summary and str(now.at) == _body(session, new)["at"]
     page = app.test_client().get("/ledger")
     assert page.status_code == 200
+
+
+def test_a_family_opens_its_own_household_through_the_api(app, session):
+    from coordination.accounts.models import Role
+
+    family = f.user(session, Role.FAMILY)
+    other = f.user(session, Role.FAMILY)
+    mine = append(session, None, "test.event", ledger_ref("to", family.party)).index
+    append(session, None, "test.event", ledger_ref("to", other.party))
+    session.commit()
+    token = f.token(session, family)
+    resp = app.test_client().get(
+        "/api/v1/me/ledger-openings", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert resp.status_code == 200
+    got = resp.get_json()["openings"]
+    assert [(o["index"], o["path"], o["ok"]) for o in got] == [(mine, "data.to_commitment", True)]
+    body = session.get(LedgerEntry, mine).body
+    digest = hashlib.sha256(bytes.fromhex(got[0]["salt"]) + got[0]["value"].encode()).hexdigest()
+    assert f"sha256:{digest}" in body
