@@ -20,9 +20,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from coordination.accounts.models import User
 from coordination.deliveries.models import Delivery
 from coordination.needs.models import OPEN_DEMAND, Need, NeedLine
 from coordination.needs.queries import MIN_PUBLIC_COUNT
+from coordination.parties.models import PRIVATE_KINDS, Party
 from tests.browser.pages import pdf_text
 from tests.privacy.linkage_world import World, build
 
@@ -115,10 +117,18 @@ def test_no_public_value_links_two_cases_of_one_household_unit_or_account(app, s
     cases, background, texts = _collect(app, session, world)
     assert len(world.cases()) >= 10 and all(cases[c] for c in world.cases())
 
-    # No stable id of the household, the unit or an account is in any public answer.
-    for what, public_id in world.stable_ids.items():
-        for text in texts:
-            assert public_id not in text, f"the {what}'s public id {public_id} is public"
+    # No stable id of any household, unit or account (the demo's included) is in any
+    # public answer.
+    private = session.scalars(select(Party).where(Party.kind.in_(PRIVATE_KINDS))).all()
+    stable = {
+        **world.stable_ids,
+        **{f"{p.kind.value} {p.id}": p.public_id for p in private},
+        **{f"account {u.username}": u.public_id for u in session.scalars(select(User))},
+    }
+    assert len(stable) > 20
+    everything = "\n".join(texts)
+    for what, public_id in stable.items():
+        assert public_id not in everything, f"the {what}'s public id {public_id} is public"
 
     links = []
     for a, b in combinations(world.cases(), 2):
