@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from coordination.accounts.models import Role
 from coordination.api import bp
 from coordination.api.framework import api_user, endpoint
 from coordination.db import db
+from coordination.kernel.actors import Role
 from coordination.ledger.openings import openings_of
 
 

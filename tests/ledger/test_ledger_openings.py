@@ -195,7 +195,7 @@ def test_old_and_new_entries_verify_online_offline_and_read_on_the_page(app, ses
 
 
 def test_a_family_opens_its_own_household_through_the_api(app, session):
-    from coordination.accounts.models import Role
+    from coordination.kernel.actors import Role
 
     family = f.user(session, Role.FAMILY)
     other = f.user(session, Role.FAMILY)

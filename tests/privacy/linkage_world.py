@@ -17,16 +17,17 @@ from typing import Any
 from sqlalchemy import select, text
 
 from coordination.accounts import services as accounts
-from coordination.accounts.models import Role, User
+from coordination.accounts.models import User
 from coordination.catalog.models import Item
 from coordination.deliveries import allocation, handovers, receipts, services, status
 from coordination.deliveries.models import Delivery, LineCondition
 from coordination.demo import build_demo
+from coordination.disputes import services as disputes
+from coordination.kernel.actors import Role
 from coordination.needs import services as needs
 from coordination.needs.checks import LineInput, NeedInput
 from coordination.parties import services as parties
 from coordination.parties.models import Location, PartyKind
-from coordination.reports import disputes
 from tests import factories as f
 from tests.stock.support import lot_at
 

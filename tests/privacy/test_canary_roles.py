@@ -19,9 +19,9 @@ from sqlalchemy import select
 from coordination.accounts.models import User
 from coordination.deliveries.models import Delivery, Handover
 from coordination.demo import build_demo
+from coordination.disputes.models import Dispute
 from coordination.needs.models import Need
 from coordination.parties.models import Location
-from coordination.reports.models import Dispute
 from tests import factories as f
 from tests.privacy.test_canary import CANARIES, _exercise_every_writer
 

@@ -93,7 +93,7 @@ def _collect(app, session, world: World) -> tuple[dict[str, set[str]], set[str],
         _json_tokens(proof.get_json(), tokens)
         texts += [page.get_data(as_text=True), proof.get_data(as_text=True)]
         (cases[mine[code]] if code in mine else background).update(tokens)
-    from coordination.reports.models import Dispute
+    from coordination.disputes.models import Dispute
 
     for share in session.scalars(select(Dispute.share_code).where(Dispute.public.is_(True))):
         page = app.test_client().get(f"/disputes/public/{share}")
