@@ -8,15 +8,15 @@ A downgrade refuses while the table holds rows: dropping it would make every com
 the ledger impossible to open, and the ledger itself can never be rewritten. Export the rows
 (or accept the loss and empty the table by hand) first.
 
-Revision ID: 0015_unlink
-Revises: 0014
+Revision ID: 0016_unlink
+Revises: 0015_witness
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0015_unlink'
-down_revision = '0014'
+revision = '0016_unlink'
+down_revision = '0015_witness'
 branch_labels = None
 depends_on = None
 
