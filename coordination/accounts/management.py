@@ -16,6 +16,7 @@ from coordination.kernel.errors import Conflict, Invalid
 from coordination.kernel.paging import search_clause
 from coordination.kernel.stamps import edit_stamp
 from coordination.kernel.text import N_, STALE
+from coordination.ledger.privacy import sealed_user
 from coordination.ledger.services import append
 
 
@@ -51,7 +52,13 @@ def update_account(
     user.phone = (phone or "").strip() or None
     session.flush()
     if role_changed:
-        append(session, actor, "account.role_changed", {"user": user.public_id, "role": role.value})
+        append(
+            session,
+            actor,
+            "account.role_changed",
+            # An account enters only as a commitment with a fresh salt: never a stable id.
+            {"user_commitment": sealed_user(user.public_id), "role": role.value},
+        )
     return user
 
 

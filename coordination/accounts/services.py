@@ -14,6 +14,7 @@ from coordination.db import utcnow
 from coordination.kernel.actors import Role
 from coordination.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from coordination.kernel.text import N_, has_nul
+from coordination.ledger.privacy import sealed_user
 from coordination.ledger.services import append
 from coordination.parties.models import Party, PartyKind, Region
 
@@ -86,7 +87,12 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    append(session, actor, "account.created", {"user": user.public_id, "role": user.role.value})
+    append(
+        session,
+        actor,
+        "account.created",
+        {"user_commitment": sealed_user(user.public_id), "role": user.role.value},
+    )
     return user
 
 
@@ -158,7 +164,7 @@ def set_active(session: Session, actor: User, user: User, active: bool) -> User:
         rotate_session(session, user)
     session.flush()
     kind = "account.reactivated" if active else "account.deactivated"
-    append(session, actor, kind, {"user": user.public_id})
+    append(session, actor, kind, {"user_commitment": sealed_user(user.public_id)})
     return user
 
 

@@ -28,6 +28,7 @@ from coordination.deliveries.services import (
 )
 from coordination.kernel.errors import Invalid
 from coordination.kernel.text import N_
+from coordination.ledger.privacy import Sealed
 from coordination.ledger.services import append
 from coordination.needs.models import OPEN_DEMAND, Need, NeedLine
 from coordination.parties.models import Location
@@ -156,10 +157,18 @@ def _add(
         {
             **base_view(delivery),
             **line_view(session, line),
-            "need": need_line.need.public_id if need_line else None,
+            "need_commitment": _need_ref(need_line),
         },
     )
     return line
+
+
+def _need_ref(line: NeedLine | None) -> Sealed | None:
+    """The need a line serves, as a commitment its household may open (see services.py)."""
+    if line is None:
+        return None
+    need = line.need
+    return Sealed(f"need:{need.public_id}", f"party:{need.party.public_id}")
 
 
 def add_line(

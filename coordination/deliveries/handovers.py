@@ -37,6 +37,7 @@ from coordination.kernel.errors import Invalid
 from coordination.kernel.text import N_, has_nul
 from coordination.ledger.services import append
 from coordination.parties.models import SOURCE_KINDS, Party, PartyKind, Region
+from coordination.parties.services import ledger_ref
 
 NAMED_KINDS = (PartyKind.GROUP, PartyKind.CAMPAIGN, PartyKind.DONOR)  # if they agreed
 # Goods change hands once they left: a handover needs the dispatch it follows.
@@ -179,11 +180,13 @@ def record_handover(
         {
             **base_view(delivery),
             "handover": handover.public_id,
-            "from": giver.public_id,
+            # Sources, carriers, presenters and officials by public id (attribution names
+            # them); a household or unit only as a commitment with a fresh salt.
+            **ledger_ref("from", giver),
             "from_kind": giver.kind.value,
             "from_role": from_role.value,
             "from_label": _label(giver),
-            "to": taker.public_id,
+            **ledger_ref("to", taker),
             "to_kind": taker.kind.value,
             "to_role": to_role.value,
             "to_label": _label(taker),

@@ -23,11 +23,14 @@ from coordination.deliveries.models import Delivery, DeliveryLine, DeliveryStatu
 from coordination.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from coordination.kernel.ids import get_or_404, valid_id
 from coordination.kernel.text import N_, STALE, has_nul
+from coordination.ledger.canonical import canonical_json
 from coordination.ledger.describe import register
+from coordination.ledger.privacy import Sealed
 from coordination.ledger.services import append
 from coordination.needs import services as needs
 from coordination.needs.models import OPEN_DEMAND, Need, NeedLine
 from coordination.parties.models import Location, Party, PartyKind
+from coordination.parties.services import ledger_ref
 from coordination.stock.origins import origin_public_id
 
 RECIPIENT_KINDS = (PartyKind.UNIT, PartyKind.HOUSEHOLD, PartyKind.GROUP)
@@ -225,8 +228,10 @@ def create_draft(session: Session, actor: User | None, data: DraftInput) -> Deli
         {
             **base_view(delivery),
             "from": origin.public_id,
-            "to": party.public_id if party else dest.public_id if dest else None,
-            "needs": sorted({ln.need.public_id for ln in lines}),
+            **(ledger_ref("to", party) if party else {"to": dest.public_id if dest else None}),
+            # The needs it serves belong to one household: named here, two of its needs
+            # would be tied together and to the delivery's public items.
+            "needs_commitment": _needs_ref(lines),
         },
     )
     if data.allocate and lines:
@@ -235,6 +240,13 @@ def create_draft(session: Session, actor: User | None, data: DraftInput) -> Deli
         allocate_proposals(session, actor, delivery, lines)
     session.flush()
     return delivery
+
+
+def _needs_ref(lines: list[NeedLine]) -> Sealed | None:
+    if not lines:
+        return None
+    needs = sorted({ln.need.public_id for ln in lines})
+    return Sealed(canonical_json({"needs": needs}), f"party:{lines[0].need.party.public_id}")
 
 
 @dataclass

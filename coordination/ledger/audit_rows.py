@@ -97,7 +97,7 @@ def _check_body(index: int, kind: str, body: str, leaf: bytes) -> None:
         raise LedgerInvalid(index, "the body is not JSON") from None
     if end != len(body) or not isinstance(fields, dict) or _encode(fields) != body:
         raise LedgerInvalid(index, "the body is not canonical JSON")
-    if fields.get("kind") != kind or fields.get("v") != 1:
+    if fields.get("kind") != kind or fields.get("v") not in (1, 2):
         raise LedgerInvalid(index, "the body's kind or version does not match the row")
     supersedes = fields.get("supersedes")
     if supersedes is not None and not (isinstance(supersedes, int) and 0 <= supersedes < index):

@@ -1,7 +1,8 @@
-"""`flask --app app ledger verify | export DIR | checkpoint`."""
+"""`flask --app app ledger verify | export DIR | checkpoint | open INDEX`."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from coordination.ledger.checkpoints import sign_checkpoint
 from coordination.ledger.export_format import write_export
 from coordination.ledger.keys import ledger_signer
 from coordination.ledger.models import LedgerEntry
+from coordination.ledger.openings import open_entry, openings_of
 from coordination.ledger.reads import b64
 from coordination.ledger.witnesses.quorum import cosigned_notes
 from coordination.ledger.witnesses.service import cosign_now
@@ -69,6 +71,27 @@ def checkpoint() -> None:
     cp = sign_checkpoint(db.session, ledger_signer())
     db.session.commit()
     click.echo(cp.note, nl=False)
+
+
+@ledger.command("open")
+@click.argument("index", type=click.IntRange(min=0), required=False)
+@click.option("--subject", help='Every commitment to "party:<public id>" or "user:<public id>".')
+def open_commitments(index: int | None, subject: str | None) -> None:
+    """Open an entry's commitments for an auditor: one JSON line per commitment, with the
+    value and salt that open it and whether they do (SHA-256(salt || value))."""
+    if (index is None) == (subject is None):
+        raise click.UsageError("give an entry INDEX or --subject, not both")
+    with read_snapshot():
+        try:
+            found = open_entry(db.session, index) if index is not None else None
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+        if found is None:
+            found = openings_of(db.session, str(subject))
+    for opening in found:
+        click.echo(json.dumps(opening.public(), ensure_ascii=False, sort_keys=True))
+    if any(not o.ok for o in found):
+        raise SystemExit(1)
 
 
 @ledger.command("export")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+
+from coordination.ledger.privacy import COMMITMENT_SUFFIX
 
 Text = Any  # a str or a lazy translation string
 
@@ -38,6 +40,10 @@ _SENTENCES: dict[str, Text] = {
     "item.created": _l("Catalog item %(code)s was added."),
     "item.updated": _l("Catalog item %(code)s was changed."),
     "need.submitted": _l("A need with %(line_count)s line(s) was submitted, region %(region)s."),
+    # Version 2: what a need asks for is sealed; the board is the public view of demand.
+    "need.submitted@2": _l("A need was submitted, region %(region)s; its lines are sealed."),
+    "need.edited@2": _l("Need %(need)s was edited by its submitter; its lines are sealed."),
+    "need.progress": _l("A need's fulfilment was updated: %(status)s."),
     "need.edited": _l("Need %(need)s was edited by its submitter."),
     "need.cancelled": _l("Need %(need)s was withdrawn by its submitter."),
     "need.approved": _l("Need %(need)s was approved."),
@@ -69,7 +75,7 @@ def register(kind: str, sentence: Text) -> None:
 class EntryView:
     index: int
     kind: str
-    at: datetime | None
+    at: datetime | date | None  # version 2 keeps the day only
     actor: str
     summary: str
     supersedes: int | None = None
@@ -97,7 +103,11 @@ def describe(index: int, body: str) -> EntryView:
     fields["role_label"] = _role(data.get("role"))
     if isinstance(data.get("lines"), list):
         fields["line_count"] = str(len(data["lines"]))
-    sentence = _SENTENCES.get(kind)
+    for key in data:
+        # A household, unit or account enters as a commitment: the sentence says so.
+        if key.endswith(COMMITMENT_SUFFIX) and key[: -len(COMMITMENT_SUFFIX)] not in data:
+            fields[key[: -len(COMMITMENT_SUFFIX)]] = str(_l("(sealed)"))
+    sentence = _SENTENCES.get(f"{kind}@{entry.get('v')}") or _SENTENCES.get(kind)
     if sentence is not None:
         summary = str(sentence) % fields
     else:
@@ -117,15 +127,19 @@ def describe(index: int, body: str) -> EntryView:
 
 
 def _who(data: dict[str, Any], kind_label: str) -> str:
-    # Named parties (groups, campaigns, donors who agreed) by name; others by pseudonym.
+    # Named parties (groups, campaigns, donors who agreed) by name; others by public id, or
+    # (a household or unit in a version-2 entry) by kind alone.
     if data.get("name"):
         return f"{data['name']} ({kind_label})"
     return f"{kind_label} {data.get('party', '')}".strip()
 
 
-def _when(value: Any) -> datetime | None:
+def _when(value: Any) -> datetime | date | None:
+    text = str(value)
     try:
-        return datetime.fromisoformat(str(value))
+        if len(text) == 10:  # version 2: "YYYY-MM-DD", the day only
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text)
     except ValueError:
         return None
 

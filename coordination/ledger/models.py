@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from coordination.crypto import EncryptedText
 from coordination.db import Base, UTCDateTime, utcnow
 
 
@@ -54,3 +55,22 @@ class LedgerCheckpoint(Base):
     # The complete signed note (C2SP signed-note over a tlog-checkpoint body).
     note: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LedgerOpening(Base):
+    """What one commitment in one entry opens to: the value and the salt, both encrypted.
+
+    Households, units and accounts enter the ledger only as commitments with a fresh salt
+    per entry; this private table lets the holder open any of them for an auditor, and a
+    household open its own (`subject`). Rows are written with their entry and never changed.
+    """
+
+    __tablename__ = "ledger_opening"
+
+    index: Mapped[int] = mapped_column("idx", BigInteger, primary_key=True, autoincrement=False)
+    # Where the commitment sits in the entry: "actor" or "data.<key>[.<key>...]".
+    path: Mapped[str] = mapped_column(String(160), primary_key=True)
+    # "party:<public id>" / "user:<public id>": who may open it for themselves.
+    subject: Mapped[str | None] = mapped_column(String(40), index=True)
+    commit_value: Mapped[str] = mapped_column(EncryptedText)
+    commit_salt: Mapped[str] = mapped_column(EncryptedText)  # hex

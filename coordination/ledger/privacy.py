@@ -23,6 +23,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 COMMITMENT = re.compile(r"sha256:[0-9a-f]{64}")
@@ -49,6 +50,29 @@ _PERSONAL_WORDS = (
 )
 # One regex instead of a substring test per word: the check runs on every key of every append.
 _PERSONAL_RE = re.compile("|".join(re.escape(w) for w in _PERSONAL_WORDS))
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A value an entry may hold only as commit(value, fresh salt): append() seals it.
+
+    `value` is what the commitment opens to ("party:<public id>", "user:<public id>", or the
+    canonical JSON of a need's lines); `subject` is who may open it for themselves (the
+    household or unit, "party:<public id>"), kept beside the salt, never in the entry.
+    A fresh salt per entry means the same household gives a different commitment in every
+    entry, so the public record never carries a stable pseudonym of it (DESIGN §3).
+    """
+
+    value: str
+    subject: str | None = None
+
+
+def sealed_party(public_id: str) -> Sealed:
+    return Sealed(f"party:{public_id}", f"party:{public_id}")
+
+
+def sealed_user(public_id: str) -> Sealed:
+    return Sealed(f"user:{public_id}", f"user:{public_id}")
 
 
 class PersonalDataError(ValueError):

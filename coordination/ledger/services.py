@@ -1,9 +1,14 @@
 """Appending to the ledger. Every writing service calls append() in its own transaction.
 
 An entry body is canonical JSON {"v", "kind", "at", "actor", "data"} (plus "supersedes"
-for a correction); its UTF-8 bytes are the Merkle leaf data. With each entry the append
-stores the hash of every perfect aligned subtree the new leaf completes (two rows per
-entry on average), so proofs and checkpoints never rehash the log.
+for a correction); its UTF-8 bytes are the Merkle leaf data. Version 2 (from the unlinkable
+ledger on) keeps nobody linkable: "at" is the day only ("2026-12-06"), "actor" is "system"
+or a commitment to the account made with a fresh salt, and every `Sealed` value in the data
+(households, units, need lines) becomes such a commitment; openings.py keeps the salts.
+Version-1 entries written before stay as they are (append-only): readers accept both.
+
+With each entry the append stores the hash of every perfect aligned subtree the new leaf
+completes (two rows per entry on average), so proofs and checkpoints never rehash the log.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ from coordination.kernel.actors import Actor
 from coordination.ledger import merkle
 from coordination.ledger.canonical import canonical_json
 from coordination.ledger.models import LedgerEntry
-from coordination.ledger.privacy import check_public
+from coordination.ledger.openings import Pending, keep, seal, seal_data
+from coordination.ledger.privacy import check_public, sealed_user
 from coordination.ledger.proofs import node_getter
 from coordination.ledger.store import AppendCursor
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+VERSIONS = (1, 2)  # what readers accept: entries are never rewritten
 KIND = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 KIND_MAX = 48  # LedgerEntry.kind column width
 
@@ -30,9 +37,10 @@ KIND_MAX = 48  # LedgerEntry.kind column width
 def append(session: Session, actor: Actor | None, kind: str, data: dict[str, Any]) -> LedgerEntry:
     """Append one entry in the caller's transaction and return it (flushed, not committed).
 
-    `data` must hold only pseudonymous ids, public names and commitments (see privacy.py):
-    never a name, phone or address of a household or an individual; PersonalDataError
-    (a ValueError) refuses it. The head row is locked first, so two processes appending
+    `data` must hold only public ids, public names and commitments (see privacy.py): never
+    a name, phone or address, nor a stable id of a household, a unit or an account: those
+    go in as `Sealed` values under `*_commitment` keys. PersonalDataError (a ValueError)
+    refuses personal data. The head row is locked first, so two processes appending
     at once are serialised and indices stay contiguous.
     """
     return _append(session, actor, kind, data, supersedes=None)
@@ -58,13 +66,19 @@ def _append(
         raise ValueError(f"ledger kind {kind!r} must be dotted lowercase words, ≤{KIND_MAX} chars")
     if not isinstance(data, dict):
         raise TypeError("ledger data must be a dict")
+    pending: list[Pending] = []
+    data = seal_data(data, "data", pending)
     check_public(data)
     now = utcnow()
     fields: dict[str, Any] = {
         "v": SCHEMA_VERSION,
         "kind": kind,
-        "at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "actor": actor.public_id if actor is not None else "system",
+        # The day only: a second-exact time would tie a household's events to each other
+        # and to whatever else happened at that moment.
+        "at": now.strftime("%Y-%m-%d"),
+        "actor": "system"
+        if actor is None
+        else seal(sealed_user(actor.public_id), "actor", pending),
         "data": data,
     }
     body = canonical_json(fields)  # before the lock: a bad value fails without waiting
@@ -84,6 +98,7 @@ def _append(
     # it to the session would only make every commit expire and re-track it (~100 µs each).
     entry = LedgerEntry(index=index, kind=kind, body=body, leaf_hash=leaf, created_at=now)
     make_transient_to_detached(entry)
+    keep(session, index, pending)
     session.flush()  # the caller's own pending rows, so "flushed" means the whole change
     return entry
 

@@ -1,7 +1,9 @@
 """Need services: the only writers of needs. They check, write, append to the ledger, flush.
 
-Ledger entries carry the need's and the party's public ids, the region code, item codes,
-sizes and quantities: never a name, a unit designation, a town or an address.
+Ledger entries carry the need's public id and its region; the household or unit and what
+the need asks for (its lines, delivery kind) enter only as commitments with a fresh salt
+per entry, so no two needs of one household share a value and the board stays the one
+public view of demand (DESIGN §3). Never a name, a unit designation, a town or an address.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from coordination.accounts.models import User
 from coordination.db import utcnow
 from coordination.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from coordination.kernel.text import N_, STALE
+from coordination.ledger.canonical import canonical_json
+from coordination.ledger.privacy import Sealed, sealed_party
 from coordination.ledger.services import append
 from coordination.needs.access import SUBMITTERS, can_triage, in_scope, is_submitter
 from coordination.needs.checks import (
@@ -39,10 +43,7 @@ TRIAGE_OPEN = (NeedStatus.SUBMITTED, NeedStatus.APPROVED, NeedStatus.PARTIALLY_F
 
 
 def ledger_view(need: Need) -> dict[str, Any]:
-    return {
-        "need": need.public_id,
-        "party": need.party.public_id,
-        "region": need.region.code,
+    asked = {
         "delivery": need.delivery_kind.value,
         "lines": [
             {
@@ -54,6 +55,17 @@ def ledger_view(need: Need) -> dict[str, Any]:
             for line in need.lines
         ],
     }
+    return {
+        "need": need.public_id,
+        "party_commitment": sealed_party(need.party.public_id),
+        "region": need.region.code,
+        "lines_commitment": _sealed_for(need, asked),
+    }
+
+
+def _sealed_for(need: Need, value: dict[str, Any]) -> Sealed:
+    """`value` as a commitment the need's own household or unit may open."""
+    return Sealed(canonical_json(value), f"party:{need.party.public_id}")
 
 
 NO_SUCH_NEED = N_("There is no need with that public id.")
@@ -264,7 +276,10 @@ def mark_line_unavailable(
         session,
         actor,
         "need.line_unavailable",
-        {"need": need.public_id, "item": line.item.code, "size": line.size},
+        {
+            "need": need.public_id,
+            "line_commitment": _sealed_for(need, {"item": line.item.code, "size": line.size}),
+        },
     )
     return need
 
@@ -285,7 +300,9 @@ def merge_need(
     need.merged_into_id = into.id
     _event(need, actor, NeedEventKind.MERGED, into.public_id)
     _flush(session)
-    append(session, actor, "need.merged", {"need": need.public_id, "into": into.public_id})
+    # The need it was merged into is of the same household: naming it would link the two.
+    into_ref = Sealed(f"need:{into.public_id}", f"party:{need.party.public_id}")
+    append(session, actor, "need.merged", {"need": need.public_id, "into_commitment": into_ref})
     return need
 
 
@@ -339,11 +356,19 @@ def record_progress(
         actor,
         "need.progress",
         {
-            "need": need.public_id,
-            "item": line.item.code,
-            "allocated": allocated,
-            "dispatched": dispatched,
-            "received": received,
+            # Recorded while a delivery is built, sent or received: naming the need (or the
+            # item) there would tie the delivery's public items to the need's region and
+            # month, rebuilding the board's suppressed cells.
+            "need_commitment": _sealed_for(need, {"need": need.public_id}),
+            "progress_commitment": _sealed_for(
+                need,
+                {
+                    "item": line.item.code,
+                    "allocated": allocated,
+                    "dispatched": dispatched,
+                    "received": received,
+                },
+            ),
             "status": need.status.value,
         },
     )

@@ -18,6 +18,7 @@ from coordination.kernel.actors import Actor
 from coordination.kernel.errors import Conflict, Forbidden, Invalid
 from coordination.kernel.paging import search_clause
 from coordination.kernel.text import N_, STALE, has_nul
+from coordination.ledger.privacy import COMMITMENT_SUFFIX, sealed_party
 from coordination.ledger.services import append
 from coordination.parties.access import can_manage_parties
 from coordination.parties.models import PRIVATE_KINDS, Party, PartyKind, Region, new_public_id
@@ -72,9 +73,20 @@ def is_named_publicly(party: Party) -> bool:
     return party.kind in NAMED_KINDS or (party.kind == PartyKind.DONOR and party.name_public)
 
 
+def ledger_ref(key: str, party: Party) -> dict[str, Any]:
+    """`{key: public id}` for a group, donor, campaign, courier or official (attribution
+    names them); `{key_commitment: Sealed}` for a household or a unit, so that no value in
+    the public ledger ties two of its entries together."""
+    if party.is_private:
+        return {f"{key}{COMMITMENT_SUFFIX}": sealed_party(party.public_id)}
+    return {key: party.public_id}
+
+
 def ledger_view(session: Session, party: Party) -> dict[str, Any]:
-    """The party as the ledger may show it: pseudonymous id, kind, region, public name."""
-    data: dict[str, Any] = {"party": party.public_id, "kind": party.kind.value}
+    """The party as the ledger may show it: public id, kind, region, public name.
+
+    A household or a unit enters only as a commitment with a fresh salt (ledger_ref)."""
+    data: dict[str, Any] = {**ledger_ref("party", party), "kind": party.kind.value}
     region = session.get(Region, party.region_id) if party.region_id else None
     if region is not None:
         data["region"] = region.code
@@ -163,7 +175,7 @@ def set_party_active(session: Session, actor: Actor | None, party: Party, active
             session,
             actor,
             "party.reactivated" if active else "party.deactivated",
-            {"party": party.public_id},
+            ledger_ref("party", party),
         )
     return party
 

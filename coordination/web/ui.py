@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -107,5 +107,7 @@ def init_templating(app: Flask) -> None:
     )
 
     @app.template_filter("datetime")
-    def _datetime(value: datetime | None, fmt: str = "medium") -> str:
+    def _datetime(value: datetime | date | None, fmt: str = "medium") -> str:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return format_date(value, fmt)  # a version-2 ledger entry keeps the day only
         return format_datetime(value, fmt) if value else ""

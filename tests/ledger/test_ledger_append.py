@@ -13,6 +13,7 @@ from coordination.db import utcnow
 from coordination.ledger import merkle
 from coordination.ledger.canonical import canonical_json
 from coordination.ledger.models import LedgerEntry, LedgerNode
+from coordination.ledger.openings import open_entry
 from coordination.ledger.privacy import PersonalDataError, commit, new_salt, opens
 from coordination.ledger.services import append, append_correction
 from tests import factories as f
@@ -35,7 +36,15 @@ def test_indices_are_contiguous_from_zero_and_bodies_canonical(app, session):
     assert head(app) == start + 5
     body = json.loads(entries[start + 3].body)
     assert set(body) == {"v", "kind", "at", "actor", "data"}
-    assert body["actor"] == actor.public_id and body["data"] == {"n": 3, "name": "Вязальный кружок"}
+    assert body["data"] == {"n": 3, "name": "Вязальный кружок"} and body["v"] == 2
+    # The account is a commitment with a fresh salt per entry (never its public id), and
+    # only the day is kept.
+    actors = {json.loads(e.body)["actor"] for e in entries[start:]}
+    assert len(actors) == 5 and actor.public_id not in entries[start + 3].body
+    assert body["at"] == entries[start + 3].created_at.date().isoformat()
+    (opened,) = open_entry(session, start + 3)
+    assert (opened.path, opened.value, opened.ok) == ("actor", f"user:{actor.public_id}", True)
+    assert opens(body["actor"], f"user:{actor.public_id}", bytes.fromhex(opened.salt))
     assert entries[start + 3].body == canonical_json(body)  # sorted keys, no spaces, raw UTF-8
     assert "Вязальный" in entries[start + 3].body
     assert entries[start + 3].leaf_hash == merkle.leaf_hash(entries[start + 3].body.encode())

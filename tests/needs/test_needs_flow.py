@@ -8,6 +8,7 @@ import json
 from sqlalchemy import func, select
 
 from coordination.ledger.models import LedgerEntry
+from coordination.ledger.openings import open_entry
 from coordination.needs.models import Need, NeedStatus
 from tests import factories as f
 from tests.needs.support import form_data, submit, world
@@ -137,5 +138,11 @@ def test_ledger_entries_hold_pseudonymous_ids_only(app, session, client):
         assert secret not in text
     submitted = next(json.loads(b) for b in bodies if json.loads(b)["kind"] == "need.submitted")
     assert submitted["data"]["need"] == need.public_id
-    assert submitted["data"]["party"] == w.family.party.public_id
-    assert submitted["data"]["lines"][0]["item"] == "WOOL-SOCKS"
+    # The household and what it asked for are commitments that only their openings reveal.
+    assert set(submitted["data"]) == {"need", "region", "party_commitment", "lines_commitment"}
+    assert w.family.party.public_id not in text and "WOOL-SOCKS" not in text
+    index = bodies.index(next(b for b in bodies if '"need.submitted"' in b))
+    opened = {o.path: o for o in open_entry(session, index)}
+    assert opened["data.party_commitment"].value == f"party:{w.family.party.public_id}"
+    assert json.loads(opened["data.lines_commitment"].value)["lines"][0]["item"] == "WOOL-SOCKS"
+    assert all(o.ok for o in opened.values())

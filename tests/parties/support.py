@@ -32,6 +32,25 @@ def ledger(session: Session, kind: str | None = None) -> list[dict[str, Any]]:
     return [json.loads(e.body) for e in session.scalars(stmt)]
 
 
+def ledger_opened(session: Session, kind: str) -> dict[str, Any]:
+    """The data of the newest `kind` entry with each `<key>_commitment` opened (and checked)
+    into `<key>`: what the holder shows an auditor. The public entry holds no stable id."""
+    from coordination.ledger.openings import open_entry
+
+    session.expire_all()
+    entry = session.scalars(
+        select(LedgerEntry).where(LedgerEntry.kind == kind).order_by(LedgerEntry.index.desc())
+    ).first()
+    assert entry is not None, kind
+    data = dict(json.loads(entry.body)["data"])
+    for opening in open_entry(session, entry.index):
+        if opening.path.startswith("data."):
+            key = opening.path.removeprefix("data.")
+            assert opening.ok and data.pop(key) == opening.commitment
+            data[key.removesuffix("_commitment")] = opening.value
+    return data
+
+
 def ledger_text(session: Session) -> str:
     session.expire_all()
     return "\n".join(session.scalars(select(LedgerEntry.body).order_by(LedgerEntry.index)))

@@ -10,7 +10,7 @@ from coordination.kernel.actors import Role
 from coordination.parties import services
 from coordination.parties.models import Party, PartyKind
 from tests import factories as f
-from tests.parties.support import ledger, ledger_text, raw_row, signed_in
+from tests.parties.support import ledger, ledger_opened, ledger_text, raw_row, signed_in
 
 REAL_NAME = "Кузнецова Анна Викторовна"
 PHONE = "+7 912 345-67-89"
@@ -44,8 +44,9 @@ def test_admin_registers_a_household_whose_personal_fields_are_ciphertext(app, s
     )
     for value in stored:
         assert "Кузнецова" not in value and "912" not in value and "Советская" not in value
-    entry = ledger(session, "party.registered")[-1]
-    assert entry["data"] == {"party": party.public_id, "kind": "household", "region": "RU-KOS"}
+    data = ledger_opened(session, "party.registered")
+    assert data == {"party": f"party:{party.public_id}", "kind": "household", "region": "RU-KOS"}
+    assert party.public_id not in ledger_text(session)  # a commitment, fresh in every entry
     text = ledger_text(session)
     assert "Кузнецова" not in text and "345-67" not in text and "Советская" not in text
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
@@ -123,8 +124,8 @@ def test_edit_saves_and_records_only_the_public_view(app, session):
     assert resp.status_code == 302
     session.expire_all()
     assert party.private_name == "Новое Имя" and party.phone == PHONE and party.version == 2
-    entry = ledger(session, "party.updated")[-1]
-    assert entry["data"] == {"party": party.public_id, "kind": "household"}
+    data = ledger_opened(session, "party.updated")
+    assert data == {"party": f"party:{party.public_id}", "kind": "household"}
     assert "Новое" not in ledger_text(session)
 
 
@@ -164,6 +165,7 @@ def test_deactivate_and_reactivate_are_posts_recorded_in_the_ledger(app, session
     assert client.post(f"/admin/parties/{party.id}/deactivate").status_code == 302
     session.expire_all()
     assert party.active is False
+    # A courier is named by its public id (it carries; a household would be a commitment).
     assert ledger(session, "party.deactivated")[-1]["data"] == {"party": party.public_id}
     assert party.display_name not in client.get("/admin/parties").get_data(as_text=True)
     assert party.display_name in client.get("/admin/parties?show=inactive").get_data(as_text=True)

@@ -11,7 +11,7 @@ from coordination.kernel.actors import Role
 from coordination.parties.models import PartyKind
 from tests import factories as f
 from tests.isolation import isolated_client
-from tests.parties.support import ledger, ledger_text, raw_row, signed_in
+from tests.parties.support import ledger_opened, ledger_text, raw_row, signed_in
 
 
 def _new_user(**kw: str) -> dict[str, str]:
@@ -37,8 +37,8 @@ def test_admin_creates_a_family_account_for_a_household(app, session):
     user = session.scalars(select(User).where(User.username == "maria-k")).one()
     assert user.role == Role.FAMILY and user.party_id == household.id
     assert "Мария" not in raw_row(session, "user_account", user.id, "full_name")[0]
-    entry = ledger(session, "account.created")[-1]
-    assert entry["data"] == {"user": user.public_id, "role": "family"}
+    data = ledger_opened(session, "account.created")
+    assert data == {"user": f"user:{user.public_id}", "role": "family"}
     text = ledger_text(session)
     assert "maria-k" not in text and "Мария" not in text
     page = client.get("/admin/users?q=maria").get_data(as_text=True)
@@ -102,8 +102,8 @@ def test_edit_role_and_party(app, session):
     assert client.post(f"/admin/users/{user.id}/edit", data=data).status_code == 302
     session.expire_all()
     assert user.role == Role.VOLUNTEER and user.party_id == group.id
-    assert ledger(session, "account.role_changed")[-1]["data"] == {
-        "user": user.public_id,
+    assert ledger_opened(session, "account.role_changed") == {
+        "user": f"user:{user.public_id}",
         "role": "volunteer",
     }
     # The same stamp is stale now.
@@ -138,7 +138,7 @@ def test_deactivation_ends_the_users_session_and_reactivation_restores_sign_in(a
     assert admin_client.post(f"/admin/users/{victim.id}/deactivate").status_code == 302
     resp = victim_client.get("/account")
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
-    assert ledger(session, "account.deactivated")[-1]["data"] == {"user": victim.public_id}
+    assert ledger_opened(session, "account.deactivated") == {"user": f"user:{victim.public_id}"}
     admin_client.post(f"/admin/users/{victim.id}/reactivate")
     f.login(victim_client, victim)
     assert victim_client.get("/account").status_code == 200

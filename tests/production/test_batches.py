@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from coordination.kernel.actors import Role
 from coordination.kernel.errors import Invalid, NotFound
+from coordination.ledger.openings import openings_of
 from coordination.parties.models import PartyKind
 from coordination.production.services import log_production_batch
 from coordination.stock.models import Lot, OriginKind
@@ -25,7 +26,10 @@ def test_batch_becomes_a_lot_with_that_origin(session) -> None:
     assert entry["data"]["batch"] == batch.public_id
     assert entry["data"]["group"] == w.group.public_id
     assert entry["data"]["lot"] == lot.public_id
-    assert entry["actor"] == w.volunteer.public_id
+    # The volunteer is an individual: a commitment with a fresh salt, opened by the holder.
+    assert w.volunteer.public_id not in str(entry)
+    acts = [o for o in openings_of(session, f"user:{w.volunteer.public_id}") if o.path == "actor"]
+    assert [(o.commitment, o.ok) for o in acts] == [(entry["actor"], True)]
 
 
 def test_named_members_stay_out_of_the_ledger(session) -> None:
