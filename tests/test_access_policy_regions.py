@@ -22,6 +22,7 @@ from tests.test_access_policy import (
     DENIALS,
     POLICY,
     Case,
+    SignIns,
     World,
     build_world,
     cases,
@@ -109,22 +110,27 @@ def region_cases(rule: Any) -> Iterator[tuple[Case, dict[str, str] | None]]:
 
 
 def _check(
-    app: Flask, world: World, rule: Any, case: Case, fill: dict[str, str] | None
+    app: Flask,
+    world: World,
+    rule: Any,
+    case: Case,
+    fill: dict[str, str] | None,
+    signins: SignIns,
 ) -> list[str]:
     first = methods_of(rule)[0]
     where = f"{rule.endpoint} [{first} {rule.rule}]"
     if fill is None:
         # Nothing of a region in the URL: the second coordinator gets what the first gets.
         want = case.expect["coordinator"]
-        got = request_as(app, world, SECOND_COORDINATOR, rule, case, first)
+        got = request_as(app, world, SECOND_COORDINATOR, rule, case, first, signins)
         return [] if got == want else [f"{where}: expected {want} like the coordinator, got {got}"]
     moved = Case(case.expect, fill, case.query, case.label)
     wrong = []
-    mine = request_as(app, world, "coordinator", rule, moved, first)
+    mine = request_as(app, world, "coordinator", rule, moved, first, signins)
     if mine in DENIALS:
         wrong.append(f"{where} with {fill}: the region's own coordinator got {mine}")
     want, why = ELSEWHERE.get(rule.endpoint, (404, "another region's object"))
-    got = request_as(app, world, SECOND_COORDINATOR, rule, moved, first)
+    got = request_as(app, world, SECOND_COORDINATOR, rule, moved, first, signins)
     if got != want:
         wrong.append(
             f"{where} with {fill} as {SECOND_COORDINATOR}: expected {want} ({why}), got {got}"
@@ -134,13 +140,14 @@ def _check(
 
 def test_a_second_regions_coordinator_gets_404_for_the_first_regions_ids(app, session) -> None:
     world = build_world(session)
+    signins = SignIns(app)
     wrong: list[str] = []
     checked = 0
     for rule in rules(app):
         if rule.endpoint not in POLICY:
             continue  # reported by test_every_rule_has_a_policy
         for case, fill in region_cases(rule):
-            wrong += _check(app, world, rule, case, fill)
+            wrong += _check(app, world, rule, case, fill, signins)
             checked += fill is not None
     assert not wrong, "region scope violations:\n  " + "\n  ".join(wrong)
     # The table must really reach the region's objects: parties, places, needs, stock,
