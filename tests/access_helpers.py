@@ -68,3 +68,23 @@ OTHERS_LOT = {
         }
     ],
 }
+
+
+# Region scope: the outsider objects are in another region, so the coordinator gets 404
+# (ELSEWHERE); the REGION_* fills name objects of the coordinator's own region.
+ELSEWHERE = {"coordinator": 404}
+REGION_PARTY = {"party_id": "region_party_id"}
+REGION_HOUSEHOLD = {"party_id": "region_household_id"}
+REGION_PLACE = {"location_id": "own_location_id"}
+# A coordinator of a second region, who gets the first region's ids (tests/
+# test_access_policy_regions.py); not a column of the table: it is a coordinator.
+SECOND_COORDINATOR = "coordinator_elsewhere"
+
+
+def in_region_only(fill: dict[str, str], ok: Outcome) -> dict[str, Any]:
+    """A staff page on one object: 404 for the coordinator when it is another region's."""
+    return {
+        "expect": only(*STAFF, ok=ok) | ELSEWHERE,
+        "why": "another region's object",
+        "also": [{"fill": fill, "expect": only(*STAFF, ok=ok), "why": "in region"}],
+    }

@@ -35,20 +35,26 @@ from coordination.parties.models import PartyKind
 from tests import factories as f
 from tests.access_helpers import (
     ANON,
+    ELSEWHERE,
     EXCLUDED,
     IGNORED_METHODS,
     LOGIN,
     OTHERS_LOT,
     OTHERS_NEED,
     REDIRECT,
+    REGION_HOUSEHOLD,
     REGION_NEED,
+    REGION_PARTY,
+    REGION_PLACE,
     ROLES,
+    SECOND_COORDINATOR,
     SIGNED_IN,
     STAFF,
     Outcome,
     api,
     api_only,
     everyone,
+    in_region_only,
     only,
     signed_in,
     triage_entry,
@@ -89,19 +95,30 @@ POLICY: dict[str, dict[str, Any]] = {
     "api.catalog_update_category": {"expect": api_only("admin", ok=400)},
     "api.parties_list_parties": {"expect": api_only(*STAFF, "auditor")},
     "api.parties_get_party": {
-        "expect": api_only(*STAFF, "auditor"),
+        "expect": api_only(*STAFF, "auditor") | ELSEWHERE,
+        "why": "a group of another region: coordinators see their own region only",
         "also": [
             {
                 "fill": {"party_id": "household_id"},
+                "expect": api_only(*STAFF, "auditor") | {"auditor": 404, **ELSEWHERE},
+                "why": "auditors never see households; this one is in another region",
+            },
+            {"fill": REGION_PARTY, "expect": api_only(*STAFF, "auditor"), "why": "in region"},
+            {
+                "fill": REGION_HOUSEHOLD,
                 "expect": api_only(*STAFF, "auditor") | {"auditor": 404},
-                "why": "auditors never see households",
-            }
+                "why": "a household of the coordinator's region",
+            },
         ],
     },
     "api.parties_create_party": {"expect": api_only(*STAFF, ok=400)},
     "api.parties_update_party": {"expect": api_only(*STAFF, ok=400)},
     "api.parties_list_locations": {"expect": api_only(*STAFF)},
-    "api.parties_get_location": {"expect": api_only(*STAFF)},
+    "api.parties_get_location": {
+        "expect": api_only(*STAFF) | ELSEWHERE,
+        "why": "another region's location",
+        "also": [{"fill": REGION_PLACE, "expect": api_only(*STAFF), "why": "in region"}],
+    },
     "api.parties_create_location": {"expect": api_only(*STAFF, ok=400)},
     "api.parties_update_location": {"expect": api_only(*STAFF, ok=400)},
     "api.parties_list_regions": {"expect": api(200), "why": "region names are public"},
@@ -134,29 +151,42 @@ POLICY: dict[str, dict[str, Any]] = {
     "api.needs_demand": {"expect": api_only("volunteer", "auditor", *STAFF)},
     "api.needs_needs_board": {"expect": everyone(200), "why": "public aggregates"},
     # --- admin: parties, locations, regions (staff; regions are admin-only to change) ---
-    # Coordinators currently manage parties and locations in every region (permissions.STAFF);
-    # DESIGN §1 says a coordinator runs "a hub or a region": revisit if that becomes a scope.
+    # A coordinator manages the parties and locations of its own region (DESIGN §4): the
+    # outsider group, household and location are in another region (404), the REGION_* fills
+    # are in the coordinator's region.
     "parties.list_parties": {"expect": only(*STAFF, "auditor")},
     "parties.view_party": {
-        "expect": only(*STAFF, "auditor"),
+        "expect": only(*STAFF, "auditor") | ELSEWHERE,
+        "why": "a group of another region",
         "also": [
             {
                 "fill": {"party_id": "household_id"},
-                "expect": only(*STAFF, "auditor", others=403) | {"auditor": 404},
-                "why": "auditors never see households",
-            }
+                "expect": only(*STAFF, "auditor", others=403) | {"auditor": 404, **ELSEWHERE},
+                "why": "auditors never see households; this one is in another region",
+            },
+            {"fill": REGION_PARTY, "expect": only(*STAFF, "auditor"), "why": "in region"},
+            {
+                "fill": REGION_HOUSEHOLD,
+                "expect": only(*STAFF, "auditor") | {"auditor": 404},
+                "why": "a household of the coordinator's region",
+            },
         ],
     },
     "parties.new_party": {"expect": only(*STAFF)},
     "parties.edit_party": {
-        "expect": only(*STAFF),
-        "also": [{"fill": {"party_id": "household_id"}, "expect": only(*STAFF)}],
+        "expect": only(*STAFF) | ELSEWHERE,
+        "why": "a group of another region",
+        "also": [
+            {"fill": {"party_id": "household_id"}, "expect": only(*STAFF) | ELSEWHERE},
+            {"fill": REGION_PARTY, "expect": only(*STAFF), "why": "in region"},
+            {"fill": REGION_HOUSEHOLD, "expect": only(*STAFF), "why": "in region"},
+        ],
     },
-    "parties.set_party_active": {"expect": only(*STAFF, ok=REDIRECT)},
+    "parties.set_party_active": in_region_only(REGION_PARTY, REDIRECT),
     "parties.list_locations": {"expect": only(*STAFF)},
     "parties.new_location": {"expect": only(*STAFF)},
-    "parties.edit_location": {"expect": only(*STAFF)},
-    "parties.set_location_active": {"expect": only(*STAFF, ok=REDIRECT)},
+    "parties.edit_location": in_region_only(REGION_PLACE, 200),
+    "parties.set_location_active": in_region_only(REGION_PLACE, REDIRECT),
     "parties.list_regions": {"expect": only(*STAFF)},
     "parties.new_region": {"expect": only("admin")},
     "parties.edit_region": {"expect": only("admin")},
@@ -247,6 +277,14 @@ def build_world(session: Session) -> World:
         session, party_id=users["volunteer"].party_id, region_id=users["coordinator"].region_id
     )
     own_lot = _lot(session, own_loc.id, item.id)
+    # The coordinator's own region's parties, and a coordinator of a second region who must
+    # get 404 for all of them (tests/test_access_policy_regions.py).
+    here = users["coordinator"].region_id
+    region_group = f.party(session, PartyKind.GROUP, region_id=here)
+    region_household = f.party(session, PartyKind.HOUSEHOLD, region_id=here, private_name="x")
+    elsewhere = f.user(session, Role.COORDINATOR)
+    users[SECOND_COORDINATOR] = elsewhere
+    tokens[SECOND_COORDINATOR] = f.token(session, elsewhere)
     extra = extend_world(
         session,
         users,
@@ -279,6 +317,9 @@ def build_world(session: Session) -> World:
         "region_line_id": own.lines[0].id,
         "lot_id": lot.id,
         "own_lot_id": own_lot.id,
+        "own_location_id": own_loc.id,
+        "region_party_id": region_group.id,
+        "region_household_id": region_household.id,
         "action": "deactivate",
         "code": "en",
         **extra,

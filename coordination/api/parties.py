@@ -11,7 +11,7 @@ from coordination.kernel.ids import get_or_404
 from coordination.kernel.schemas import Page
 from coordination.kernel.text import N_, clean_search
 from coordination.parties import places, services
-from coordination.parties.access import can_see_party
+from coordination.parties.access import can_manage_location, can_see_party
 from coordination.parties.models import Location, LocationKind, Party, PartyKind, Region
 from coordination.parties.schemas import (
     STATUS,
@@ -131,6 +131,14 @@ def update_party(party_id: int, body: PartyPatch) -> PartyOut:
 # ---- locations -------------------------------------------------------------------------------
 
 
+def _managed_location(ident: int) -> Location:
+    """The location, or 404 when it is in another coordinator's region."""
+    loc = get_or_404(db.session, Location, ident)
+    if not can_manage_location(api_user(), loc):
+        raise NotFound(N_("Not found."))
+    return loc
+
+
 @endpoint(
     bp,
     "/locations",
@@ -143,6 +151,7 @@ def update_party(party_id: int, body: PartyPatch) -> PartyOut:
 )
 def list_locations(query: LocationQuery) -> Page[LocationOut]:
     stmt = places.search_locations(
+        api_user(),
         clean_search(query.q),
         LocationKind(query.kind) if query.kind else None,
         (query.region or "").upper(),
@@ -161,7 +170,7 @@ def list_locations(query: LocationQuery) -> Page[LocationOut]:
     tag="locations",
 )
 def get_location(location_id: int) -> LocationOut:
-    return location_out(get_or_404(db.session, Location, location_id))
+    return location_out(_managed_location(location_id))
 
 
 @endpoint(
@@ -195,7 +204,7 @@ def create_location(body: LocationIn) -> LocationOut:
     tag="locations",
 )
 def update_location(location_id: int, body: LocationPatch) -> LocationOut:
-    loc = get_or_404(db.session, Location, location_id)
+    loc = _managed_location(location_id)
     fields = places.LocationFields.of(loc)
     given = body.model_fields_set
     if body.name is not None:

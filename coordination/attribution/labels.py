@@ -23,6 +23,8 @@ def party_label(party: Party | None) -> str:
         return _("anonymous donor")
     if party.is_private:
         return _("a household") if party.kind == PartyKind.HOUSEHOLD else _("a unit")
+    if party.kind == PartyKind.COURIER:  # the public rule (Party.public_label): kind only
+        return _("a courier")
     return party.display_name
 
 

@@ -44,7 +44,7 @@ from coordination.attribution.placements import (
 from coordination.attribution.stages import LEFT, Stage, stages_of
 from coordination.attribution.walker import Walker
 from coordination.deliveries.models import Delivery, DeliveryLine, Handover
-from coordination.parties.models import Party, PartyKind
+from coordination.parties.models import KIND_ONLY_KINDS, Party, PartyKind
 from coordination.stock.models import Lot
 
 __all__ = [
@@ -142,7 +142,7 @@ def line_credits(
 
 def _role_party(party: Party) -> tuple[str | None, str]:
     # A courier is often one person (the demo's are drivers by first name): named by kind only.
-    if party.kind in (PartyKind.HOUSEHOLD, PartyKind.UNIT, PartyKind.COURIER):
+    if party.kind in KIND_ONLY_KINDS:
         return None, party.kind.value
     if party.kind == PartyKind.DONOR and not party.name_public:
         return None, ANONYMOUS

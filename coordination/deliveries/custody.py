@@ -43,7 +43,9 @@ def _quantities(delivery: Delivery, prefix: str) -> list[tuple[int, int]]:
 @roles_required(*DELIVERY_STAFF)
 def record_handover(delivery_id: int) -> Page:
     delivery = managed_delivery(db.session, actor(), delivery_id)
-    form = handover_form(db.session, delivery, HandoverForm() if request.method == "POST" else None)
+    form = handover_form(
+        db.session, delivery, HandoverForm() if request.method == "POST" else None, actor()
+    )
     if form.validate_on_submit():
         at = form.at.data.replace(tzinfo=UTC) if form.at.data else None
         try:

@@ -52,6 +52,8 @@ def party_label(actor: User, party: Party | None) -> str:
         if party.kind == PartyKind.UNIT
         else _("a household")
         if party.kind == PartyKind.HOUSEHOLD
+        else _("a courier")
+        if party.kind == PartyKind.COURIER
         else party.public_label
     )
 
@@ -72,7 +74,10 @@ def hub_choices(session: Session, blank: str) -> list[Any]:
     places = session.scalars(
         select(Location).where(Location.active.is_(True)).order_by(Location.name)
     )
-    return options([(NONE, blank), *((loc.id, loc.name) for loc in places)])
+    # The network-wide hub directory: a place's name and region, nothing more.
+    return options(
+        [(NONE, blank), *((loc.id, f"{loc.name} · {loc.region.code}") for loc in places)]
+    )
 
 
 def open_need_lines(session: Session) -> list[NeedLine]:
@@ -90,7 +95,9 @@ def open_need_lines(session: Session) -> list[NeedLine]:
 def setup_new(form: Any, session: Session, actor: User) -> Any:
     form.from_location_id.choices = location_choices(session, actor, _("— choose —"))
     form.to_location_id.choices = hub_choices(session, _("— not a hub move —"))
-    form.to_party_id.choices = party_choices(session, RECIPIENT_KINDS, _("— from need lines —"))
+    form.to_party_id.choices = party_choices(
+        session, RECIPIENT_KINDS, _("— from need lines —"), actor
+    )
     return form
 
 
@@ -136,14 +143,19 @@ def setup_line(form: LineForm, session: Session, delivery: Delivery) -> LineForm
 
 
 def handover_form(
-    session: Session, delivery: Delivery, form: HandoverForm | None = None
+    session: Session, delivery: Delivery, form: HandoverForm | None = None, user: Any = None
 ) -> HandoverForm:
     if form is None:
         form = HandoverForm(formdata=None)
         form.version.data = str(delivery.version)
         form.region_id.data = delivery.region_id
-    form.from_party_id.choices = party_choices(session, None, _("— choose —"))
-    form.to_party_id.choices = party_choices(session, None, _("— choose —"))
+    choices = party_choices(session, None, _("— choose —"), user)
+    recipient = delivery.to_party
+    if recipient is not None and all(c.value != recipient.id for c in choices):
+        # The delivery's own recipient, even a household of another region's need.
+        choices += options([(recipient.id, recipient.display_name)])
+    form.from_party_id.choices = choices
+    form.to_party_id.choices = list(choices)
     form.region_id.choices = region_choices(session, current_locale(), _("— choose —"))
     return form
 

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.attribution.labels import LineSources, party_label
+from coordination.deliveries.access import can_manage
 from coordination.deliveries.models import Delivery
 from coordination.parties.access import can_see_personal_data
-from coordination.parties.models import Location, Party
+from coordination.parties.models import KIND_ONLY_KINDS, Location, Party
 
 
 @dataclass
@@ -110,13 +111,19 @@ def _place(location: Location | None, locale: str) -> str:
 
 
 def party_block(
-    viewer: User, party: Party | None, location: Location | None, locale: str
+    viewer: User,
+    party: Party | None,
+    location: Location | None,
+    locale: str,
+    manager: bool = False,
 ) -> PartyBlock:
+    """manager: the viewer manages the delivery and needs this party's contact to hand the
+    goods over (its consignee), even when the party is of another region."""
     if party is None:
         return PartyBlock(name=location.name if location else "", place=_place(location, locale))
-    personal = can_see_personal_data(viewer, party)
+    personal = manager or can_see_personal_data(viewer, party)
     name = party.private_name if personal and party.private_name else party.display_name
-    if not personal and party.is_private:
+    if not personal and party.kind in KIND_ONLY_KINDS:
         name = party_label(party)
     region = party.region.name(locale) if party.region else ""
     place = _place(location, locale) if location is not None else region
@@ -137,8 +144,11 @@ def delivery_doc(
     proof: Proof | None = None,
 ) -> DeliveryDoc:
     origin = delivery.from_location
+    # Need to know: courier, vehicle, driver and comments are on the delivery page for those
+    # who manage it only (templates/deliveries/detail.html), so on its documents too.
+    transport = can_manage(viewer, delivery)
     consignor = party_block(viewer, origin.party, origin, locale)
-    consignee = party_block(viewer, delivery.to_party, delivery.to_location, locale)
+    consignee = party_block(viewer, delivery.to_party, delivery.to_location, locale, transport)
     sources = LineSources(session)
     conditions = {
         rl.delivery_line_id: rl.condition.value
@@ -186,11 +196,11 @@ def delivery_doc(
         sent=delivery.dispatched_at,
         expected=delivery.expected_on,
         received=delivery.delivered_at or max((r.at for r in delivery.receipts), default=None),
-        carrier=party_label(delivery.carrier) if delivery.carrier else "",
-        vehicle=delivery.vehicle or "",
-        driver=delivery.driver or "",
+        carrier=delivery.carrier.display_name if transport and delivery.carrier else "",
+        vehicle=(delivery.vehicle or "") if transport else "",
+        driver=(delivery.driver or "") if transport else "",
         packages=delivery.packages,
-        comments=delivery.comments or "",
+        comments=(delivery.comments or "") if transport else "",
         printed_at=printed_at,
         lines=lines,
         handovers=handovers,

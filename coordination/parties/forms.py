@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -47,22 +47,45 @@ def all_regions(session: Session) -> list[Region]:
     return list(session.scalars(select(Region).order_by(Region.code)))
 
 
-def region_choices(session: Session, locale: str, blank: Any = None) -> list[SelectChoice]:
-    regions = session.scalars(select(Region).order_by(Region.code)).all()
+def region_choices(
+    session: Session, locale: str, blank: Any = None, user: Any = None
+) -> list[SelectChoice]:
+    """Every region, or for a coordinator `user` its own only (where it may place things)."""
+    stmt = select(Region).order_by(Region.code)
+    if user is not None and user.role.value == "coordinator":
+        stmt = stmt.where(Region.id == user.region_id)
+        blank = None
+    regions = session.scalars(stmt).all()
     choices = [(r.id, f"{r.name(locale)} ({r.code})") for r in regions]
     return options(([(NONE, str(blank))] if blank is not None else []) + choices)
 
 
 def party_choices(
-    session: Session, kinds: frozenset[PartyKind] | None, blank: Any
+    session: Session,
+    kinds: frozenset[PartyKind] | None,
+    blank: Any,
+    user: Any = None,
+    *,
+    own_region: bool = False,
 ) -> list[SelectChoice]:
-    """Active parties of the given kinds, labelled by display name (never a private name)."""
+    """Active parties of the given kinds, labelled by display name, kind and region (never a
+    private name). This is the network-wide directory a coordinator `user` picks couriers,
+    groups, units (which receive from every region) and other parties from; households (or
+    every kind, with `own_region`) are listed only from its own region."""
     stmt = select(Party).where(Party.active.is_(True)).order_by(Party.display_name)
     if kinds is not None:
         stmt = stmt.where(Party.kind.in_(kinds))
+    if user is not None and user.role.value == "coordinator":
+        mine = Party.region_id == user.region_id
+        stmt = stmt.where(mine if own_region else or_(Party.kind != PartyKind.HOUSEHOLD, mine))
     rows = session.scalars(stmt).all()
-    pairs = [(p.id, f"{p.display_name} · {KIND_LABELS[p.kind]}") for p in rows]
+    pairs = [(p.id, _directory_label(p)) for p in rows]
     return options([(NONE, str(blank)), *pairs])
+
+
+def _directory_label(party: Party) -> str:
+    region = f" · {party.region.code}" if party.region is not None else ""
+    return f"{party.display_name} · {KIND_LABELS[party.kind]}{region}"
 
 
 class PartyForm(FlaskForm):

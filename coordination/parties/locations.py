@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -12,12 +12,14 @@ from coordination.kernel.errors import Conflict, DomainError
 from coordination.kernel.ids import get_or_404
 from coordination.kernel.paging import paged
 from coordination.parties import places
+from coordination.parties.access import can_manage_location
 from coordination.parties.forms import (
     LOCATION_LABELS,
     LOCATION_PARTY_KINDS,
     LocationForm,
     RegionForm,
     all_regions,
+    options,
     party_choices,
     region_choices,
 )
@@ -39,7 +41,7 @@ REGION_PAGES = CodedNamePages(
 def list_locations() -> str:
     args = list_args()
     kind = enum_arg("kind", LocationKind)
-    stmt = places.search_locations(args.q, kind, args.region, args.active)
+    stmt = places.search_locations(actor(), args.q, kind, args.region, args.active)
     rows, page, pages, total = paged(db.session, stmt, args.page, args.per_page)
     return render_template(
         "parties/locations.html",
@@ -56,11 +58,31 @@ def list_locations() -> str:
     )
 
 
+def _managed_location(location_id: int) -> Location:
+    """The location, or 404 when it is in another coordinator's region."""
+    loc = get_or_404(db.session, Location, location_id)
+    if not can_manage_location(actor(), loc):
+        abort(404)
+    return loc
+
+
+def _values(form: LocationForm) -> set[int]:
+    return {choice.value for choice in form.party_id.choices}
+
+
 def _location_form(loc: Location | None = None, fresh: bool = False) -> LocationForm:
     """fresh: ignore what was posted and show what is saved (after a conflict)."""
     form = LocationForm(formdata=None, obj=loc) if fresh else LocationForm(obj=loc)
-    form.region_id.choices = region_choices(db.session, current_locale(), blank=_("— choose —"))
-    form.party_id.choices = party_choices(db.session, LOCATION_PARTY_KINDS, _("— nobody —"))
+    user = actor()
+    form.region_id.choices = region_choices(
+        db.session, current_locale(), blank=_("— choose —"), user=user
+    )
+    form.party_id.choices = party_choices(
+        db.session, LOCATION_PARTY_KINDS, _("— nobody —"), user, own_region=True
+    )
+    # The place's own party stays a valid answer even when it is not in the list.
+    if loc is not None and loc.party is not None and loc.party_id not in _values(form):
+        form.party_id.choices += options([(loc.party_id, loc.party.display_name)])
     if loc is not None and (fresh or not form.is_submitted()):
         form.stamp.data = places.location_stamp(loc)
     return form
@@ -95,7 +117,7 @@ def new_location() -> Page:
 @bp.route("/locations/<int:location_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit_location(location_id: int) -> Page:
-    loc = get_or_404(db.session, Location, location_id)
+    loc = _managed_location(location_id)
     form = _location_form(loc)
     if form.validate_on_submit():
         try:
@@ -105,7 +127,7 @@ def edit_location(location_id: int) -> Page:
         except Conflict as exc:
             db.session.rollback()
             show_error(None, exc)
-            form = _location_form(get_or_404(db.session, Location, location_id), fresh=True)
+            form = _location_form(_managed_location(location_id), fresh=True)
             return render_template("parties/location_form.html", form=form, location=loc), 409
         except DomainError as exc:
             show_error(form, exc)
@@ -124,7 +146,7 @@ def _render_location(form: LocationForm, loc: Location | None) -> tuple[str, int
 @bp.route("/locations/<int:location_id>/<any(deactivate, reactivate):action>", methods=["POST"])
 @roles_required(*STAFF)
 def set_location_active(location_id: int, action: str) -> BaseResponse:
-    loc = get_or_404(db.session, Location, location_id)
+    loc = _managed_location(location_id)
     if ConfirmForm().validate_on_submit():
         places.set_location_active(db.session, actor(), loc, action == "reactivate")
         db.session.commit()

@@ -26,6 +26,9 @@ class PartyKind(enum.StrEnum):
 # Kinds whose real name is personal or sensitive (a family, a unit number, a private donor):
 # their name is encrypted and public pages show only a coarse label.
 PRIVATE_KINDS = frozenset({PartyKind.HOUSEHOLD, PartyKind.UNIT})
+# Kinds a public page names by kind only: a household, a unit, and a courier (often one
+# person, a driver known by first name). /verify, public dispute pages and documents agree.
+KIND_ONLY_KINDS = PRIVATE_KINDS | {PartyKind.COURIER}
 # Kinds that can be the true source of goods (made, gave or paid for them). A courier, an
 # official or a recipient never is: they carry, present or receive.
 SOURCE_KINDS = (PartyKind.GROUP, PartyKind.DONOR, PartyKind.CAMPAIGN)
@@ -85,7 +88,7 @@ class Party(Base):
     @property
     def public_label(self) -> str:
         """What a public page may print: a source by name only if it agreed."""
-        if self.kind in PRIVATE_KINDS:
+        if self.kind in KIND_ONLY_KINDS:
             return self.kind.value
         if self.kind == PartyKind.DONOR and not self.name_public:
             return "anonymous donor"

@@ -10,12 +10,18 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from coordination.kernel.actors import Actor, is_admin
-from coordination.kernel.errors import Conflict, Forbidden, Invalid
+from coordination.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from coordination.kernel.paging import search_clause
 from coordination.kernel.stamps import edit_stamp
 from coordination.kernel.text import N_, STALE, has_nul
 from coordination.ledger.services import append
-from coordination.parties.access import can_manage_parties
+from coordination.parties.access import (
+    can_manage_location,
+    can_manage_parties,
+    can_move_location,
+    can_set_party_region,
+    region_clause,
+)
 from coordination.parties.models import PRIVATE_KINDS, Location, LocationKind, Party, Region
 
 # ISO 3166-2 subdivision codes, e.g. RU-KOS, RU-YAN.
@@ -61,6 +67,33 @@ def _require_manager(actor: Actor | None) -> None:
         raise Forbidden(N_("Your account cannot manage locations."))
 
 
+def _require_location_manager(actor: Actor | None, loc: Location) -> None:
+    _require_manager(actor)
+    if actor is not None and not can_manage_location(actor, loc):
+        raise NotFound(N_("Not found."))  # another region's place: not revealed
+
+
+def _check_scope(
+    actor: Actor | None, out: dict[str, Any], loc: Location | None, session: Session
+) -> None:
+    """A coordinator registers places in its own region, for parties of its region; only an
+    admin moves a place to another region or hands it to another party (its stock goes
+    with it)."""
+    if actor is None or is_admin(actor):
+        return
+    if loc is None:
+        if not can_set_party_region(actor, out["region_id"]):
+            raise Invalid(N_("Choose your own region."), field="region_id")
+        party = session.get(Party, out["party_id"]) if out["party_id"] else None
+        if party is not None and party.region_id != actor.region_id:
+            raise Invalid(N_("Choose a party of your region."), field="party_id")
+        return
+    if out["region_id"] != loc.region_id and not can_move_location(actor):
+        raise Invalid(N_("Only an admin moves a location to another region."), field="region_id")
+    if out["party_id"] != loc.party_id and not can_move_location(actor):
+        raise Invalid(N_("Only an admin gives a location to another party."), field="party_id")
+
+
 def _checked_location(session: Session, fields: LocationFields) -> dict[str, Any]:
     region = session.get(Region, fields.region_id) if fields.region_id else None
     if region is None:
@@ -93,7 +126,9 @@ def location_view(session: Session, loc: Location) -> dict[str, Any]:
 
 def register_location(session: Session, actor: Actor | None, fields: LocationFields) -> Location:
     _require_manager(actor)
-    loc = Location(**_checked_location(session, fields))
+    checked = _checked_location(session, fields)
+    _check_scope(actor, checked, None, session)
+    loc = Location(**checked)
     session.add(loc)
     session.flush()
     append(session, actor, "location.registered", location_view(session, loc))
@@ -104,10 +139,12 @@ def update_location(
     session: Session, actor: Actor | None, loc: Location, stamp: str | None, fields: LocationFields
 ) -> Location:
     """stamp None (the API) skips the stale-form check; a form always sends one."""
-    _require_manager(actor)
+    _require_location_manager(actor, loc)
     if stamp is not None and stamp != location_stamp(loc):
         raise Conflict(STALE)
-    for name, value in _checked_location(session, fields).items():
+    checked = _checked_location(session, fields)
+    _check_scope(actor, checked, loc, session)
+    for name, value in checked.items():
         setattr(loc, name, value)
     if session.is_modified(loc):
         session.flush()
@@ -118,7 +155,7 @@ def update_location(
 def set_location_active(
     session: Session, actor: Actor | None, loc: Location, active: bool
 ) -> Location:
-    _require_manager(actor)
+    _require_location_manager(actor, loc)
     if loc.active != active:
         loc.active = active
         session.flush()
@@ -176,12 +213,15 @@ def _region_view(region: Region) -> dict[str, Any]:
 
 
 def search_locations(
+    actor: Actor,
     q: str = "",
     kind: LocationKind | None = None,
     region_code: str | None = None,
     active: bool | None = True,
 ) -> Select[Location]:
-    stmt = select(Location).order_by(Location.name, Location.id)
+    """Locations `actor` (staff) may list: a coordinator those of its region."""
+    stmt = select(Location).where(region_clause(actor, Location.region_id))
+    stmt = stmt.order_by(Location.name, Location.id)
     if q:
         stmt = stmt.where(search_clause(q, Location.name, Location.town, Location.public_id))
     if kind is not None:

@@ -14,13 +14,18 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from coordination.kernel.actors import Actor
-from coordination.kernel.errors import Conflict, Forbidden, Invalid
+from coordination.kernel.actors import Actor, is_admin
+from coordination.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from coordination.kernel.paging import search_clause
 from coordination.kernel.text import N_, STALE, has_nul
 from coordination.ledger.privacy import COMMITMENT_SUFFIX, sealed_party
 from coordination.ledger.services import append
-from coordination.parties.access import can_manage_parties
+from coordination.parties.access import (
+    can_manage_parties,
+    can_manage_party,
+    can_set_party_region,
+    region_clause,
+)
 from coordination.parties.models import PRIVATE_KINDS, Party, PartyKind, Region, new_public_id
 
 # Kinds whose name is public by nature and so goes into the ledger.
@@ -101,6 +106,26 @@ def _require_manager(actor: Actor | None) -> None:
         raise Forbidden(N_("Your account cannot manage parties."))
 
 
+def _require_party_manager(actor: Actor | None, party: Party) -> None:
+    _require_manager(actor)
+    if actor is not None and not can_manage_party(actor, party):
+        raise NotFound(N_("Not found."))  # another region's party: not revealed
+
+
+def _scoped_region(actor: Actor | None, fields: PartyFields, current: int | None) -> PartyFields:
+    """A coordinator's party stays in its region: a new one lands there unless told
+    otherwise; another region (or moving one out) is refused. An admin chooses freely."""
+    if actor is None or is_admin(actor):
+        return fields
+    if current is None and fields.region_id is None:
+        fields.region_id = actor.region_id
+    if fields.region_id != current and (
+        current is not None or not can_set_party_region(actor, fields.region_id)
+    ):
+        raise Invalid(N_("Only an admin moves a party to another region."), field="region_id")
+    return fields
+
+
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None
@@ -140,7 +165,7 @@ def register_party(
     session: Session, actor: Actor | None, kind: PartyKind, fields: PartyFields
 ) -> Party:
     _require_manager(actor)
-    clean = _checked(session, kind, fields)
+    clean = _checked(session, kind, _scoped_region(actor, fields, None))
     public_id = new_public_id()
     party = Party(public_id=public_id, kind=kind, **_columns(kind, public_id, clean, None))
     session.add(party)
@@ -153,10 +178,10 @@ def update_party(
     session: Session, actor: Actor | None, party: Party, version: int, fields: PartyFields
 ) -> Party:
     """Save an edit made on `version`; if someone saved since, refuse and change nothing."""
-    _require_manager(actor)
+    _require_party_manager(actor, party)
     if version != party.version:
         raise Conflict(STALE)
-    clean = _checked(session, party.kind, fields)
+    clean = _checked(session, party.kind, _scoped_region(actor, fields, party.region_id))
     for name, value in _columns(party.kind, party.public_id, clean, party).items():
         setattr(party, name, value)
     _flush(session)
@@ -167,7 +192,7 @@ def update_party(
 
 
 def set_party_active(session: Session, actor: Actor | None, party: Party, active: bool) -> Party:
-    _require_manager(actor)
+    _require_party_manager(actor, party)
     if party.active != active:
         party.active = active
         _flush(session)
@@ -218,9 +243,12 @@ def search_parties(
     region_code: str | None = None,
     active: bool | None = True,
 ) -> Select[Party]:
-    """Parties the actor may list. Search reads plain columns only: the rest is ciphertext."""
+    """Parties the actor may list: staff those of their region, auditors every party but
+    households and units. Search reads plain columns only: the rest is ciphertext."""
     stmt = select(Party).order_by(Party.display_name, Party.id)
-    if not can_manage_parties(actor):
+    if can_manage_parties(actor):
+        stmt = stmt.where(region_clause(actor, Party.region_id))
+    else:
         stmt = stmt.where(Party.kind.not_in(PRIVATE_KINDS))
     if q:
         stmt = stmt.where(search_clause(q, Party.display_name, Party.public_id))

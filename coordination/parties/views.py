@@ -13,7 +13,12 @@ from coordination.kernel.errors import Conflict, DomainError
 from coordination.kernel.ids import get_or_404
 from coordination.kernel.paging import paged
 from coordination.parties import services
-from coordination.parties.access import can_manage_parties, can_see_party, can_see_personal_data
+from coordination.parties.access import (
+    can_manage_parties,
+    can_manage_party,
+    can_see_party,
+    can_see_personal_data,
+)
 from coordination.parties.forms import (
     KIND_LABELS,
     PartyForm,
@@ -70,7 +75,7 @@ def view_party(party_id: int) -> str:
         kinds=KIND_LABELS,
         locations=locations,
         personal=can_see_personal_data(actor(), party),
-        can_manage=can_manage_parties(actor()),
+        can_manage=can_manage_party(actor(), party),
         confirm_form=ConfirmForm(),
         is_source=party.kind in SOURCE_KINDS,
     )
@@ -79,7 +84,9 @@ def view_party(party_id: int) -> str:
 def _form(party: Party | None = None, fresh: bool = False) -> PartyForm:
     """fresh: ignore what was posted and show what is saved (after a conflict)."""
     form = PartyForm(formdata=None, obj=party) if fresh else PartyForm(obj=party)
-    form.region_id.choices = region_choices(db.session, current_locale(), blank=_("— none —"))
+    form.region_id.choices = region_choices(
+        db.session, current_locale(), blank=_("— none —"), user=actor()
+    )
     if party is not None:
         form.kind.data = party.kind.value
         # A posted form carries the version it was built from; a missing one must not be

@@ -37,13 +37,10 @@ class BatchForm(FlaskForm):
         if actor.role == Role.VOLUNTEER:
             groups = [session.get(Party, actor.party_id)] if actor.party_id else []
         else:
-            groups = list(
-                session.scalars(
-                    select(Party)
-                    .where(Party.kind == PartyKind.GROUP, Party.active.is_(True))
-                    .order_by(Party.display_name)
-                )
-            )
+            stmt = select(Party).where(Party.kind == PartyKind.GROUP, Party.active.is_(True))
+            if actor.role == Role.COORDINATOR:  # its region's groups: their stock is its own
+                stmt = stmt.where(Party.region_id == actor.region_id)
+            groups = list(session.scalars(stmt.order_by(Party.display_name)))
         self.group_id.choices = options(
             [(NONE, blank), *((g.id, g.display_name) for g in groups if g is not None)]
         )

@@ -21,6 +21,7 @@ from coordination.kernel.errors import Forbidden, Invalid, NotFound
 from coordination.kernel.text import N_, has_nul
 from coordination.ledger.privacy import PersonalDataError, check_public
 from coordination.ledger.services import append
+from coordination.parties.access import in_region
 from coordination.parties.models import Location, Party, PartyKind
 from coordination.production.models import ProductionBatch
 from coordination.stock.models import OriginKind
@@ -103,6 +104,12 @@ def log_production_batch(session: Session, actor: User | None, data: BatchInput)
             N_("This group has no location to keep its stock yet: ask a coordinator to add one."),
             "group_id",
         )
+    if (
+        actor is not None
+        and actor.role == Role.COORDINATOR
+        and not in_region(actor, location.region_id)
+    ):
+        raise NotFound(N_("Not found."))  # stock of another region: not this coordinator's
     batch = ProductionBatch(
         group_id=group.id,
         group=group,

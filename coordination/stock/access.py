@@ -41,6 +41,15 @@ def can_stock_at(actor: User | None, location: Location) -> bool:
     return False
 
 
+def can_move_to(actor: User | None, location: Location) -> bool:
+    """Where `actor` may move stock it holds: a volunteer only between its own group's
+    locations (never into another group's workshop); staff to any hub in the network, as a
+    delivery's hub move may."""
+    if actor is not None and actor.role == Role.VOLUNTEER:
+        return can_stock_at(actor, location)
+    return True
+
+
 def visible_lot(session: Session, actor: User | None, lot_id: int | None) -> Lot:
     lot = get_or_404(session, Lot, lot_id)
     if not can_stock_at(actor, lot.location):

@@ -36,7 +36,14 @@ def location_choices(
     if scoped:
         stmt = stmt.where(location_clause(actor))
     places = [loc for loc in session.scalars(stmt) if loc.id != exclude]
-    return options([(NONE, blank), *((loc.id, loc.name) for loc in places)])
+    # Unscoped, the list is the network-wide directory: a place's name and region only.
+    return options(
+        [(NONE, blank), *((loc.id, loc.name if scoped else _directory(loc)) for loc in places)]
+    )
+
+
+def _directory(loc: Location) -> str:
+    return f"{loc.name} · {loc.region.code}"
 
 
 def kit_choices(session: Session, locale: str, blank: str) -> list[Any]:

@@ -23,7 +23,7 @@ from coordination.ledger.describe import register
 from coordination.ledger.models import LedgerEntry
 from coordination.ledger.services import append
 from coordination.parties.models import Location
-from coordination.stock.access import STOCK_USERS, can_stock_at
+from coordination.stock.access import STOCK_USERS, can_move_to, can_stock_at
 from coordination.stock.models import Lot, MovementKind, OriginKind, StockMovement
 from coordination.stock.origins import origin_public_id
 
@@ -152,6 +152,8 @@ def transfer_lot(
         raise Invalid(N_("Choose a location."), "to_location_id") from None
     if not dest.active:
         raise Invalid(N_("That location is not active."), "to_location_id")
+    if not can_move_to(actor, dest):
+        raise Invalid(N_("Choose one of your group's locations."), "to_location_id")
     if dest.id == lot.location_id:
         raise Invalid(N_("The lot is already at that location."), "to_location_id")
     quantity = check_quantity(quantity)

@@ -106,8 +106,13 @@ def adjust_lot(lot_id: int) -> Page:
 def transfer_lot(lot_id: int) -> Page:
     lot = visible_lot(db.session, actor(), lot_id)
     form = TransferForm()
+    # A volunteer's choices are its own group's places; staff choose from every hub.
     form.to_location_id.choices = location_choices(
-        db.session, actor(), _("— choose —"), scoped=False, exclude=lot.location_id
+        db.session,
+        actor(),
+        _("— choose —"),
+        scoped=actor().role == Role.VOLUNTEER,
+        exclude=lot.location_id,
     )
     if form.validate_on_submit():
         try:

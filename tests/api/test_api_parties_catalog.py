@@ -41,8 +41,8 @@ def problem(resp: Any, status: int) -> dict[str, Any]:
 
 
 def test_staff_registers_and_reads_a_household_with_personal_fields(client, session):
-    coord = auth(session, Role.COORDINATOR)
-    f.region(session, "RU-VLA")
+    region = f.region(session, "RU-VLA")
+    coord = auth(session, Role.COORDINATOR, region_id=region.id)
     session.commit()
     body = {
         "kind": "household",
@@ -201,13 +201,13 @@ def test_domain_refusals_and_unknown_ids(client, session):
 
 def test_locations_and_regions(client, session):
     admin = auth(session, Role.ADMIN)
-    coord = auth(session, Role.COORDINATOR)
     resp = client.post(
         f"{API}/regions",
         json={"code": "RU-VLA", "name_ru": "Владимирская область", "name_en": "Vladimir Oblast"},
         headers=admin,
     )
     assert resp.status_code == 201
+    coord = auth(session, Role.COORDINATOR, region_id=resp.get_json()["id"])
     problem(
         client.post(
             f"{API}/regions", json={"code": "RU-KOS", "name_ru": "x", "name_en": "x"}, headers=coord
@@ -215,7 +215,7 @@ def test_locations_and_regions(client, session):
         403,
     )
     assert client.get(f"{API}/regions?q=vladimir", headers=coord).get_json()["total"] == 1
-    group = f.party(session, PartyKind.GROUP)
+    group = f.party(session, PartyKind.GROUP, region_id=resp.get_json()["id"])
     household = f.party(session, PartyKind.HOUSEHOLD, private_name="x")
     session.commit()
     body = {
@@ -235,10 +235,17 @@ def test_locations_and_regions(client, session):
     problem(
         client.post(f"{API}/locations", json={**body, "party": "not-an-id"}, headers=coord), 400
     )
-    resp = client.patch(
-        f"{API}/locations/{loc_id}", json={"name": "Хаб-2", "party": None}, headers=coord
+    # Handing the place to another party (here: nobody) is an admin's act, not a coordinator's.
+    problem(
+        client.patch(
+            f"{API}/locations/{loc_id}", json={"name": "Хаб-2", "party": None}, headers=coord
+        ),
+        400,
     )
-    assert resp.get_json()["name"] == "Хаб-2" and resp.get_json()["party"] is None
+    resp = client.patch(f"{API}/locations/{loc_id}", json={"name": "Хаб-2"}, headers=coord)
+    assert resp.get_json()["name"] == "Хаб-2" and resp.get_json()["party"] == group.public_id
+    resp = client.patch(f"{API}/locations/{loc_id}", json={"party": None}, headers=admin)
+    assert resp.get_json()["party"] is None
     assert client.get(f"{API}/locations?q=хаб-2", headers=coord).get_json()["total"] == 1
     problem(client.get(f"{API}/locations", headers=auth(session, Role.AUDITOR)), 403)
 

@@ -54,8 +54,8 @@ def test_admin_registers_a_household_whose_personal_fields_are_ciphertext(app, s
 
 
 def test_household_without_a_real_name_is_refused_inline(app, session):
-    client, _admin = signed_in(app, session, Role.COORDINATOR)
     region = f.region(session)
+    client, _admin = signed_in(app, session, Role.COORDINATOR, region_id=region.id)
     resp = client.post("/admin/parties/new", data=_household_form(region.id, private_name=""))
     assert resp.status_code == 400
     assert 'id="private_name-err"' in resp.get_data(as_text=True)  # the error sits at its field
@@ -63,8 +63,8 @@ def test_household_without_a_real_name_is_refused_inline(app, session):
 
 
 def test_group_name_goes_to_the_ledger_and_list_search_finds_it(app, session):
-    client, _coord = signed_in(app, session, Role.COORDINATOR)
     region = f.region(session, "RU-CE")
+    client, _coord = signed_in(app, session, Role.COORDINATOR, region_id=region.id)
     data = {
         "kind": "group",
         "display_name": "Швейная мастерская колледжа",
@@ -156,8 +156,8 @@ def test_stale_edit_is_refused_with_a_conflict_and_overwrites_nothing(app, sessi
 
 
 def test_deactivate_and_reactivate_are_posts_recorded_in_the_ledger(app, session):
-    client, _coord = signed_in(app, session, Role.COORDINATOR)
-    party = f.party(session, PartyKind.COURIER)
+    client, coord = signed_in(app, session, Role.COORDINATOR)
+    party = f.party(session, PartyKind.COURIER, region_id=coord.region_id)
     session.commit()
     page = client.get(f"/admin/parties/{party.id}").get_data(as_text=True)
     assert "data-confirm" in page  # asks first

@@ -56,11 +56,13 @@ ALLOWED = {
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 def test_permission_matrix(app, session, role):
-    client, _me = signed_in(app, session, role)
+    client, me = signed_in(app, session, role)
     target = f.user(session, Role.AUDITOR)
+    # In the coordinator's own region (region scope is tested in test_region_scope.py).
+    here = {"region_id": me.region_id} if me.region_id is not None else {}
     ids = {
-        "party": f.party(session, PartyKind.GROUP).id,
-        "location": f.location(session).id,
+        "party": f.party(session, PartyKind.GROUP, **here).id,
+        "location": f.location(session, **here).id,
         "region": f.region(session).id,
         "user": target.id,
     }
@@ -93,9 +95,9 @@ def test_visitors_are_sent_to_sign_in(client):
 
 
 def test_location_lifecycle(app, session):
-    client, _coord = signed_in(app, session, Role.COORDINATOR)
     region = f.region(session, "RU-VLA")
-    group = f.party(session, PartyKind.GROUP, display_name="Кружок")
+    client, _coord = signed_in(app, session, Role.COORDINATOR, region_id=region.id)
+    group = f.party(session, PartyKind.GROUP, display_name="Кружок", region_id=region.id)
     session.commit()
     data = {
         "name": "Владимирский хаб",

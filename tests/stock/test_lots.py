@@ -79,7 +79,8 @@ def test_volunteer_cannot_record_at_another_groups_place(session) -> None:
 def test_transfer_splits_and_keeps_origin(session) -> None:
     w = world(session)
     lot = _lot(session, w, 30)
-    new = transfer_lot(session, w.volunteer, lot, w.hub.id, 12)
+    # Into the region's hub: the coordinator's move (a volunteer moves within its group).
+    new = transfer_lot(session, w.coordinator, lot, w.hub.id, 12)
     session.commit()
     session.expire_all()
     assert lot.quantity == 18 and new.quantity == 12
@@ -97,7 +98,7 @@ def test_never_negative(session) -> None:
     w = world(session)
     lot = _lot(session, w, 5)
     with pytest.raises(Invalid) as err:
-        transfer_lot(session, w.volunteer, lot, w.hub.id, 6)
+        transfer_lot(session, w.coordinator, lot, w.hub.id, 6)
     assert err.value.field == "quantity"
     take_from_lot(session, w.coordinator, lot, 5)
     with pytest.raises(Invalid):

@@ -54,9 +54,9 @@ def test_list_and_get_lots_with_origin_and_filters(client, session) -> None:
 
 def test_transfer_take_adjust_through_the_api(client, session) -> None:
     w, _batch, lot, tokens = _setup(session)
-    moved = _call(
+    moved = _call(  # into the region's hub: the coordinator's move
         client,
-        tokens["volunteer"],
+        tokens["coordinator"],
         "POST",
         f"/stock/lots/{lot.id}/transfer",
         {"to": w.hub.public_id, "quantity": 10},

@@ -76,7 +76,9 @@ def test_other_group_gets_404_and_an_empty_list(app, session) -> None:
 
 def test_transfer_page_splits_and_keeps_origin(app, session) -> None:
     w = world(session)
-    client, _ = _log_batch(app, w)
+    _log_batch(app, w)
+    client = isolated_client(app)  # into the region's hub: the coordinator's move
+    f.login(client, w.coordinator)
     lot = session.scalars(select(Lot)).one()
     resp = client.post(
         f"/stock/lots/{lot.id}/transfer", data={"to_location_id": w.hub.id, "quantity": 15}
