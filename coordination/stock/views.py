@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.db import db
 from coordination.kernel.actors import Role
-from coordination.kernel.errors import Invalid
+from coordination.kernel.errors import Invalid, NotFound
 from coordination.kernel.ids import MAX_ID
 from coordination.kernel.paging import paged
 from coordination.parties.forms import NONE, options
@@ -120,6 +120,13 @@ def transfer_lot(lot_id: int) -> Page:
         else:
             db.session.commit()
             flash(_("Moved. The new lot keeps the origin."), "success")
+            try:
+                visible_lot(db.session, actor(), new.id)
+            except NotFound:
+                # Moved to another region: the new lot is that region's to see, so the
+                # mover goes back to the lot the goods left, not to a page it may not open.
+                flash(_("The goods are now in another region's stock."), "info")
+                return redirect(url_for("stock.view_lot", lot_id=lot.id))
             return redirect(url_for("stock.view_lot", lot_id=new.id))
     status = 400 if request.method == "POST" else 200
     return render_template("stock/transfer.html", form=form, lot=lot), status

@@ -7,7 +7,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from coordination.accounts.models import User
 from coordination.kernel.actors import Role
 from coordination.web.ui import url_or_none
 
@@ -277,3 +280,19 @@ def home_actions() -> list[HomeAction]:
         if url is not None:
             found.append(HomeAction(str(a.label), str(a.description), url, a.icon, a.primary))
     return found
+
+
+def attention(session: Session, user: User) -> int:
+    """Disputed deliveries a coordinator must act on: a shortfall, damage or a challenged
+    handover reported by the recipient. The home page says so before anything else."""
+    if user.role != Role.COORDINATOR:
+        return 0
+    from coordination.deliveries.access import delivery_clause
+    from coordination.deliveries.models import Delivery, DeliveryStatus
+
+    stmt = (
+        select(func.count())
+        .select_from(Delivery)
+        .where(Delivery.status == DeliveryStatus.DISPUTED, delivery_clause(user))
+    )
+    return int(session.scalar(stmt) or 0)
