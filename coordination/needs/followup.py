@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.models import User
 from coordination.kernel.errors import Conflict, NotFound
+from coordination.kernel.text import N_
 from coordination.ledger.services import append
 from coordination.needs.models import OPEN_DEMAND, Need, NeedEventKind, NeedLine, NeedStatus
 from coordination.needs.services import _check_version, _event, _flush, _require_own
-from coordination.kernel.text import N_
 
 
 def still_missing(line: NeedLine) -> int:

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from coordination.parties.models import PRIVATE_KINDS, LocationKind, Party, PartyKind, Region
+from coordination.parties.naming import shown_name
 
 KIND_LABELS = {
     PartyKind.GROUP: _l("Volunteer group"),
@@ -61,7 +62,7 @@ def party_choices(
     if kinds is not None:
         stmt = stmt.where(Party.kind.in_(kinds))
     rows = session.scalars(stmt).all()
-    pairs = [(p.id, f"{p.display_name} · {KIND_LABELS[p.kind]}") for p in rows]
+    pairs = [(p.id, f"{shown_name(p)} · {KIND_LABELS[p.kind]}") for p in rows]
     return options([(NONE, str(blank)), *pairs])
 
 
