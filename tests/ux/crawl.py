@@ -22,11 +22,19 @@ class _Page(HTMLParser):
         self.links: list[str] = []
         self.text: list[str] = []
         self._skip = 0
+        # Inside translate="no" (HTML's mark for content not in the page's language: a raw
+        # ledger record, a proof) text is data, not interface.
+        self._raw: str | None = None
+        self._raw_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         if tag in ("script", "style", "template"):
             self._skip += 1
+        if self._raw is None and a.get("translate") == "no":
+            self._raw, self._raw_depth = tag, 1
+        elif self._raw == tag:
+            self._raw_depth += 1
         if tag == "a" and a.get("href"):
             self.links.append(a["href"] or "")
         for name in ("title", "placeholder", "aria-label", "alt"):
@@ -38,9 +46,13 @@ class _Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style", "template") and self._skip:
             self._skip -= 1
+        if self._raw == tag:
+            self._raw_depth -= 1
+            if not self._raw_depth:
+                self._raw = None
 
     def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
+        if not self._skip and self._raw is None and data.strip():
             self.text.append(data)
 
 
