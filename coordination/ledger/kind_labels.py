@@ -28,11 +28,30 @@ LABELS: dict[str, Any] = {
     "need.progress": _l("Need progress"),
 }
 
-# Outcomes and statuses that entries carry as values and sentences print.
+# Values that entries carry (outcomes, statuses, handover roles, party and evidence kinds)
+# and sentences print: in words, never the stored token.
 VALUES: dict[str, Any] = {
     "upheld": _l("upheld"),
     "overturned": _l("overturned"),
+    "confirmed": _l("confirmed"),
+    "disputed": _l("disputed"),
+    "source": _l("source"),
+    "collector": _l("collector"),
+    "carrier": _l("carrier"),
+    "presenter": _l("presenter"),
+    "recipient": _l("recipient"),
+    "group": _l("volunteer group"),
+    "donor": _l("donor"),
+    "unit": _l("unit"),
+    "household": _l("household"),
+    "courier": _l("courier"),
+    "official": _l("official"),
+    "campaign": _l("campaign"),
+    "photo": _l("photo"),
+    "receipt_scan": _l("receipt scan"),
 }
+# Fields whose value is one of VALUES rather than a name or an id.
+VALUE_FIELDS = ("outcome", "kind", "to_kind", "from_kind", "from_role", "to_role", "status")
 
 
 def entry_label(kind: str) -> str:

@@ -14,6 +14,10 @@ from flask.testing import FlaskClient
 SKIP = re.compile(r"^/(logout|lang/|static/)|\.(pdf|csv|json|png|jpg|svg|xlsx)(\?|$)|/export")
 
 
+# Code shown as code (commands, ids, record fields) is not interface text.
+CODE_TAGS = ("code", "pre", "kbd", "samp")
+
+
 class _Page(HTMLParser):
     """Collects links and the text a person sees (not scripts, styles or hidden parts)."""
 
@@ -31,7 +35,7 @@ class _Page(HTMLParser):
         a = dict(attrs)
         if tag in ("script", "style", "template"):
             self._skip += 1
-        if self._raw is None and a.get("translate") == "no":
+        if self._raw is None and (a.get("translate") == "no" or tag in CODE_TAGS):
             self._raw, self._raw_depth = tag, 1
         elif self._raw == tag:
             self._raw_depth += 1

@@ -24,7 +24,9 @@ RU = {"Accept-Language": "ru"}
 ALLOWED = {
     "AidTrail", "PDF", "CSV", "XLSX", "API", "JSON", "QR", "UTF", "ISO", "SHA", "RUB", "URL",
     "EN", "RU", "English", "ID", "XS", "XL", "XXL", "XXXL", "Ed", "RFC", "C2SP", "Merkle",
-    "Telegram", "OpenAPI", "Bearer", "tlog", "proof", "checkpoint", "cosignature", "witness",
+    "Telegram", "OpenAPI", "Bearer", "tlog-proof", "tlog-checkpoint",
+    # words of the commands the ledger page quotes inside a translated sentence
+    "Python", "python", "cryptography", "coordination.ledger.verify", "flask", "app", "export",
 }  # fmt: skip
 # Codes: catalog codes and public ids in capitals, random public codes in mixed case
 # (a capital after the first letter), usernames and dotted host names.
@@ -51,13 +53,26 @@ def demo_names() -> set[str]:
     """Latin words in names and free text the demo world typed in: data, not interface."""
     from sqlalchemy import select
 
+    from coordination.catalog.models import Category, Item
+    from coordination.donations.models import MoneyDonation, Purchase
     from coordination.parties.models import Party, Region
+    from coordination.reports.models import Dispute
 
+    texts: list[str | None] = [
+        *db.session.scalars(select(Party.display_name)),
+        *db.session.scalars(select(Region.name_en)),  # admins see both names
+        *db.session.scalars(select(Item.name_en)),
+        *db.session.scalars(select(Category.name_en)),
+        *db.session.scalars(select(MoneyDonation.earmark)),  # typed by the demo's people
+        *db.session.scalars(select(MoneyDonation.channel)),
+        *db.session.scalars(select(Purchase.earmark)),
+        *db.session.scalars(select(Purchase.supplier)),
+        *db.session.scalars(select(Dispute.claim_text)),
+        *db.session.scalars(select(Dispute.outcome_note)),
+    ]
     words: set[str] = set()
-    for name in db.session.scalars(select(Party.display_name)):
-        words |= set(re.findall(r"[A-Za-z][A-Za-z'-]+", name or ""))
-    for region in db.session.scalars(select(Region)):
-        words |= set(re.findall(r"[A-Za-z][A-Za-z'-]+", region.name("en")))
+    for text in texts:
+        words |= {w.strip(".,:;'’") for w in re.findall(r"[A-Za-z][A-Za-z'’.-]*", text or "")}
     return words
 
 
