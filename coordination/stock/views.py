@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from coordination.catalog.ordering import by_name
 from coordination.db import db
 from coordination.kernel.actors import Role
 from coordination.kernel.errors import Invalid, NotFound
@@ -53,7 +54,10 @@ def lots() -> str:
         items=options(
             [
                 (NONE, blank),
-                *((i.id, i.name(current_locale())) for i in stocked_items(db.session, actor())),
+                *(
+                    (i.id, i.name(current_locale()))
+                    for i in by_name(stocked_items(db.session, actor()), current_locale())
+                ),
             ]
         ),
         flt=flt,
