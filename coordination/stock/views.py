@@ -18,13 +18,21 @@ from coordination.stock import adjust, services
 from coordination.stock.access import STOCK_USERS, visible_lot
 from coordination.stock.forms import AdjustForm, TransferForm, location_choices
 from coordination.stock.kits import assembly_of
-from coordination.stock.pages import MOVE_LABELS, REASON_LABELS, origin_info
+from coordination.stock.pages import MOVE_LABELS, ORIGIN_LABELS, REASON_LABELS, origin_info
 from coordination.stock.queries import LotFilter, children, history, lots_stmt, stocked_items
 from coordination.web.access import roles_required
 from coordination.web.pages import actor, list_args, show_error
 from coordination.web.ui import current_locale
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
+
+
+@bp.app_template_filter("origin_label")
+def origin_label(kind: str) -> str:
+    """An origin kind's stored value ("batch", "in_kind") as words, never the value."""
+    return str(next((v for k, v in ORIGIN_LABELS.items() if k.value == kind), kind))
+
+
 Page = str | tuple[str, int] | BaseResponse
 
 

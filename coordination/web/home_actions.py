@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from coordination.accounts.models import User
 from coordination.kernel.actors import Role
 from coordination.web.ui import url_or_none
 
@@ -282,17 +281,15 @@ def home_actions() -> list[HomeAction]:
     return found
 
 
-def attention(session: Session, user: User) -> int:
-    """Disputed deliveries a coordinator must act on: a shortfall, damage or a challenged
-    handover reported by the recipient. The home page says so before anything else."""
-    if user.role != Role.COORDINATOR:
-        return 0
-    from coordination.deliveries.access import delivery_clause
-    from coordination.deliveries.models import Delivery, DeliveryStatus
+# What a role must act on, shown above the tiles: domains register a function that returns
+# (text, url) or None, so this layer needs no knowledge of them (deliveries: disputed ones).
+Notice = tuple[str, str]
+NOTICES: list[Callable[[Session, Any], Notice | None]] = []
 
-    stmt = (
-        select(func.count())
-        .select_from(Delivery)
-        .where(Delivery.status == DeliveryStatus.DISPUTED, delivery_clause(user))
-    )
-    return int(session.scalar(stmt) or 0)
+
+def register_notice(provider: Callable[[Session, Any], Notice | None]) -> None:
+    NOTICES.append(provider)
+
+
+def notices(session: Session, user: Any) -> list[Notice]:
+    return [n for provider in NOTICES if (n := provider(session, user)) is not None]

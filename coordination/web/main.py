@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.db import db
 from coordination.web.forms import ConfirmForm
-from coordination.web.home_actions import attention, home_actions
+from coordination.web.home_actions import home_actions, notices
 from coordination.web.security import safe_next
 
 bp = Blueprint("main", __name__)
@@ -22,7 +22,7 @@ def home() -> str:
     return render_template(
         f"main/home_{current_user.role.value}.html",
         actions=home_actions(),
-        attention=attention(db.session, current_user),
+        notices=notices(db.session, current_user),
     )
 
 

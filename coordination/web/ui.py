@@ -106,20 +106,6 @@ def init_templating(app: Flask) -> None:
         url_or_none=url_or_none,
     )
 
-    from coordination.ledger.kind_labels import entry_label
-    from coordination.parties.naming import public_name, shown_name
-    from coordination.stock.pages import ORIGIN_LABELS
-
-    # `party|party_name`: a neutral label's first word translated (parties/naming.py);
-    # `label|public_name`: a public label's English token translated; `kind|origin_label`:
-    # an origin kind's value ("batch", "in_kind") as words, never the enum value.
-    app.jinja_env.filters["party_name"] = shown_name
-    app.jinja_env.filters["entry_label"] = entry_label
-    app.jinja_env.filters["public_name"] = public_name
-    app.jinja_env.filters["origin_label"] = lambda kind: str(
-        next((v for k, v in ORIGIN_LABELS.items() if k.value == kind), kind)
-    )
-
     @app.template_filter("datetime")
     def _datetime(value: datetime | date | None, fmt: str = "medium") -> str:
         if isinstance(value, date) and not isinstance(value, datetime):

@@ -31,7 +31,7 @@ ALLOWED = {
 # Codes: catalog codes and public ids in capitals, random public codes in mixed case
 # (a capital after the first letter), usernames and dotted host names.
 CODE = re.compile(
-    r"^([A-Z0-9]+(-[A-Z0-9]+)*|\w*[a-z]\w*[A-Z]\w*|[A-Z]{2,}[a-z]+\w*|demo-[a-z0-9-]+)$"
+    r"^([A-Z0-9]+(-[A-Z0-9]+)*|[\w-]*[a-z][\w-]*[A-Z][\w-]*|[A-Z]{2,}[a-z]+[\w-]*|demo-[a-z0-9-]+)$"
 )
 HOST = re.compile(r"^(https?://\S+|[\w-]+(\.[\w-]+)*\.(org|com|ru|net|example|test|local)\S*)$")
 WORD = re.compile(r"^[A-Za-z][A-Za-z'_]*([.-][A-Za-z_]+)*$")
@@ -54,9 +54,9 @@ def demo_names() -> set[str]:
     from sqlalchemy import select
 
     from coordination.catalog.models import Category, Item
+    from coordination.disputes.models import Dispute
     from coordination.donations.models import MoneyDonation, Purchase
     from coordination.parties.models import Party, Region
-    from coordination.reports.models import Dispute
 
     texts: list[str | None] = [
         *db.session.scalars(select(Party.display_name)),
