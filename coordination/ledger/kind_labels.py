@@ -47,6 +47,9 @@ VALUES: dict[str, Any] = {
     "courier": _l("courier"),
     "official": _l("official"),
     "campaign": _l("campaign"),
+    "approved": _l("approved"),
+    "partially_fulfilled": _l("partially fulfilled"),
+    "fulfilled": _l("fulfilled"),
     "photo": _l("photo"),
     "receipt_scan": _l("receipt scan"),
 }
