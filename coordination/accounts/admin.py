@@ -23,6 +23,7 @@ from coordination.kernel.ids import get_or_404
 from coordination.kernel.paging import paged
 from coordination.parties.forms import NONE, no_nul, options, region_choices
 from coordination.parties.models import Party
+from coordination.parties.naming import shown_name
 from coordination.web.access import roles_required
 from coordination.web.forms import ConfirmForm
 from coordination.web.pages import actor, enum_arg, list_args, show_error
@@ -59,8 +60,7 @@ def _choices(form: NewUserForm | EditUserForm) -> None:
     ).all()
     # Admins may see personal data, and telling households apart needs their real names.
     label = {
-        p.id: f"{p.display_name}" + (f" — {p.private_name}" if p.private_name else "")
-        for p in parties
+        p.id: shown_name(p) + (f" — {p.private_name}" if p.private_name else "") for p in parties
     }
     pairs = [(p.id, label[p.id]) for p in parties]
     form.party_id.choices = options([(NONE, _("— none —")), *pairs])

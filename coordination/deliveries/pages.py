@@ -27,6 +27,7 @@ from coordination.deliveries.receipts import may_confirm
 from coordination.needs.models import OPEN_DEMAND, Need, NeedLine
 from coordination.parties.forms import NONE, options, party_choices, region_choices
 from coordination.parties.models import Location, Party, PartyKind
+from coordination.parties.naming import public_name, shown_name
 from coordination.web.ui import current_locale
 
 RECIPIENT_KINDS = frozenset({PartyKind.UNIT, PartyKind.HOUSEHOLD, PartyKind.GROUP})
@@ -46,7 +47,7 @@ def party_label(actor: User, party: Party | None) -> str:
     if party is None:
         return ""
     if actor.role.value in ("coordinator", "admin") or actor.party_id == party.id:
-        return party.display_name
+        return shown_name(party)
     return str(
         _("a unit")
         if party.kind == PartyKind.UNIT
@@ -117,7 +118,7 @@ def setup_line(form: LineForm, session: Session, delivery: Delivery) -> LineForm
                     p.lot.id,
                     f"{p.lot.item.name(current_locale())} {p.lot.size or ''}"
                     f" · {p.lot.location.name} · {p.available}"
-                    f" · {p.source_label or _('anonymous')}",
+                    f" · {public_name(p.source_label)}",
                 )
                 for p in lots
             ),

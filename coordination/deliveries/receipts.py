@@ -114,8 +114,13 @@ def record_receipt(
             new = receive_at(session, actor, line.lot, delivery.to_location, usable)
             item["new_lot"] = new.public_id
             new_lots.append(new)
-        if line.need_line is not None and usable:
-            progress(session, line.need_line, received=usable)
+        if line.need_line is not None:
+            # What did not arrive usable goes back into open demand at once: the line is
+            # asked for again (or the family says it is no longer needed), never lost.
+            missing = line.quantity - usable
+            progress(
+                session, line.need_line, allocated=-missing, dispatched=-missing, received=usable
+            )
         ledger_lines.append(item)
     delivery.receipts.append(receipt)
     delivery.status = DeliveryStatus.DISPUTED if disputed else DeliveryStatus.CONFIRMED

@@ -91,10 +91,12 @@ def bump(session: Session, delivery: Delivery) -> None:
 
 def require_status(delivery: Delivery, *allowed: DeliveryStatus) -> None:
     if delivery.status not in allowed:
-        raise Conflict(
-            N_("This cannot be done to a delivery that is %(status)s.")
-            % {"status": delivery.status.value}
-        )
+        template = N_("This cannot be done to a delivery that is %(status)s.")
+        exc = Conflict(template % {"status": delivery.status.value})
+        # Pages translate the template first, then put in the status, itself a message
+        # ("draft", "packed"... are catalogued by the documents' labels) translated lazily.
+        exc.template, exc.params = template, {"status": _l(delivery.status.value)}  # type: ignore[attr-defined]
+        raise exc
 
 
 def line_view(session: Session, line: DeliveryLine, **extra: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.db import db
@@ -16,6 +17,7 @@ from coordination.deliveries import allocation, services, status
 from coordination.deliveries.access import (
     DELIVERY_READERS,
     DELIVERY_STAFF,
+    delivery_clause,
     managed_delivery,
     visible_delivery,
 )
@@ -27,7 +29,7 @@ from coordination.deliveries.forms import (
     opt_int,
     read_int,
 )
-from coordination.deliveries.models import Delivery
+from coordination.deliveries.models import Delivery, DeliveryStatus
 from coordination.deliveries.pages import (
     labels,
     open_need_lines,
@@ -38,14 +40,36 @@ from coordination.deliveries.pages import (
     setup_new,
 )
 from coordination.deliveries.queries import STATUSES, deliveries_for
+from coordination.kernel.actors import Role
 from coordination.kernel.errors import DomainError, Invalid, NotFound
 from coordination.kernel.paging import paged, parse_page
 from coordination.kernel.text import N_, clean_search
 from coordination.parties.forms import parse_version
 from coordination.web.access import roles_required
+from coordination.web.home_actions import register_notice
 from coordination.web.pages import actor, show_error
 
 bp = Blueprint("deliveries", __name__, url_prefix="/deliveries")
+
+
+def _disputed_notice(session: Any, user: Any) -> tuple[str, str] | None:
+    """Disputed deliveries a coordinator must act on: a shortfall, damage or a challenged
+    handover reported by the recipient. The home page says so above the tiles."""
+    if user.role != Role.COORDINATOR:
+        return None
+    stmt = (
+        select(func.count())
+        .select_from(Delivery)
+        .where(Delivery.status == DeliveryStatus.DISPUTED, delivery_clause(user))
+    )
+    n = int(session.scalar(stmt) or 0)
+    if not n:
+        return None
+    text = _("Disputed deliveries waiting for you: %(n)s. A recipient reported a problem.", n=n)
+    return text, url_for("deliveries.list_deliveries", status="disputed")
+
+
+register_notice(_disputed_notice)
 Page = str | tuple[str, int] | BaseResponse
 STEPS: dict[str, tuple[Callable[..., Any], str]] = {
     "pack": (status.pack, N_("Delivery packed.")),

@@ -17,6 +17,7 @@ from coordination.donations.models import MAX_QUANTITY
 from coordination.donations.services import DONOR_KINDS, InKindInput, InKindLineInput
 from coordination.parties.forms import NONE, no_nul, options
 from coordination.parties.models import Party
+from coordination.parties.naming import shown_name
 from coordination.stock.forms import item_choices, location_choices
 
 LINE_SLOTS = 5
@@ -47,7 +48,7 @@ class InKindForm(FlaskForm):
             .order_by(Party.display_name)
         )
         self.donor_id.choices = options(
-            [(NONE, anonymous), *((d.id, d.display_name) for d in donors)]
+            [(NONE, anonymous), *((d.id, shown_name(d)) for d in donors)]
         )
         pairs = item_choices(session, locale, blank)
         for entry in self.lines:

@@ -8,12 +8,19 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField
 from wtforms.validators import InputRequired
 
-from coordination.imports.models import ImportKind
+from coordination.imports.models import ImportKind, ImportStatus
 
 KIND_LABELS = {
     ImportKind.BATCHES: _l("Production log (batches our group made)"),
     ImportKind.IN_KIND: _l("Donations in kind"),
     ImportKind.MONEY: _l("Money donations"),
+}
+
+STATUS_LABELS = {
+    ImportStatus.CHECKED: _l("checked, waiting for confirmation"),
+    ImportStatus.IMPORTING: _l("importing"),
+    ImportStatus.DONE: _l("imported"),
+    ImportStatus.FAILED: _l("failed"),
 }
 
 

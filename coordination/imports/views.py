@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.db import db
 from coordination.imports import runner, samples, services
-from coordination.imports.forms import KIND_LABELS, ConfirmForm, UploadForm
+from coordination.imports.forms import KIND_LABELS, STATUS_LABELS, ConfirmForm, UploadForm
 from coordination.imports.models import ImportKind, ImportStatus
 from coordination.imports.reading import MAX_BYTES, MAX_ROWS, neutralise
 from coordination.imports.services import IMPORTERS
@@ -35,7 +35,13 @@ def jobs() -> str:
         db.session, services.jobs_of(actor()), args.page, args.per_page
     )
     return render_template(
-        "imports/list.html", jobs=rows, page=page, pages=pages, total=total, labels=KIND_LABELS
+        "imports/list.html",
+        jobs=rows,
+        page=page,
+        pages=pages,
+        total=total,
+        labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
     )
 
 
@@ -90,6 +96,7 @@ def view_job(job_id: int) -> str:
         total=total,
         form=ConfirmForm(),
         labels=KIND_LABELS,
+        status_labels=STATUS_LABELS,
         can_confirm=can_confirm,
         status=services.status_view(job),
         neutralise=neutralise,

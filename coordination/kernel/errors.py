@@ -42,4 +42,6 @@ class Invalid(DomainError):
 def message_parts(exc: DomainError) -> tuple[str, dict[str, Any]]:
     if isinstance(exc, Invalid):
         return exc.template, exc.params
-    return exc.message, {}
+    # Any refusal may carry a template and parameters, so it is translated before formatting.
+    template = getattr(exc, "template", None)
+    return (template, getattr(exc, "params", {})) if template else (exc.message, {})

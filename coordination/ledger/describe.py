@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from coordination.ledger.kind_labels import VALUE_FIELDS, VALUES
 from coordination.ledger.privacy import COMMITMENT_SUFFIX
 
 Text = Any  # a str or a lazy translation string
@@ -101,6 +102,9 @@ def describe(index: int, body: str) -> EntryView:
     fields["kind_label"] = str(_KIND_LABELS.get(kind_value, kind_value or "—"))
     fields["who"] = _who(data, fields["kind_label"])
     fields["role_label"] = _role(data.get("role"))
+    for key in VALUE_FIELDS:  # a value a sentence prints, in words
+        if isinstance(data.get(key), str) and data[key] in VALUES:
+            fields[key] = str(VALUES[data[key]])
     if isinstance(data.get("lines"), list):
         fields["line_count"] = str(len(data["lines"]))
     for key in data:

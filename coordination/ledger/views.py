@@ -16,12 +16,14 @@ from coordination.ledger import proofs, reads
 from coordination.ledger.checkpoints import latest_checkpoint, sign_checkpoint
 from coordination.ledger.describe import describe
 from coordination.ledger.keys import ledger_signer
+from coordination.ledger.kind_labels import entry_label
 from coordination.ledger.models import LedgerCheckpoint
 from coordination.ledger.witnesses.quorum import cosigned_note, newest_witnessed
 from coordination.ledger.witnesses.settings import witness_policy
 from coordination.web.errors import problem
 
 bp = Blueprint("ledger", __name__)
+bp.add_app_template_filter(entry_label, "entry_label")  # a ledger kind in words
 
 PAGE_MAX = 1000  # entries per /ledger/entries answer
 INDEX_MAX = 2**63 - 1  # BIGINT

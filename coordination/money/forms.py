@@ -32,6 +32,7 @@ from coordination.money.purchases import FundingInput, PurchaseInput, PurchaseLi
 from coordination.money.services import MONEY_KINDS, MoneyInput
 from coordination.parties.forms import NONE, no_nul, options
 from coordination.parties.models import Party, PartyKind
+from coordination.parties.naming import shown_name
 from coordination.production.models import ProductionBatch
 from coordination.stock.forms import item_choices, location_choices
 
@@ -45,7 +46,7 @@ def party_choices(session: Session, kinds: tuple[PartyKind, ...], none: str) -> 
         .where(Party.kind.in_(kinds), Party.active.is_(True))
         .order_by(Party.display_name)
     )
-    return options([(NONE, none), *((p.id, p.display_name) for p in rows)])
+    return options([(NONE, none), *((p.id, shown_name(p)) for p in rows)])
 
 
 def donation_choices(session: Session, actor: User, blank: str) -> list[Any]:
@@ -221,7 +222,7 @@ class BatchFundingForm(FlaskForm):
             [
                 (NONE, blank),
                 *(
-                    (b.id, f"{b.public_id} · {b.group.display_name} · {b.quantity} {b.item.code}")
+                    (b.id, f"{b.public_id} · {shown_name(b.group)} · {b.quantity} {b.item.code}")
                     for b in session.scalars(stmt)
                 ),
             ]

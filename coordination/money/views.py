@@ -20,6 +20,7 @@ from coordination.donations.access import (
     MONEY_READERS,
     RECORDERS,
     TOTALS_READERS,
+    can_see_donation,
     purchase_clause,
     totals_scope,
     visible_donation,
@@ -119,6 +120,7 @@ def view_donation(donation_id: int) -> str:
         left=balance(db.session, donation),
         spent=where_spent(db.session, donation),
         recorder=actor().role in RECORDERS,
+        may_open=lambda other: can_see_donation(actor(), other),  # link only what opens
     )
 
 

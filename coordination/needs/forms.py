@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from coordination.catalog.models import Item
+from coordination.catalog.ordering import by_name
 from coordination.needs.checks import (
     LIMITS,
     MAX_LINES,
@@ -129,8 +130,8 @@ class NeedForm(FlaskForm):
             .order_by(Location.name)
         )
         self.location_id.choices = options([(NONE, no_hub), *((h.id, h.name) for h in hubs)])
-        items = session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code))
-        pairs = [(NONE, blank), *((i.id, i.name(locale)) for i in items)]
+        items = session.scalars(select(Item).where(Item.active.is_(True)))
+        pairs = [(NONE, blank), *((i.id, i.name(locale)) for i in by_name(items, locale))]
         for entry in self.lines:
             entry.form.item_id.choices = options(pairs)
         return self

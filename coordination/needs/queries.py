@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from coordination.catalog.models import Item
@@ -21,6 +21,30 @@ from coordination.parties.models import Region
 MIN_PUBLIC_COUNT = 5
 
 
+# Priority by meaning, most urgent first: the stored values sort alphabetically otherwise
+# ("high", "low", "normal", "urgent"), which put urgent needs last.
+PRIORITY_ORDER = (Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW)
+
+
+def priority_rank(column: Any) -> Any:
+    return case(
+        {p: rank for rank, p in enumerate(PRIORITY_ORDER)}, value=column, else_=len(PRIORITY_ORDER)
+    )
+
+
+def top_priority(need: Need) -> Priority:
+    """The most urgent priority among a need's lines still wanted."""
+    ranks = [PRIORITY_ORDER.index(ln.priority) for ln in need.lines if not ln.unavailable]
+    return PRIORITY_ORDER[min(ranks)] if ranks else Priority.NORMAL
+
+
+def waited_days(since: datetime) -> int:
+    """Whole days a need has waited (SQLite returns naive UTC times, PostgreSQL aware ones)."""
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return max((utcnow() - since).days, 0)
+
+
 @dataclass
 class TriageFilter:
     q: str = ""
@@ -32,8 +56,13 @@ class TriageFilter:
 
 
 def triage_queue(f: TriageFilter) -> Select[Any]:
-    """Oldest first: what waits longest is decided first."""
-    stmt = select(Need).order_by(Need.created_at, Need.id)
+    """Most urgent first, then oldest: what is urgent and waits longest is decided first."""
+    top = (
+        select(func.min(priority_rank(NeedLine.priority)))
+        .where(NeedLine.need_id == Need.id)
+        .scalar_subquery()
+    )
+    stmt = select(Need).order_by(top, Need.created_at, Need.id)
     if f.status is not None:
         stmt = stmt.where(Need.status == f.status)
     if f.region:
@@ -69,7 +98,7 @@ def demand_lines(region: str = "", item: str = "") -> Select[Any]:
         .join(Need, NeedLine.need_id == Need.id)
         .where(Need.status.in_(OPEN_DEMAND), NeedLine.unavailable.is_(False))
         .options(joinedload(NeedLine.need).joinedload(Need.region), joinedload(NeedLine.item))
-        .order_by(NeedLine.priority, Need.created_at, NeedLine.id)
+        .order_by(priority_rank(NeedLine.priority), Need.created_at, NeedLine.id)
     )
     if region:
         stmt = stmt.join(Region, Need.region_id == Region.id).where(Region.code == region)

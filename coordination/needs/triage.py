@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.catalog.models import Item
+from coordination.catalog.ordering import by_name
 from coordination.db import db
 from coordination.kernel.errors import Conflict, DomainError
 from coordination.kernel.paging import paged, parse_page
@@ -26,11 +27,12 @@ from coordination.needs.access import (
 from coordination.needs.forms import CommentForm, MergeForm, ReasonForm, VersionForm
 from coordination.needs.models import Need, NeedStatus, Priority
 from coordination.needs.pages import labels, render_need, show_need_error
-from coordination.needs.queries import TriageFilter, triage_queue
+from coordination.needs.queries import TriageFilter, top_priority, triage_queue, waited_days
 from coordination.needs.views import bp
 from coordination.parties.forms import all_regions, parse_version
 from coordination.web.access import roles_required
 from coordination.web.pages import actor, enum_arg
+from coordination.web.ui import current_locale
 
 Page = str | tuple[str, int] | BaseResponse
 AGES = (1, 3, 7, 30)
@@ -86,7 +88,11 @@ def triage() -> str:
         regions=all_regions(db.session),
         everywhere=everywhere,
         own_region=user.region,
-        items=db.session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code)),
+        items=by_name(
+            db.session.scalars(select(Item).where(Item.active.is_(True))), current_locale()
+        ),
+        top_priority=top_priority,
+        waited=waited_days,
         **labels(),
     )
 

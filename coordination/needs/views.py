@@ -11,7 +11,7 @@ from coordination.db import db
 from coordination.kernel.errors import Conflict, DomainError
 from coordination.kernel.paging import paged, parse_page
 from coordination.kernel.text import clean_search
-from coordination.needs import services
+from coordination.needs import followup, services
 from coordination.needs.access import DEMAND_READERS, NEED_READERS, SUBMITTERS, visible_need
 from coordination.needs.forms import NeedForm, VersionForm, new_token
 from coordination.needs.pages import labels, render_need, show_need_error
@@ -122,6 +122,26 @@ def cancel_need(need_id: int) -> Page:
             return render_need(visible_need(db.session, actor(), need_id), 409)
         db.session.commit()
         flash(_("Need cancelled."), "success")
+    return redirect(url_for("needs.view_need", need_id=need.id))
+
+
+@bp.route("/<int:need_id>/lines/<int:line_id>/withdraw", methods=["POST"])
+@roles_required(*SUBMITTERS)
+def withdraw_line(need_id: int, line_id: int) -> Page:
+    """The family or unit no longer needs what is still missing on a line."""
+    need = visible_need(db.session, actor(), need_id)
+    form = VersionForm()
+    if form.validate_on_submit():
+        try:
+            followup.withdraw_line(
+                db.session, actor(), need, parse_version(form.version.data), line_id
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            show_need_error(None, exc)
+            return render_need(visible_need(db.session, actor(), need_id), exc.status)
+        db.session.commit()
+        flash(_("Noted: the rest of this line is no longer asked for."), "success")
     return redirect(url_for("needs.view_need", need_id=need.id))
 
 

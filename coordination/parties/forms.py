@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from coordination.parties.models import PRIVATE_KINDS, LocationKind, Party, PartyKind, Region
+from coordination.parties.naming import shown_name
 
 KIND_LABELS = {
     PartyKind.GROUP: _l("Volunteer group"),
@@ -85,7 +86,7 @@ def party_choices(
 
 def _directory_label(party: Party) -> str:
     region = f" · {party.region.code}" if party.region is not None else ""
-    return f"{party.display_name} · {KIND_LABELS[party.kind]}{region}"
+    return f"{shown_name(party)} · {KIND_LABELS[party.kind]}{region}"
 
 
 class PartyForm(FlaskForm):

@@ -27,12 +27,17 @@ from coordination.parties.forms import (
     region_choices,
 )
 from coordination.parties.models import SOURCE_KINDS, Location, Party, PartyKind
+from coordination.parties.naming import public_name, shown_name
 from coordination.web.access import roles_required
 from coordination.web.forms import ConfirmForm
 from coordination.web.pages import actor, enum_arg, list_args, show_error
 from coordination.web.ui import current_locale
 
 bp = Blueprint("parties", __name__, url_prefix="/admin")
+# `party|party_name`: a neutral label's first word translated; `label|public_name`: a public
+# label's English token ("anonymous donor", "household") translated (parties/naming.py).
+bp.add_app_template_filter(shown_name, "party_name")
+bp.add_app_template_filter(public_name, "public_name")
 
 
 def _visible_party(party_id: int) -> Party:

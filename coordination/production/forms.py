@@ -13,6 +13,7 @@ from coordination.accounts.models import User
 from coordination.kernel.actors import Role
 from coordination.parties.forms import NONE, no_nul, options
 from coordination.parties.models import Party, PartyKind
+from coordination.parties.naming import shown_name
 from coordination.production.models import MAX_QUANTITY
 from coordination.production.services import MEMBERS_LIMIT, SIZE_LIMIT, BatchInput
 from coordination.stock.forms import item_choices
@@ -42,7 +43,7 @@ class BatchForm(FlaskForm):
                 stmt = stmt.where(Party.region_id == actor.region_id)
             groups = list(session.scalars(stmt.order_by(Party.display_name)))
         self.group_id.choices = options(
-            [(NONE, blank), *((g.id, g.display_name) for g in groups if g is not None)]
+            [(NONE, blank), *((g.id, shown_name(g)) for g in groups if g is not None)]
         )
         return self
 

@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from coordination.accounts.models import User
 from coordination.catalog.models import Item
+from coordination.catalog.ordering import by_name
 from coordination.parties.forms import NONE, options
 from coordination.parties.models import Location
 from coordination.stock.access import location_clause
@@ -20,7 +21,7 @@ from coordination.stock.services import MAX_QUANTITY
 
 
 def item_choices(session: Session, locale: str, blank: str) -> list[Any]:
-    items = session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code))
+    items = by_name(session.scalars(select(Item).where(Item.active.is_(True))), locale)
     return options([(NONE, blank), *((i.id, i.name(locale)) for i in items)])
 
 
@@ -47,11 +48,8 @@ def _directory(loc: Location) -> str:
 
 
 def kit_choices(session: Session, locale: str, blank: str) -> list[Any]:
-    items = [
-        i
-        for i in session.scalars(select(Item).where(Item.active.is_(True)).order_by(Item.code))
-        if i.components
-    ]
+    active = session.scalars(select(Item).where(Item.active.is_(True)))
+    items = [i for i in by_name(active, locale) if i.components]
     return options([(NONE, blank), *((i.id, i.name(locale)) for i in items)])
 
 

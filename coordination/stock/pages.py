@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from coordination.parties.naming import public_name
 from coordination.stock.models import Lot, OriginKind
 from coordination.stock.origins import origin_source
 
@@ -28,7 +28,7 @@ def origin_info(session: Session, lot: Lot) -> dict[str, Any]:
         when = record.received_on
     return {
         "kind": ORIGIN_LABELS[lot.origin_kind],
-        "source": source if source is not None else _("anonymous donor"),
+        "source": public_name(source),
         "date": when,
         "public_id": getattr(record, "public_id", None),
     }

@@ -7,9 +7,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from coordination.catalog.ordering import by_name
 from coordination.db import db
 from coordination.kernel.actors import Role
-from coordination.kernel.errors import Invalid
+from coordination.kernel.errors import Invalid, NotFound
 from coordination.kernel.ids import MAX_ID
 from coordination.kernel.paging import paged
 from coordination.parties.forms import NONE, options
@@ -17,13 +18,21 @@ from coordination.stock import adjust, services
 from coordination.stock.access import STOCK_USERS, visible_lot
 from coordination.stock.forms import AdjustForm, TransferForm, location_choices
 from coordination.stock.kits import assembly_of
-from coordination.stock.pages import MOVE_LABELS, REASON_LABELS, origin_info
+from coordination.stock.pages import MOVE_LABELS, ORIGIN_LABELS, REASON_LABELS, origin_info
 from coordination.stock.queries import LotFilter, children, history, lots_stmt, stocked_items
 from coordination.web.access import roles_required
 from coordination.web.pages import actor, list_args, show_error
 from coordination.web.ui import current_locale
 
 bp = Blueprint("stock", __name__, url_prefix="/stock")
+
+
+@bp.app_template_filter("origin_label")
+def origin_label(kind: str) -> str:
+    """An origin kind's stored value ("batch", "in_kind") as words, never the value."""
+    return str(next((v for k, v in ORIGIN_LABELS.items() if k.value == kind), kind))
+
+
 Page = str | tuple[str, int] | BaseResponse
 
 
@@ -53,7 +62,10 @@ def lots() -> str:
         items=options(
             [
                 (NONE, blank),
-                *((i.id, i.name(current_locale())) for i in stocked_items(db.session, actor())),
+                *(
+                    (i.id, i.name(current_locale()))
+                    for i in by_name(stocked_items(db.session, actor()), current_locale())
+                ),
             ]
         ),
         flt=flt,
@@ -125,6 +137,13 @@ def transfer_lot(lot_id: int) -> Page:
         else:
             db.session.commit()
             flash(_("Moved. The new lot keeps the origin."), "success")
+            try:
+                visible_lot(db.session, actor(), new.id)
+            except NotFound:
+                # Moved to another region: the new lot is that region's to see, so the
+                # mover goes back to the lot the goods left, not to a page it may not open.
+                flash(_("The goods are now in another region's stock."), "info")
+                return redirect(url_for("stock.view_lot", lot_id=lot.id))
             return redirect(url_for("stock.view_lot", lot_id=new.id))
     status = 400 if request.method == "POST" else 200
     return render_template("stock/transfer.html", form=form, lot=lot), status

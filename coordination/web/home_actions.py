@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from coordination.kernel.actors import Role
 from coordination.web.ui import url_or_none
@@ -277,3 +279,17 @@ def home_actions() -> list[HomeAction]:
         if url is not None:
             found.append(HomeAction(str(a.label), str(a.description), url, a.icon, a.primary))
     return found
+
+
+# What a role must act on, shown above the tiles: domains register a function that returns
+# (text, url) or None, so this layer needs no knowledge of them (deliveries: disputed ones).
+Notice = tuple[str, str]
+NOTICES: list[Callable[[Session, Any], Notice | None]] = []
+
+
+def register_notice(provider: Callable[[Session, Any], Notice | None]) -> None:
+    NOTICES.append(provider)
+
+
+def notices(session: Session, user: Any) -> list[Notice]:
+    return [n for provider in NOTICES if (n := provider(session, user)) is not None]

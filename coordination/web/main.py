@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.db import db
 from coordination.web.forms import ConfirmForm
-from coordination.web.home_actions import home_actions
+from coordination.web.home_actions import home_actions, notices
 from coordination.web.security import safe_next
 
 bp = Blueprint("main", __name__)
@@ -19,7 +19,11 @@ bp = Blueprint("main", __name__)
 def home() -> str:
     if not current_user.is_authenticated:
         return render_template("main/landing.html")
-    return render_template(f"main/home_{current_user.role.value}.html", actions=home_actions())
+    return render_template(
+        f"main/home_{current_user.role.value}.html",
+        actions=home_actions(),
+        notices=notices(db.session, current_user),
+    )
 
 
 @bp.route("/lang/<code>", methods=["POST"])
