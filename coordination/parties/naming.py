@@ -35,6 +35,7 @@ PUBLIC_WORDS = {
     "anonymous donor": _l("anonymous donor"),
     "household": _l("a household"),
     "unit": _l("a unit"),
+    "courier": _l("a courier"),
 }
 
 
