@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from coordination.accounts.auth import user_for_bearer
 from coordination.accounts.models import User
+from coordination.api.bodies import read_json_body
 from coordination.kernel.actors import Role
 from coordination.kernel.schemas import Page, PageQuery
 from coordination.web.errors import problem
@@ -118,7 +119,9 @@ def endpoint(
                 if query is not None:
                     kwargs["query"] = query.model_validate(request.args.to_dict())
                 if body is not None:
-                    data = request.get_json(silent=True)
+                    data, refusal = read_json_body()
+                    if refusal is not None:
+                        return problem(400, "Bad request", refusal)
                     if not isinstance(data, dict):
                         return problem(400, "Bad request", "The body must be a JSON object.")
                     kwargs["body"] = body.model_validate(data)

@@ -16,7 +16,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
 )
@@ -34,6 +33,7 @@ from coordination.parties.forms import NONE, no_nul, options
 from coordination.parties.models import Party, PartyKind
 from coordination.production.models import ProductionBatch
 from coordination.stock.forms import item_choices, location_choices
+from coordination.web.forms import IntegerField
 
 LINE_SLOTS = 5
 FUNDING_SLOTS = 5
