@@ -36,9 +36,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_config(app: Flask, config: dict[str, Any] | None) -> None:
-    from coordination.config import load_config
+    from coordination.config import load_config, private_dir, private_sqlite_file
 
     app.config.from_mapping(load_config(app.instance_path, config))
+    private_dir(Path(app.instance_path))
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def register_database(app: Flask) -> None:

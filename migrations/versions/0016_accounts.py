@@ -1,0 +1,65 @@
+"""accounts: shared login counters, hashed sessions
+
+Login attempts are counted in the database so that every worker and machine sees the same
+counts (flask-limiter's memory storage counted per process). Sessions become rows holding
+only a SHA-256 of the cookie's token, instead of one plaintext token per user; the upgrade
+signs everybody out once.
+
+Revision ID: 0015_accounts
+Revises: 0015_witness
+"""
+import secrets
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0015_accounts'
+down_revision = '0015_witness'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'login_counter',
+        sa.Column('key', sa.String(length=64), nullable=False),
+        sa.Column('window', sa.BigInteger(), nullable=False),
+        sa.Column('count', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('key', 'window', name=op.f('pk_login_counter')),
+    )
+
+
+    op.create_table(
+        'user_session',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['user_account.id'],
+                                name=op.f('fk_user_session_user_id_user_account'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_user_session')),
+        sa.UniqueConstraint('token_hash', name=op.f('uq_user_session_token_hash')),
+    )
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('session_token')
+
+
+def downgrade():
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_token', sa.String(length=64), nullable=True))
+    # A fresh random token per user: every old cookie stops working, as after a logout.
+    users = sa.table('user_account', sa.column('id'), sa.column('session_token'))
+    bind = op.get_bind()
+    for (uid,) in bind.execute(sa.select(users.c.id)).all():
+        bind.execute(users.update().where(users.c.id == uid)
+                     .values(session_token=secrets.token_urlsafe(24)))
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.alter_column('session_token', existing_type=sa.String(length=64), nullable=False)
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
+    op.drop_table('user_session')
+    op.drop_table('login_counter')
