@@ -52,9 +52,16 @@ class User(Base):
     party: Mapped[Party | None] = relationship()
     region: Mapped[Region | None] = relationship()
 
-    # The plaintext token of the session this request runs in (from the cookie, or just
-    # issued at login). Kept on the instance only; the database holds its hash.
-    session_plain = None
+    @property
+    def session_plain(self) -> str | None:
+        """The plaintext token of the session this request runs in (from the cookie, or just
+        issued at login). Kept on the instance only; the database holds its hash."""
+        value = self.__dict__.get("_session_plain")
+        return value if isinstance(value, str) else None
+
+    @session_plain.setter
+    def session_plain(self, value: str | None) -> None:
+        self.__dict__["_session_plain"] = value
 
     # Flask-Login protocol.
     @property
