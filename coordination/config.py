@@ -32,6 +32,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # nginx this must be 1, or every client shares the proxy's address and the login
         # throttle would lock a username for everyone.
         "AIDTRAIL_PROXIES": int(env.get("AIDTRAIL_PROXIES", "0") or 0),
+        # Where people reach this instance; links printed by the command line start with it.
+        "AIDTRAIL_BASE_URL": env.get("AIDTRAIL_BASE_URL", "http://127.0.0.1:5000"),
         "LEDGER_ORIGIN": env.get("AIDTRAIL_LEDGER_ORIGIN", "aidtrail.local/ledger"),
         # A C2SP tlog-policy file naming the witnesses to ask and the quorum; unset: none.
         "AIDTRAIL_WITNESS_POLICY": env.get("AIDTRAIL_WITNESS_POLICY") or None,

@@ -164,5 +164,6 @@ def _field_error(form: PasswordChangeForm, exc: DomainError) -> None:
         flash(message, "error")
 
 
-# The user admin pages (/admin/users) register their routes on this blueprint.
+# The user admin, reset-link and two-factor pages register their routes on this blueprint.
 from coordination.accounts import admin as _admin  # noqa: E402, F401
+from coordination.accounts import reset_views as _reset  # noqa: E402, F401

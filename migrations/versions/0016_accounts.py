@@ -1,4 +1,4 @@
-"""accounts: shared login counters, hashed sessions
+"""accounts: shared login counters, hashed sessions, reset links
 
 Login attempts are counted in the database so that every worker and machine sees the same
 counts (flask-limiter's memory storage counted per process). Sessions become rows holding
@@ -46,9 +46,32 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('session_token')
+    op.create_table(
+        'password_reset',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('issued_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['user_id'], ['user_account.id'],
+                                name=op.f('fk_password_reset_user_id_user_account'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['issued_by_id'], ['user_account.id'],
+                                name=op.f('fk_password_reset_issued_by_id_user_account'),
+                                ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_password_reset')),
+        sa.UniqueConstraint('token_hash', name=op.f('uq_password_reset_token_hash')),
+    )
+    with op.batch_alter_table('password_reset', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_reset_user_id'), ['user_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('password_reset', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))
+    op.drop_table('password_reset')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_token', sa.String(length=64), nullable=True))
     # A fresh random token per user: every old cookie stops working, as after a logout.
