@@ -50,6 +50,9 @@ def register_database(app: Flask) -> None:
     from coordination.models import import_all
 
     import_all()
+    from coordination.accounts.audit import init_audit
+
+    init_audit()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     configure_engine(app)

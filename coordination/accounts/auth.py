@@ -6,10 +6,12 @@ import logging
 from datetime import timedelta
 
 from flask import Flask, has_request_context, request
+from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from coordination.accounts.audit import act_as
 from coordination.accounts.models import ApiToken, User, UserSession, token_digest
 from coordination.db import SAFE_METHODS, db, utcnow
 from coordination.extensions import login_manager
@@ -31,6 +33,12 @@ def init_login(app: Flask) -> None:
     @login_manager.user_loader
     def _load(user_id: str) -> User | None:
         return load_session_user(user_id)
+
+    @app.before_request
+    def _audit_actor() -> None:
+        # Staff changes made in this request go to the audit trail under this user's name.
+        if current_user.is_authenticated:
+            act_as(db.session, current_user._get_current_object())
 
 
 def load_session_user(cookie_id: str) -> User | None:

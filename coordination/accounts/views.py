@@ -166,4 +166,5 @@ def _field_error(form: PasswordChangeForm, exc: DomainError) -> None:
 
 # The user admin, reset-link and two-factor pages register their routes on this blueprint.
 from coordination.accounts import admin as _admin  # noqa: E402, F401
+from coordination.accounts import audit_views as _audit  # noqa: E402, F401
 from coordination.accounts import reset_views as _reset  # noqa: E402, F401

@@ -18,9 +18,11 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from coordination.accounts.audit import act_as
 from coordination.accounts.auth import user_for_bearer
 from coordination.accounts.models import User
 from coordination.api.bodies import read_json_body
+from coordination.db import db
 from coordination.kernel.actors import Role
 from coordination.kernel.schemas import Page, PageQuery
 from coordination.web.errors import problem
@@ -114,6 +116,7 @@ def endpoint(
                 if user.role not in roles:
                     return problem(403, "Forbidden", "Your role cannot use this endpoint.")
                 g.api_user = user
+                act_as(db.session, user)
             kwargs: dict[str, Any] = dict(path)
             try:
                 if query is not None:

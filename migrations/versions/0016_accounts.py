@@ -1,4 +1,4 @@
-"""accounts: shared login counters, hashed sessions, reset links
+"""accounts: shared login counters, hashed sessions, reset links, staff audit trail
 
 Login attempts are counted in the database so that every worker and machine sees the same
 counts (flask-limiter's memory storage counted per process). Sessions become rows holding
@@ -66,9 +66,30 @@ def upgrade():
     )
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_password_reset_user_id'), ['user_id'], unique=False)
+    op.create_table(
+        'staff_change',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('actor_id', sa.Integer(), nullable=True),
+        sa.Column('actor_name', sa.String(length=64), nullable=False),
+        sa.Column('action', sa.String(length=16), nullable=False),
+        sa.Column('subject_type', sa.String(length=32), nullable=False),
+        sa.Column('subject_id', sa.Integer(), nullable=True),
+        sa.Column('changes', sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'],
+                                name=op.f('fk_staff_change_actor_id_user_account'),
+                                ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_change')),
+    )
+    with op.batch_alter_table('staff_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_staff_change_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_change_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_staff_change_subject_type'), ['subject_type'],
+                              unique=False)
 
 
 def downgrade():
+    op.drop_table('staff_change')
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))
     op.drop_table('password_reset')
