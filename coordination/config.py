@@ -59,6 +59,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         server = not cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
         cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True} if server else {}
     production = cfg["AIDTRAIL_ENV"] == PRODUCTION
+    if "AIDTRAIL_REQUIRE_2FA" not in cfg:
+        # Admins and coordinators must use a second factor: on by default in production.
+        raw = env.get("AIDTRAIL_REQUIRE_2FA")
+        cfg["AIDTRAIL_REQUIRE_2FA"] = production if raw is None else raw.strip() == "1"
     if production:
         if not cfg.get("SECRET_KEY"):
             raise ConfigError("SECRET_KEY must be set when AIDTRAIL_ENV=production")

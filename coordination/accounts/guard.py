@@ -37,6 +37,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "global": (120, 60),
     "device": (5, 60),
     "password": (5, 60),
+    "second_factor": (5, 60),
 }
 
 
@@ -103,3 +104,7 @@ def remember_device(resp: Response, user: User, device: str | None) -> None:
         httponly=True,
         samesite="Lax",
     )
+
+
+def second_factor_limits(user: User) -> list[Limit]:
+    return [_limit("second_factor", str(user.id))]

@@ -48,6 +48,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # TOTP (RFC 6238): the shared secret, encrypted; set but not enabled while enrolling.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last time step accepted: a code seen once is refused again (no replay).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     party: Mapped[Party | None] = relationship()
     region: Mapped[Region | None] = relationship()
@@ -147,3 +152,16 @@ class PasswordReset(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class RecoveryCode(Base):
+    """A one-time second-factor code for when the phone is lost. Only its hash is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

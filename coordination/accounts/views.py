@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -9,9 +11,9 @@ from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response as BaseResponse
 
-from coordination.accounts import guard, services, throttle
+from coordination.accounts import guard, services, throttle, twofactor
 from coordination.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
-from coordination.accounts.models import ApiToken
+from coordination.accounts.models import ApiToken, User
 from coordination.db import db
 from coordination.kernel.errors import DomainError
 from coordination.web.forms import ConfirmForm
@@ -33,19 +35,37 @@ def login() -> str | BaseResponse:
         taken = _take_or_429(guard.login_limits(username, device))
         user = services.authenticate(db.session, username, form.password.data or "")
         if user is not None:
-            lang = session.get("lang")
-            session.clear()  # a fresh session: nothing planted before login survives it
-            if lang:
-                session["lang"] = lang
-            services.start_session(db.session, user)
-            login_user(user)
+            if twofactor.enabled(user):
+                # The password was right; the session is not signed in until the second step.
+                fresh_session()
+                session["2fa"] = {"user": user.id, "at": time.time(), "device": device}
+                session["2fa_next"] = safe_next(form.next.data) or ""
+                db.session.commit()
+                throttle.give_back(taken)
+                return redirect(url_for("accounts.login_second_factor"))
             db.session.commit()
             throttle.give_back(taken)  # only failures count
-            resp = redirect(safe_next(form.next.data) or url_for("main.home"))
-            guard.remember_device(resp, user, device)
-            return resp
+            return finish_login(user, device, form.next.data)
         flash(_("Wrong username or password."), "error")
     return render_template("accounts/login.html", form=form)
+
+
+def fresh_session() -> None:
+    """A fresh session: nothing planted before login survives it (but the language)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def finish_login(user: User, device: str | None, next_url: str | None) -> BaseResponse:
+    fresh_session()
+    services.start_session(db.session, user)
+    login_user(user)
+    db.session.commit()
+    resp = redirect(safe_next(next_url) or url_for("main.home"))
+    guard.remember_device(resp, user, device)
+    return resp
 
 
 def _take_or_429(limits: list[throttle.Limit]) -> throttle.Taken:
@@ -168,3 +188,4 @@ def _field_error(form: PasswordChangeForm, exc: DomainError) -> None:
 from coordination.accounts import admin as _admin  # noqa: E402, F401
 from coordination.accounts import audit_views as _audit  # noqa: E402, F401
 from coordination.accounts import reset_views as _reset  # noqa: E402, F401
+from coordination.accounts import twofactor_views as _twofactor  # noqa: E402, F401

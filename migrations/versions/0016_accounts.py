@@ -1,4 +1,4 @@
-"""accounts: shared login counters, hashed sessions, reset links, staff audit trail
+"""accounts: shared login counters, hashed sessions, reset links, staff audit trail, TOTP
 
 Login attempts are counted in the database so that every worker and machine sees the same
 counts (flask-limiter's memory storage counted per process). Sessions become rows holding
@@ -46,6 +46,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('session_token')
+        batch_op.add_column(sa.Column('totp_secret', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('totp_enabled_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
+    op.create_table(
+        'recovery_code',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('code_hash', sa.String(length=64), nullable=False),
+        sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['user_id'], ['user_account.id'],
+                                name=op.f('fk_recovery_code_user_id_user_account'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_code')),
+        sa.UniqueConstraint('code_hash', name=op.f('uq_recovery_code_code_hash')),
+    )
+    with op.batch_alter_table('recovery_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_code_user_id'), ['user_id'], unique=False)
     op.create_table(
         'password_reset',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -89,6 +106,11 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('recovery_code')
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_enabled_at')
+        batch_op.drop_column('totp_secret')
     op.drop_table('staff_change')
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))
