@@ -137,14 +137,10 @@ def change_password() -> tuple[str, int] | BaseResponse:
             db.session.commit()
             throttle.give_back(taken)
             login_user(user)  # re-issue this browser's cookie with the new token
-            flash(
-                _("Password changed. Other sessions have been signed out.")
-                if form.keep_tokens.data
-                else _(
-                    "Password changed. Other sessions have been signed out and API tokens revoked."
-                ),
-                "success",
-            )
+            if form.keep_tokens.data:
+                flash(_("Password changed. Other sessions have been signed out."), "success")
+            else:
+                flash(_("Password changed. Sessions ended and API tokens revoked."), "success")
             return redirect(url_for("accounts.account"))
     return _account_page(form), 400
 
