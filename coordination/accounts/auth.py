@@ -37,7 +37,7 @@ def init_login(app: Flask) -> None:
     @app.before_request
     def _audit_actor() -> None:
         # Staff changes made in this request go to the audit trail under this user's name.
-        if current_user.is_authenticated:
+        if request.endpoint != "static" and current_user.is_authenticated:
             act_as(db.session, current_user._get_current_object())
 
 
