@@ -5,7 +5,7 @@ counts (flask-limiter's memory storage counted per process). Sessions become row
 only a SHA-256 of the cookie's token, instead of one plaintext token per user; the upgrade
 signs everybody out once.
 
-Revision ID: 0015_accounts
+Revision ID: 0016_accounts
 Revises: 0015_witness
 """
 import secrets
@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0015_accounts'
+revision = '0016_accounts'
 down_revision = '0015_witness'
 branch_labels = None
 depends_on = None
