@@ -77,6 +77,23 @@ POLICY: dict[str, dict[str, Any]] = {
     "accounts.account": {"expect": signed_in(200)},
     "accounts.change_password": {"expect": signed_in(400), "why": "empty form is refused"},
     "accounts.create_token": {"expect": signed_in(REDIRECT)},
+    "accounts.two_factor": {"expect": signed_in(200)},
+    "accounts.new_recovery_codes": {
+        "expect": signed_in(REDIRECT),
+        "why": "without two-factor sign-in on, back to its page",
+    },
+    "accounts.disable_two_factor": {
+        "expect": signed_in(REDIRECT),
+        "why": "an empty form (no password) is refused on the two-factor page",
+    },
+    "accounts.login_second_factor": {
+        "expect": everyone(LOGIN),
+        "why": "without the password step first, back to sign in",
+    },
+    "accounts.reset_password": {"expect": everyone(404), "why": "an unknown reset link"},
+    "accounts.issue_reset_link": {"expect": only("admin")},
+    "accounts.reset_two_factor": {"expect": only("admin", ok=REDIRECT)},
+    "accounts.audit_trail": {"expect": only("admin")},
     "accounts.revoke_token": {
         "expect": signed_in(404, admin=REDIRECT),
         "why": "someone else's token is 404; an admin may revoke any token",
@@ -322,6 +339,7 @@ def build_world(session: Session) -> World:
         "region_household_id": region_household.id,
         "action": "deactivate",
         "code": "en",
+        "token": "rs_not-a-real-link",
         **extra,
     }
     return World(users, tokens, values)
