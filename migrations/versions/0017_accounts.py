@@ -5,8 +5,8 @@ counts (flask-limiter's memory storage counted per process). Sessions become row
 only a SHA-256 of the cookie's token, instead of one plaintext token per user; the upgrade
 signs everybody out once.
 
-Revision ID: 0016_accounts
-Revises: 0015_witness
+Revision ID: 0017_accounts
+Revises: 0016_unlink
 """
 import secrets
 
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016_accounts'
-down_revision = '0015_witness'
+revision = '0017_accounts'
+down_revision = '0016_unlink'
 branch_labels = None
 depends_on = None
 
