@@ -36,9 +36,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_config(app: Flask, config: dict[str, Any] | None) -> None:
-    from coordination.config import load_config
+    from coordination.config import load_config, private_dir, private_sqlite_file
 
     app.config.from_mapping(load_config(app.instance_path, config))
+    private_dir(Path(app.instance_path))
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def register_database(app: Flask) -> None:
@@ -48,6 +50,9 @@ def register_database(app: Flask) -> None:
     from coordination.models import import_all
 
     import_all()
+    from coordination.accounts.audit import init_audit
+
+    init_audit()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     configure_engine(app)

@@ -16,6 +16,7 @@ from coordination.ledger.cli import init_ledger_cli
 def init_cli(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(create_token)
+    app.cli.add_command(reset_link)
     app.cli.add_command(demo)
     app.cli.add_command(catalog_cli)
     init_ledger_cli(app)
@@ -103,3 +104,20 @@ def demo(password: str | None, if_empty: bool) -> None:
     report = build_demo(db.session, password)
     db.session.commit()
     click.echo(report)
+
+
+@click.command("reset-link")
+@with_appcontext
+@click.argument("username")
+def reset_link(username: str) -> None:
+    """Print a one-time password reset link for USERNAME (valid one hour; only its hash kept)."""
+    from coordination.accounts.models import User
+    from coordination.accounts.recovery import issue_reset
+    from coordination.accounts.reset_views import reset_url
+
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user {username}")
+    plain = issue_reset(db.session, None, user)
+    db.session.commit()
+    click.echo(reset_url(plain))

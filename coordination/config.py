@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -31,6 +32,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # nginx this must be 1, or every client shares the proxy's address and the login
         # throttle would lock a username for everyone.
         "AIDTRAIL_PROXIES": int(env.get("AIDTRAIL_PROXIES", "0") or 0),
+        # Where people reach this instance; links printed by the command line start with it.
+        "AIDTRAIL_BASE_URL": env.get("AIDTRAIL_BASE_URL", "http://127.0.0.1:5000"),
         "LEDGER_ORIGIN": env.get("AIDTRAIL_LEDGER_ORIGIN", "aidtrail.local/ledger"),
         # A C2SP tlog-policy file naming the witnesses to ask and the quorum; unset: none.
         "AIDTRAIL_WITNESS_POLICY": env.get("AIDTRAIL_WITNESS_POLICY") or None,
@@ -56,6 +59,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         server = not cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
         cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True} if server else {}
     production = cfg["AIDTRAIL_ENV"] == PRODUCTION
+    if "AIDTRAIL_REQUIRE_2FA" not in cfg:
+        # Admins and coordinators must use a second factor: on by default in production.
+        raw = env.get("AIDTRAIL_REQUIRE_2FA")
+        cfg["AIDTRAIL_REQUIRE_2FA"] = production if raw is None else raw.strip() == "1"
     if production:
         if not cfg.get("SECRET_KEY"):
             raise ConfigError("SECRET_KEY must be set when AIDTRAIL_ENV=production")
@@ -82,7 +89,7 @@ def _instance_secret(instance: Path) -> str:
     path = instance / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
+    private_dir(instance)
     key = secrets.token_hex(32)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -91,3 +98,31 @@ def _instance_secret(instance: Path) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
+
+
+def private_dir(path: Path) -> None:
+    """Create `path` readable by this user only (0700), or make an existing one so.
+
+    instance/ holds the SQLite database, keys, uploads and evidence: nobody else on the
+    machine may list or read it, whatever the umask under which the app was started.
+    """
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create an SQLite database file 0600 before SQLite does (it would use the umask).
+
+    Its -wal and -shm files take the database file's permissions, so they are private too.
+    """
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    if not path.parent.exists():
+        private_dir(path.parent)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def import_all() -> None:
+    import coordination.accounts.audit
     import coordination.accounts.models
     import coordination.catalog.models
     import coordination.deliveries.models

@@ -23,11 +23,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coordination.accounts import services as accounts
-from coordination.accounts.models import User
+from coordination.accounts.models import User, UserSession
 from coordination.db import db
 from coordination.kernel.actors import Role
 from coordination.ledger.services import append
@@ -77,6 +77,23 @@ POLICY: dict[str, dict[str, Any]] = {
     "accounts.account": {"expect": signed_in(200)},
     "accounts.change_password": {"expect": signed_in(400), "why": "empty form is refused"},
     "accounts.create_token": {"expect": signed_in(REDIRECT)},
+    "accounts.two_factor": {"expect": signed_in(200)},
+    "accounts.new_recovery_codes": {
+        "expect": signed_in(REDIRECT),
+        "why": "without two-factor sign-in on, back to its page",
+    },
+    "accounts.disable_two_factor": {
+        "expect": signed_in(REDIRECT),
+        "why": "an empty form (no password) is refused on the two-factor page",
+    },
+    "accounts.login_second_factor": {
+        "expect": everyone(LOGIN),
+        "why": "without the password step first, back to sign in",
+    },
+    "accounts.reset_password": {"expect": everyone(404), "why": "an unknown reset link"},
+    "accounts.issue_reset_link": {"expect": only("admin")},
+    "accounts.reset_two_factor": {"expect": only("admin", ok=REDIRECT)},
+    "accounts.audit_trail": {"expect": only("admin")},
     "accounts.revoke_token": {
         "expect": signed_in(404, admin=REDIRECT),
         "why": "someone else's token is 404; an admin may revoke any token",
@@ -322,6 +339,7 @@ def build_world(session: Session) -> World:
         "region_household_id": region_household.id,
         "action": "deactivate",
         "code": "en",
+        "token": "rs_not-a-real-link",
         **extra,
     }
     return World(users, tokens, values)
@@ -429,26 +447,33 @@ class SignIns:
     Signing in again before each of the 800+ requests per database was most of this test's
     time. Each request still starts from a new client holding exactly the cookie a sign-in
     gave (nothing a previous request set rides along). A request that ended the role's
-    sessions on the server (logout and password changes rotate the user's session token,
-    deactivation ends them) is noticed before the next request, which then signs in again.
+    session on the server (logout, a password change or deactivation deletes the session row)
+    is noticed before the next request, which then signs in again.
     """
 
     def __init__(self, app: Flask) -> None:
         self.cookie_name = app.config["SESSION_COOKIE_NAME"]
-        self.cookies: dict[str, tuple[str, str]] = {}  # role -> (cookie, session token)
+        self.cookies: dict[str, tuple[str, int]] = {}  # role -> (cookie, session row id)
 
     def sign_in(self, client: IsolatedClient, user: User, role: str) -> None:
-        token = db.session.scalar(
-            select(User.session_token).where(User.id == user.id, User.active.is_(True))
-        )
         held = self.cookies.get(role)
-        if held is not None and held[1] == token:
-            client.set_cookie(self.cookie_name, held[0])
-            return
+        if held is not None:
+            # The session row the cookie names still exists (no logout, password change or
+            # deactivation ended it) and its user is active.
+            alive = db.session.scalar(
+                select(UserSession.id)
+                .join(User, User.id == UserSession.user_id)
+                .where(UserSession.id == held[1], User.active.is_(True))
+            )
+            if alive is not None:
+                client.set_cookie(self.cookie_name, held[0])
+                return
         f.login(client, user)
         cookie = client.get_cookie(self.cookie_name)
         assert cookie is not None, f"signing in as {role} set no session cookie"
-        fresh = db.session.scalar(select(User.session_token).where(User.id == user.id))
+        fresh = db.session.scalar(
+            select(func.max(UserSession.id)).where(UserSession.user_id == user.id)
+        )
         assert fresh is not None
         self.cookies[role] = (cookie.value, fresh)
 

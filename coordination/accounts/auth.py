@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from datetime import timedelta
 
 from flask import Flask, has_request_context, request
+from flask_login import current_user
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from coordination.accounts.models import ApiToken, User
+from coordination.accounts.audit import act_as
+from coordination.accounts.models import ApiToken, User, UserSession, token_digest
 from coordination.db import SAFE_METHODS, db, utcnow
 from coordination.extensions import login_manager
 
@@ -34,22 +34,28 @@ def init_login(app: Flask) -> None:
     def _load(user_id: str) -> User | None:
         return load_session_user(user_id)
 
+    @app.before_request
+    def _audit_actor() -> None:
+        # Staff changes made in this request go to the audit trail under this user's name.
+        if request.endpoint != "static" and current_user.is_authenticated:
+            act_as(db.session, current_user._get_current_object())
+
 
 def load_session_user(cookie_id: str) -> User | None:
-    """Accept `id:token` only while the token is current and the user active."""
+    """Accept `id:token` only while that session exists and the user is active."""
     uid, _, token = cookie_id.partition(":")
-    if not uid.isdigit() or not token:
+    if not uid.isdigit() or len(uid) > 12 or not token or len(token) > 100:
         return None
-    user = db.session.get(User, int(uid))
+    row = db.session.scalar(
+        select(UserSession).where(UserSession.token_hash == token_digest(token))
+    )
+    if row is None or row.user_id != int(uid):
+        return None
+    user = db.session.get(User, row.user_id)
     if user is None or not user.active:
         return None
-    if not hmac.compare_digest(user.session_token, token):
-        return None
+    user.session_plain = token
     return user
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def user_for_bearer(header: str | None) -> User | None:

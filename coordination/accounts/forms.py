@@ -22,6 +22,7 @@ class PasswordChangeForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)]
     )
+    keep_tokens = BooleanField(_l("Keep my API tokens"))
 
 
 class TokenForm(FlaskForm):

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from coordination.accounts import passwords
-from coordination.accounts.auth import token_digest
-from coordination.accounts.models import ROLE_PARTY_KIND, ApiToken, User, new_session_token
+from coordination.accounts.models import (
+    ROLE_PARTY_KIND,
+    ApiToken,
+    User,
+    UserSession,
+    new_session_token,
+    token_digest,
+)
 from coordination.db import utcnow
 from coordination.kernel.actors import Role
 from coordination.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -136,20 +142,69 @@ def check_personal(full_name: str | None, phone: str | None) -> None:
         raise Invalid(N_("Use at most %(limit)s characters."), field="phone", limit=40)
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
+def change_password(
+    session: Session, user: User, current: str, new: str, *, keep_tokens: bool = False
+) -> None:
+    """Set a new password; every session ends and, unless kept, every API token is revoked.
+
+    Whoever changed the password may be the one locking a thief out: anything issued under
+    the old password is suspect. The caller starts a new session for the browser in use.
+    """
     if not passwords.verify_password(user.password_hash, current):
         raise DomainError("The current password is wrong.", field="current_password")
+    set_password(session, user, new, keep_tokens=keep_tokens)
+
+
+def set_password(session: Session, user: User, new: str, *, keep_tokens: bool = False) -> None:
     problem = passwords.policy_error(new, user.username)
     if problem:
         raise DomainError(problem, field="new_password")
     user.password_hash = passwords.hash_password(new)
-    rotate_session(session, user)
-
-
-def rotate_session(session: Session, user: User) -> None:
-    """Invalidate every cookie issued so far for this user (logout, password change)."""
-    user.session_token = new_session_token()
+    end_sessions(session, user)
+    if not keep_tokens:
+        revoke_all_tokens(session, user)
     session.flush()
+
+
+def start_session(session: Session, user: User) -> str:
+    """A new signed-in session for `user`; the plaintext goes into the cookie only."""
+    plain = new_session_token()
+    session.add(UserSession(user_id=user.id, token_hash=token_digest(plain)))
+    session.flush()
+    user.session_plain = plain
+    return plain
+
+
+def end_session(session: Session, user: User) -> None:
+    """End the session this request runs in (logout)."""
+    if user.session_plain:
+        session.execute(
+            delete(UserSession).where(UserSession.token_hash == token_digest(user.session_plain))
+        )
+    user.session_plain = None
+    session.flush()
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of the user, on every device."""
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    user.session_plain = None
+    session.flush()
+
+
+# The name other modules and tests know: ending all of a user's sessions.
+rotate_session = end_sessions
+
+
+def revoke_all_tokens(session: Session, user: User) -> int:
+    rows = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    now = utcnow()
+    for row in rows:
+        row.revoked_at = now
+    session.flush()
+    return len(rows)
 
 
 def set_active(session: Session, actor: User, user: User, active: bool) -> User:

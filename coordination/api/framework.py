@@ -18,8 +18,11 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from coordination.accounts.audit import act_as
 from coordination.accounts.auth import user_for_bearer
 from coordination.accounts.models import User
+from coordination.api.bodies import read_json_body
+from coordination.db import db
 from coordination.kernel.actors import Role
 from coordination.kernel.schemas import Page, PageQuery
 from coordination.web.errors import problem
@@ -113,12 +116,15 @@ def endpoint(
                 if user.role not in roles:
                     return problem(403, "Forbidden", "Your role cannot use this endpoint.")
                 g.api_user = user
+                act_as(db.session, user)
             kwargs: dict[str, Any] = dict(path)
             try:
                 if query is not None:
                     kwargs["query"] = query.model_validate(request.args.to_dict())
                 if body is not None:
-                    data = request.get_json(silent=True)
+                    data, refusal = read_json_body()
+                    if refusal is not None:
+                        return problem(400, "Bad request", refusal)
                     if not isinstance(data, dict):
                         return problem(400, "Bad request", "The body must be a JSON object.")
                     kwargs["body"] = body.model_validate(data)

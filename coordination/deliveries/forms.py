@@ -12,7 +12,6 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -21,6 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from coordination.deliveries.models import MAX_QUANTITY
 from coordination.parties.forms import NONE, no_nul, options
+from coordination.web.forms import IntegerField
 
 ROLE_LABELS = {
     "source": _l("Source (made or gave the goods)"),

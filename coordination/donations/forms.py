@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import DateField, FieldList, Form, FormField, IntegerField, SelectField, StringField
+from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from coordination.accounts.models import User
@@ -19,6 +19,7 @@ from coordination.parties.forms import NONE, no_nul, options
 from coordination.parties.models import Party
 from coordination.parties.naming import shown_name
 from coordination.stock.forms import item_choices, location_choices
+from coordination.web.forms import IntegerField
 
 LINE_SLOTS = 5
 

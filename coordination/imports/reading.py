@@ -27,6 +27,16 @@ MAX_BYTES = 15 * 1024 * 1024  # below the app's 16 MB request limit, so the mess
 MAX_ROWS = 200_000
 MAX_COLUMNS = 30
 MAX_CELL = 1000
+# An XLSX file is a zip archive of XML parts. A few hundred KB can inflate to gigabytes, and
+# openpyxl keeps every shared string in memory, so the archive's directory is checked before
+# anything is inflated. zipfile never yields more than an entry's declared size (and fails
+# its CRC check when the data is longer), so declared sizes are a bound that holds.
+MAX_ZIP_ENTRIES = 300
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
+MAX_TOTAL_BYTES = 160 * 1024 * 1024
+# Spreadsheet XML deflates 5 to 30 times; a bomb is built of runs that deflate ~1000 times.
+MAX_RATIO = 150
 FORMULA_START = ("=", "+", "-", "@")
 Cell = str | int | float | date | None
 
@@ -109,6 +119,7 @@ def _csv(data: bytes) -> Sheet:
 def _xlsx(data: bytes) -> Sheet:
     from openpyxl import load_workbook
 
+    check_zip(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = book.worksheets[0]
@@ -131,6 +142,35 @@ def _xlsx(data: bytes) -> Sheet:
         book.close()
 
     return Sheet(columns, rows())
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse an archive whose directory promises more than a spreadsheet holds."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Invalid(
+            N_("This XLSX file cannot be read; save it again from the spreadsheet."), "file"
+        ) from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise Invalid(N_("This XLSX file has too many parts to be a spreadsheet."), "file")
+    total = 0
+    for entry in entries:
+        size = entry.file_size
+        total += size
+        limit = MAX_SHARED_STRINGS_BYTES if "sharedstrings" in entry.filename.lower() else None
+        too_big = size > (limit or MAX_ENTRY_BYTES)
+        # Tiny entries can have any ratio (an empty part compresses to almost nothing).
+        ratio = size / max(entry.compress_size, 1)
+        if too_big or (size > 1024 * 1024 and ratio > MAX_RATIO) or total > MAX_TOTAL_BYTES:
+            raise Invalid(
+                N_(
+                    "This XLSX file unpacks to far more data than its size suggests, "
+                    "so it is not read. Save the sheet again, or split it into smaller files."
+                ),
+                "file",
+            )
 
 
 def _xlsx_cell(value: Any) -> Cell:

@@ -58,7 +58,9 @@ def remove(name: str | None) -> None:
 def write_progress(name: str, done: int, total: int) -> None:
     path = _progress_path(name)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(f"{done} {total}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(f"{done} {total}")
     os.replace(tmp, path)  # atomic: a reader never sees half a number
 
 

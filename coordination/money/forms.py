@@ -16,7 +16,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
 )
@@ -35,6 +34,7 @@ from coordination.parties.models import Party, PartyKind
 from coordination.parties.naming import shown_name
 from coordination.production.models import ProductionBatch
 from coordination.stock.forms import item_choices, location_choices
+from coordination.web.forms import IntegerField
 
 LINE_SLOTS = 5
 FUNDING_SLOTS = 5

@@ -17,7 +17,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -40,6 +39,7 @@ from coordination.needs.checks import (
 from coordination.needs.models import MAX_QUANTITY, DeliveryKind, Need, Priority
 from coordination.parties.forms import NONE, options, region_choices
 from coordination.parties.models import Location, LocationKind
+from coordination.web.forms import IntegerField
 
 LINE_SLOTS = 5
 PRIORITY_LABELS = {

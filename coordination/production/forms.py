@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from coordination.accounts.models import User
@@ -17,6 +17,7 @@ from coordination.parties.naming import shown_name
 from coordination.production.models import MAX_QUANTITY
 from coordination.production.services import MEMBERS_LIMIT, SIZE_LIMIT, BatchInput
 from coordination.stock.forms import item_choices
+from coordination.web.forms import IntegerField
 
 
 class BatchForm(FlaskForm):

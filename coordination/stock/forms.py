@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import IntegerField, SelectField
+from wtforms import SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from coordination.accounts.models import User
@@ -18,6 +18,7 @@ from coordination.parties.forms import NONE, options
 from coordination.parties.models import Location
 from coordination.stock.access import location_clause
 from coordination.stock.services import MAX_QUANTITY
+from coordination.web.forms import IntegerField
 
 
 def item_choices(session: Session, locale: str, blank: str) -> list[Any]:

@@ -1,24 +1,17 @@
-"""Login throttling: 5 failures per account and address per minute, then 429 with Retry-After."""
+"""Login throttling: 5 failures per account and address per minute, then 429 with Retry-After.
+
+The counters live in the database (tests/accounts/test_login_shared.py: several processes).
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 
 from coordination.kernel.actors import Role
 from tests import factories as f
 from tests.isolation import isolated_client
-
-ROOT = Path(__file__).resolve().parents[2]
-REDIS_URI = "redis://127.0.0.1:6379/15"
 
 
 def _fail(client: FlaskClient, username: str, addr: str = "127.0.0.1") -> Any:
@@ -82,77 +75,6 @@ def test_successful_logins_do_not_count(app, client, session) -> None:
     for attempt in range(5):
         assert _fail(client, u.username).status_code == 200, attempt
     assert _fail(client, u.username).status_code == 429
-
-
-# --- several workers sharing one Redis -------------------------------------------------------
-
-WORKER = """
-import json, os, sys
-from coordination import create_app
-cfg = json.loads(os.environ["WORKER_CONFIG"])
-app = create_app(cfg)
-client = app.test_client()
-resp = client.post("/login", data={"username": sys.argv[1], "password": "definitely wrong"})
-print(resp.status_code)
-"""
-
-
-def _redis_available() -> bool:
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(REDIS_URI, socket_connect_timeout=1).ping())
-    except Exception:
-        return False
-
-
-def _other_worker(cfg: dict[str, Any], username: str) -> int:
-    """One login attempt from a separate process, as a second gunicorn worker would make it."""
-    env = {**os.environ, "WORKER_CONFIG": json.dumps(cfg)}
-    out = subprocess.run(
-        [sys.executable, "-c", WORKER, username],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return int(out.stdout.strip().splitlines()[-1])
-
-
-@pytest.fixture
-def redis_config(app_config: dict[str, Any]) -> dict[str, Any]:
-    if not _redis_available():
-        pytest.skip(f"Redis at {REDIS_URI} is not reachable; shared-limit case needs it")
-    return {
-        **app_config,
-        "RATELIMIT_STORAGE_URI": REDIS_URI,
-        # A prefix of our own, so concurrent suites on the same Redis do not reset each other.
-        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"aidtrail-test-{uuid.uuid4().hex}"},
-    }
-
-
-def test_limit_is_shared_between_workers_through_redis(redis_config) -> None:
-    from coordination import create_app
-    from coordination.db import db
-    from coordination.extensions import limiter
-
-    app = create_app(redis_config)
-    with app.app_context():
-        limiter.reset()
-        u = f.user(db.session, Role.VOLUNTEER, username=f"shared-{uuid.uuid4().hex[:8]}")
-        username = u.username
-        client = app.test_client()
-        for attempt in range(5):
-            assert _fail(client, username).status_code == 200, attempt
-        db.session.remove()
-        db.engine.dispose()
-    # The sixth attempt arrives at another process: it must see the five failures.
-    assert _other_worker(redis_config, username) == 429
-    # Control: a worker with its own memory storage would not have stopped it.
-    memory_only = {**redis_config, "RATELIMIT_STORAGE_URI": "memory://"}
-    assert _other_worker(memory_only, username) == 200
 
 
 # --- guessing the current password through a stolen session --------------------------------------

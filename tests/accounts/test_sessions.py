@@ -7,9 +7,11 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from coordination import create_app
 from coordination.accounts import services as accounts
+from coordination.accounts.models import UserSession, token_digest
 from coordination.kernel.actors import Role
 from tests import factories as f
 from tests.isolation import isolated_client
@@ -48,7 +50,11 @@ def test_login_starts_a_fresh_session(app, client, session) -> None:
     assert after and after != before
     with client.session_transaction() as s:
         assert "planted" not in s
-        assert s["_user_id"] == f"{u.id}:{u.session_token}"
+        uid, _, token = s["_user_id"].partition(":")
+        assert uid == str(u.id) and len(token) >= 32
+        # Only the hash of that token is stored.
+        stored = session.scalars(select(UserSession.token_hash)).all()
+        assert stored == [token_digest(token)] and token not in stored
 
 
 def test_language_choice_survives_login(app, client, session) -> None:

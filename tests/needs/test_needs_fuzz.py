@@ -66,6 +66,10 @@ numbers = st.one_of(
     st.integers(1, 10_000).map(str),
     st.integers(-(10**30), 10**30).map(str),
     st.sampled_from(["", "0", "10000", "10001", "-5", "3.5", "1e3", "١٢", " 7 ", "∞"]),
+    # Beyond a float (10**309 once raised OverflowError in the range check) and beyond
+    # int()'s digit limit: refused inline like any other bad number.
+    st.integers(10**300, 10**320).map(str),
+    st.sampled_from(["1" + "0" * 309, "-" + "9" * 400, "9" * 5000, "1_000"]),
 )
 texts = st.one_of(st.sampled_from(NASTY), st.text(max_size=40), st.just(""))
 raw = st.one_of(texts.map(lambda s: s.encode("utf-8", "surrogatepass")), st.sampled_from(BAD_BYTES))

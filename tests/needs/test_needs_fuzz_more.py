@@ -341,6 +341,11 @@ raw_bodies = st.sampled_from(
         b'"x"',
         b'{"version": "\xed\xa0\x80"}',
         b"1e999",
+        # Nesting and size that once raised RecursionError (a 500): refused by the API layer.
+        b"[" * 100_000,
+        b'{"version":' * 50_000,
+        b'{"version": ' + b"1" + b"0" * 309 + b"}",
+        b'{"version": 1, "pad": "' + b"x" * (1024 * 1024) + b'"}',
     ]
 )
 API_ACTIONS = {

@@ -61,6 +61,11 @@ WRITERS = {
         "create_user",
         "change_password",
         "rotate_session",
+        "start_session",
+        "end_session",
+        "end_sessions",
+        "set_password",
+        "revoke_all_tokens",
         "set_active",
         "create_token",
         "revoke_token",
@@ -247,6 +252,11 @@ def _exercise_every_writer(session, admin: User) -> dict[str, object]:
     row, _plain = accounts.create_token(session, family, family, "Kanareikina phone")
     accounts.revoke_token(session, family, row.id)
     accounts.rotate_session(session, family)
+    accounts.start_session(session, family)
+    accounts.end_session(session, family)
+    accounts.set_password(session, family, "another canary pass phrase", keep_tokens=True)
+    accounts.revoke_all_tokens(session, family)
+    accounts.end_sessions(session, family)
 
     loc = places.register_location(
         session,
