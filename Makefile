@@ -6,11 +6,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# One worker process with threads: login throttling counts attempts in that process's memory
-# (RATELIMIT_STORAGE_URI=memory://), so with several processes an attacker would get 5 tries
-# per minute from each. Threads share the one counter and still serve requests side by side.
-# More processes only with RATELIMIT_STORAGE_URI pointing at Redis (README, production).
-WORKERS ?= 1
+# Two worker processes with threads: login attempts are counted in the database
+# (accounts/throttle.py), so every process and machine shares one count and the limit holds
+# whatever WORKERS is; more processes only need more memory.
+WORKERS ?= 2
 THREADS ?= 4
 # The background worker, started beside the web server when the app has one: set WORKER to
 # its command, or it is found as a worker.py module (`flask --app app worker`).
