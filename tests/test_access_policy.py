@@ -237,6 +237,7 @@ POLICY: dict[str, dict[str, Any]] = {
     },
     "needs.edit_need": {"expect": only("family", "unit_rep", ok=404)},
     "needs.cancel_need": {"expect": only("family", "unit_rep", ok=404)},
+    "needs.withdraw_line": {"expect": only("family", "unit_rep", ok=404)},
     "needs.demand": {"expect": only("volunteer", "auditor", *STAFF)},
     "needs.board_page": {"expect": everyone(200)},
     "needs.triage": {"expect": only(*STAFF)},

@@ -45,6 +45,15 @@ def _delivery_entry(page: Any) -> dict[str, Any]:
 
 
 POLICY: dict[str, dict[str, Any]] = {
+    # The auditor's desk: auditors and staff; a delivery of another region is 404 for the
+    # coordinator; the ledger range export is for auditors and admins only.
+    "desk.attribution": {"expect": only("auditor", *STAFF)},
+    "desk.subject_prov": {
+        "expect": only("auditor", *STAFF) | {"coordinator": 404},
+        "fill": {"kind": "desk_kind", "ref": "desk_ref"},
+        "why": "a delivery in another coordinator's region",
+    },
+    "desk.ledger_prov": {"expect": only("auditor", "admin"), "query": {"start": 0, "end": 2}},
     "reports.verify_form": {"expect": everyone(200)},
     "reports.verify": {"expect": everyone(200), "fill": VERIFY, "why": "public, no login"},
     "reports.verify_json": {"expect": everyone(200), "fill": VERIFY},
@@ -120,4 +129,6 @@ def extend_world(session: Session, users: dict[str, Any], base: dict[str, Any]) 
         "verify_code": delivery.code,
         "receipt_code": gift.receipt_code,
         "own_group_id": users["volunteer"].party_id,
+        "desk_kind": "delivery",
+        "desk_ref": delivery.code,
     }
