@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
@@ -77,7 +78,11 @@ def list_users() -> str:
     role = enum_arg("role", Role)
     active = None if args.show == "all" else args.active
     rows, page, pages, total = paged(
-        db.session, search_users(args.q, role, active), args.page, args.per_page
+        db.session,
+        # Each row names its party and region: loaded for the page, not per row.
+        search_users(args.q, role, active).options(joinedload(User.party), joinedload(User.region)),
+        args.page,
+        args.per_page,
     )
     return render_template(
         "admin/users.html",

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from coordination.accounts.models import User
 from coordination.deliveries.access import delivery_clause
-from coordination.deliveries.models import Delivery, DeliveryStatus
+from coordination.deliveries.models import Delivery, DeliveryLine, DeliveryStatus
 from coordination.kernel.paging import search_clause
 from coordination.parties.models import Location, Party
+from coordination.stock.models import Lot
 from coordination.stock.origins import origin_source
 
 STATUSES = tuple(s.value for s in DeliveryStatus)
@@ -44,3 +45,14 @@ def line_sources(session: Session, delivery: Delivery) -> dict[int, tuple[str, s
         kind, label, _origin = origin_source(session, line.lot)
         out[line.id] = (kind, label)
     return out
+
+
+def list_loading() -> tuple[Any, ...]:
+    """Loader options for a page of deliveries: the ends, lines, lots and items of every row
+    in a fixed number of queries, where lazy loads cost a query per row (and per line)."""
+    return (
+        joinedload(Delivery.from_location),
+        joinedload(Delivery.to_location),
+        joinedload(Delivery.to_party),
+        selectinload(Delivery.lines).joinedload(DeliveryLine.lot).joinedload(Lot.item),
+    )

@@ -39,7 +39,7 @@ from coordination.deliveries.pages import (
     setup_line,
     setup_new,
 )
-from coordination.deliveries.queries import STATUSES, deliveries_for
+from coordination.deliveries.queries import STATUSES, deliveries_for, list_loading
 from coordination.kernel.actors import Role
 from coordination.kernel.errors import DomainError, Invalid, NotFound
 from coordination.kernel.paging import paged, parse_page
@@ -85,7 +85,7 @@ def _list(mine: bool) -> str:
     state = state if state in STATUSES else ""
     rows, page, pages, total = paged(
         db.session,
-        deliveries_for(actor(), q, state),
+        deliveries_for(actor(), q, state).options(*list_loading()),
         parse_page(request.args.get("page")),
         int(current_app.config.get("PAGE_SIZE", 25)),
     )

@@ -13,12 +13,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy.orm import Session, aliased
 
-from coordination.donations.models import MoneyDonation, MoneyStatus
+from coordination.donations.models import (
+    BatchFunding,
+    MoneyDonation,
+    MoneyStatus,
+    PurchaseFunding,
+)
 from coordination.money.amounts import earmark_key
-from coordination.money.balance import passed_on_expr, spent_expr
 from coordination.parties.models import Party
 
 GROUPINGS = ("currency", "campaign", "holder", "earmark", "month")
@@ -56,12 +60,12 @@ def money_totals(
     """Rows sorted by currency then key; `where` narrows the donations (e.g. what one sees)."""
     if by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
-    stmt = (
-        select(MoneyDonation, spent_expr(), passed_on_expr())
-        .where(MoneyDonation.status == MoneyStatus.RECEIVED, where if where is not None else true())
-        .order_by(MoneyDonation.id)
+    scope = (MoneyDonation.status == MoneyStatus.RECEIVED, where if where is not None else true())
+    donations = list(
+        session.scalars(select(MoneyDonation).where(*scope).order_by(MoneyDonation.id))
     )
-    rows = session.execute(stmt).all()
+    spent_by, passed_by = _spent(session, scope), _passed_on(session, scope)
+    rows = [(d, spent_by.get(d.id, 0), passed_by.get(d.id, 0)) for d in donations]
     ids = {d.campaign_id for d, *_ in rows} | {d.holder_id for d, *_ in rows}
     ids.discard(None)
     parties = {p.id: p for p in session.scalars(select(Party).where(Party.id.in_(ids)))}
@@ -81,3 +85,34 @@ def money_totals(
         for row in totals.values():
             row.passed_in_minor = row.passed_out_minor = 0
     return sorted(totals.values(), key=lambda r: (r.currency, r.key is None, r.key or ""))
+
+
+# Per-donation sums are read grouped, once for all the donations in scope, and joined in
+# Python: a correlated subquery per donation row (as `balance.used` does for a few ids)
+# scanned the passed-on donations once per donation, so totals grew with the square of them.
+def _spent(session: Session, scope: tuple[ColumnElement[bool], ...]) -> dict[int, int]:
+    """What purchases and batch materials took from each donation in scope."""
+    out: dict[int, int] = {}
+    for funding in (PurchaseFunding, BatchFunding):
+        stmt = (
+            select(funding.donation_id, func.sum(funding.amount_minor))
+            .join(MoneyDonation, MoneyDonation.id == funding.donation_id)
+            .where(*scope)
+            .group_by(funding.donation_id)
+        )
+        for donation_id, amount in session.execute(stmt):
+            out[donation_id] = out.get(donation_id, 0) + int(amount or 0)
+    return out
+
+
+def _passed_on(session: Session, scope: tuple[ColumnElement[bool], ...]) -> dict[int, int]:
+    """What each donation in scope passed on to other groups (any status, as balance does)."""
+    child = aliased(MoneyDonation)
+    stmt = (
+        select(child.passed_from_id, func.sum(child.amount_minor))
+        .join(MoneyDonation, MoneyDonation.id == child.passed_from_id)
+        .where(*scope)
+        .group_by(child.passed_from_id)
+    )
+    rows = session.execute(stmt)
+    return {parent: int(amount or 0) for parent, amount in rows if parent is not None}

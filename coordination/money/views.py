@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.db import db
@@ -26,7 +27,7 @@ from coordination.donations.access import (
     visible_donation,
     visible_purchase,
 )
-from coordination.donations.models import MoneyStatus, Purchase
+from coordination.donations.models import MoneyStatus, Purchase, PurchaseLine
 from coordination.kernel.errors import Invalid
 from coordination.kernel.paging import paged
 from coordination.money import funding, purchases, shares
@@ -170,6 +171,8 @@ def purchase_list() -> str:
         select(Purchase)
         .where(purchase_clause(actor()))
         .order_by(Purchase.bought_on.desc(), Purchase.id.desc())
+        # Each row lists its lines and items: loaded for the page, not a query per row.
+        .options(selectinload(Purchase.lines).joinedload(PurchaseLine.item))
     )
     if args.q:
         stmt = stmt.where(Purchase.public_id == args.q.lower())

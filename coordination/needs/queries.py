@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from coordination.catalog.models import Item
@@ -121,48 +120,72 @@ class BoardRow:
 class Board:
     rows: list[BoardRow]
     suppressed: int  # cells left out because too few households and units contribute
+    shown: int = 0  # cells shown over all pages
+    page: int = 1
+    pages: int = 1
 
 
-@dataclass
-class _Cell:
-    remaining: int = 0
-    needs: set[int] = field(default_factory=set)
-    parties: set[int] = field(default_factory=set)
+def _remaining() -> ColumnElement[int]:
+    """NeedLine.remaining in SQL: quantity less the furthest of allocated, dispatched and
+    received (CASE, not GREATEST: SQLite has no GREATEST). Only lines above 0 count."""
+    a, d, r = NeedLine.quantity_allocated, NeedLine.quantity_dispatched, NeedLine.quantity_received
+    done = case((and_(a >= d, a >= r), a), (d >= r, d), else_=r)
+    return NeedLine.quantity - done
 
 
-def board(session: Session) -> Board:
-    """Open demand by item × region × month of submission; a cell is shown only when at least
-    MIN_PUBLIC_COUNT distinct submitting parties contribute to it."""
-    rows = session.execute(
-        select(NeedLine, Need.id, Need.party_id, Need.region_id, Need.created_at)
-        .join(Need, NeedLine.need_id == Need.id)
-        .where(Need.status.in_(OPEN_DEMAND), NeedLine.unavailable.is_(False))
-    ).all()
-    cells: dict[tuple[int, int, str], _Cell] = defaultdict(_Cell)
-    for line, need_id, party_id, region_id, created_at in rows:
-        if line.remaining <= 0:
-            continue
-        cell = cells[(line.item_id, region_id, created_at.strftime("%Y-%m"))]
-        cell.remaining += line.remaining
-        cell.needs.add(need_id)
-        cell.parties.add(party_id)
-    items = {i.id: i for i in session.scalars(select(Item))}
-    regions = {r.id: r for r in session.scalars(select(Region))}
-    shown, suppressed = [], 0
-    for (item_id, region_id, month), cell in cells.items():
-        if len(cell.parties) < MIN_PUBLIC_COUNT:
-            suppressed += 1
-            continue
-        shown.append(
-            BoardRow(
-                items[item_id],
-                regions[region_id],
-                month,
-                cell.remaining,
-                len(cell.needs),
-                len(cell.parties),
-            )
+def _month(session: Session) -> ColumnElement[str]:
+    """ "2026-11" from Need.created_at (stored in UTC on both backends)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", Need.created_at), "YYYY-MM")
+    return func.substr(Need.created_at, 1, 7)  # SQLite keeps ISO text: "2026-11-03 ..."
+
+
+def _cells(session: Session) -> Any:
+    """One row per item × region × month of open demand, summed in the database: a page
+    reads its cells without loading every open line into Python."""
+    remaining, month = _remaining(), _month(session).label("month")
+    return (
+        select(
+            NeedLine.item_id.label("item_id"),
+            Need.region_id.label("region_id"),
+            month,
+            func.sum(remaining).label("remaining"),
+            func.count(distinct(Need.id)).label("needs"),
+            func.count(distinct(Need.party_id)).label("parties"),
         )
-    shown.sort(key=lambda r: (r.month, r.region.code, r.item.code), reverse=False)
-    shown.sort(key=lambda r: r.month, reverse=True)
-    return Board(shown, suppressed)
+        .join(Need, NeedLine.need_id == Need.id)
+        .where(Need.status.in_(OPEN_DEMAND), NeedLine.unavailable.is_(False), remaining > 0)
+        .group_by(NeedLine.item_id, Need.region_id, month)
+        .subquery()
+    )
+
+
+def board(session: Session, page: int = 1, per_page: int | None = None) -> Board:
+    """Open demand by item × region × month of submission; a cell is shown only when at least
+    MIN_PUBLIC_COUNT distinct submitting parties contribute to it. Newest month first; with
+    `per_page`, one page of the shown cells (the API reads them all)."""
+    cells = _cells(session)
+    public = cells.c.parties >= MIN_PUBLIC_COUNT
+    shown_count, suppressed = session.execute(
+        select(
+            func.coalesce(func.sum(case((public, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((public, 0), else_=1)), 0),
+        )
+    ).one()
+    stmt = (
+        select(cells, Item, Region)
+        .join(Item, Item.id == cells.c.item_id)
+        .join(Region, Region.id == cells.c.region_id)
+        .where(public)
+        .order_by(cells.c.month.desc(), Region.code, Item.code)
+    )
+    pages = 1
+    if per_page is not None:
+        pages = max(1, -(-int(shown_count) // per_page))
+        page = min(max(page, 1), pages)
+        stmt = stmt.limit(per_page).offset((page - 1) * per_page)
+    rows = [
+        BoardRow(item, region, c.month, int(c.remaining), int(c.needs), int(c.parties))
+        for c, item, region in ((row, row.Item, row.Region) for row in session.execute(stmt))
+    ]
+    return Board(rows, int(suppressed), int(shown_count), page, pages)

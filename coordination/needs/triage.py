@@ -8,6 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.catalog.models import Item
@@ -25,7 +26,7 @@ from coordination.needs.access import (
     visible_need,
 )
 from coordination.needs.forms import CommentForm, MergeForm, ReasonForm, VersionForm
-from coordination.needs.models import Need, NeedStatus, Priority
+from coordination.needs.models import Need, NeedLine, NeedStatus, Priority
 from coordination.needs.pages import labels, render_need, show_need_error
 from coordination.needs.queries import TriageFilter, top_priority, triage_queue, waited_days
 from coordination.needs.views import bp
@@ -63,7 +64,10 @@ def triage() -> str:
         f.region = ""  # a coordinator's region is fixed by its account, not by the filter
     rows, page, pages, total = paged(
         db.session,
-        scoped(user, triage_queue(f)),
+        # Each row shows its region and its lines' items: loaded for the page, not per row.
+        scoped(user, triage_queue(f)).options(
+            joinedload(Need.region), selectinload(Need.lines).joinedload(NeedLine.item)
+        ),
         parse_page(request.args.get("page")),
         int(current_app.config.get("PAGE_SIZE", 25)),
     )

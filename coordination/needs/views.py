@@ -22,6 +22,7 @@ from coordination.web.pages import actor
 from coordination.web.ui import current_locale
 
 bp = Blueprint("needs", __name__, url_prefix="/needs")
+BOARD_PAGE_SIZE = 100
 Page = str | tuple[str, int] | BaseResponse
 
 
@@ -169,9 +170,10 @@ def demand() -> str:
 
 @bp.route("/board")
 def board_page() -> str:
-    return render_template(
-        "needs/board.html", board=board(db.session), min_count=MIN_PUBLIC_COUNT, **labels()
-    )
+    # Paged: a page reads and renders at most BOARD_PAGE_SIZE cells, however many are open.
+    per_page = int(current_app.config.get("BOARD_PAGE_SIZE", BOARD_PAGE_SIZE))
+    result = board(db.session, parse_page(request.args.get("page")), per_page)
+    return render_template("needs/board.html", board=result, min_count=MIN_PUBLIC_COUNT, **labels())
 
 
 from coordination.needs import triage as _triage  # noqa: E402,F401  (registers routes)

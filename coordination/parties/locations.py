@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.db import db
@@ -42,6 +43,7 @@ def list_locations() -> str:
     args = list_args()
     kind = enum_arg("kind", LocationKind)
     stmt = places.search_locations(actor(), args.q, kind, args.region, args.active)
+    stmt = stmt.options(joinedload(Location.party))  # each row names its party: not per row
     rows, page, pages, total = paged(db.session, stmt, args.page, args.per_page)
     return render_template(
         "parties/locations.html",

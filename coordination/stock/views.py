@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response as BaseResponse
 
 from coordination.catalog.ordering import by_name
@@ -18,6 +19,8 @@ from coordination.stock import adjust, services
 from coordination.stock.access import STOCK_USERS, visible_lot
 from coordination.stock.forms import AdjustForm, TransferForm, location_choices
 from coordination.stock.kits import assembly_of
+from coordination.stock.models import Lot
+from coordination.stock.origins import preload_origins
 from coordination.stock.pages import MOVE_LABELS, ORIGIN_LABELS, REASON_LABELS, origin_info
 from coordination.stock.queries import LotFilter, children, history, lots_stmt, stocked_items
 from coordination.web.access import roles_required
@@ -46,7 +49,10 @@ def _filter_arg(name: str) -> int | None:
 def lots() -> str:
     args = list_args()
     flt = LotFilter(q=args.q, location_id=_filter_arg("location"), item_id=_filter_arg("item"))
-    rows, page, pages, total = paged(db.session, lots_stmt(actor(), flt), args.page, args.per_page)
+    # Each row shows its place, item and origin: loaded for the whole page, not per row.
+    stmt = lots_stmt(actor(), flt).options(joinedload(Lot.location), joinedload(Lot.item))
+    rows, page, pages, total = paged(db.session, stmt, args.page, args.per_page)
+    _loaded = preload_origins(db.session, rows)  # held: the identity map keeps them weakly
     blank = _("all")
     filters = {"q": flt.q, "location": flt.location_id, "item": flt.item_id}
     return render_template(
