@@ -15,7 +15,7 @@ from coordination.kernel.errors import Conflict, NotFound
 from coordination.kernel.text import N_
 from coordination.ledger.services import append
 from coordination.needs.models import OPEN_DEMAND, Need, NeedEventKind, NeedLine, NeedStatus
-from coordination.needs.services import _check_version, _event, _flush, _require_own
+from coordination.needs.services import _check_version, _event, _flush, _require_own, _sealed_for
 
 
 def still_missing(line: NeedLine) -> int:
@@ -45,6 +45,11 @@ def withdraw_line(
         session,
         actor,
         "need.line_unavailable",
-        {"need": need.public_id, "item": line.item.code, "size": line.size},
+        # The line's item and size only as a commitment, as when a coordinator marks it
+        # (needs/services.py): in plain text it would rebuild the board's suppressed cells.
+        {
+            "need": need.public_id,
+            "line_commitment": _sealed_for(need, {"item": line.item.code, "size": line.size}),
+        },
     )
     return need

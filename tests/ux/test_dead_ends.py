@@ -4,12 +4,14 @@ Pages are in English here (Accept-Language per request); the Russian crawl check
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import select
 
 from coordination.deliveries import services, status
 from coordination.deliveries.models import Delivery, DeliveryStatus
+from coordination.ledger.models import LedgerEntry
 from coordination.needs.models import NeedLine, NeedStatus
 from coordination.needs.queries import demand_lines
 from coordination.stock.models import Lot
@@ -86,6 +88,13 @@ def test_family_says_the_rest_is_no_longer_needed(app, session, client):
     line = session.get(NeedLine, need.lines[0].id)
     assert line.unavailable and line.need.status == NeedStatus.FULFILLED  # 7 arrived, rest off
     assert line.id not in {ln.id for ln in session.scalars(demand_lines())}
+    # The public ledger learns that a line of this need was withdrawn, not its item or size.
+    entry = session.scalars(
+        select(LedgerEntry).where(LedgerEntry.kind == "need.line_unavailable")
+    ).one()
+    data = json.loads(entry.body)["data"]
+    assert set(data) == {"need", "line_commitment"}, data
+    assert line.item.code not in entry.body
     again = client.post(
         f"/needs/{need.id}/lines/{line.id}/withdraw", data={"version": str(line.need.version)}
     )
