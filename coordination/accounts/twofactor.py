@@ -51,7 +51,8 @@ def provisioning_uri(user: User) -> str:
 
 
 def _accept_totp(user: User, code: str) -> bool:
-    if not user.totp_secret or not (code.isdigit() and len(code) == 6):
+    # isascii: str.isdigit() also accepts other scripts' digits, which compare_digest refuses.
+    if not user.totp_secret or not (code.isascii() and code.isdigit() and len(code) == 6):
         return False
     totp = pyotp.TOTP(user.totp_secret)
     now = int(utcnow().timestamp())

@@ -152,13 +152,17 @@ def disable_two_factor() -> BaseResponse:
     form = DisableForm()
     if twofactor.required(user, bool(current_app.config["AIDTRAIL_REQUIRE_2FA"])):
         flash(_("Your role must keep two-factor sign-in on."), "error")
-    elif form.validate_on_submit() and passwords.verify_password(
-        user.password_hash, form.password.data or ""
-    ):
-        twofactor.reset_second_factor(db.session, None, user)
-        db.session.commit()
-        flash(_("Two-factor sign-in is off. Sign in again."), "success")
-        return redirect(url_for("accounts.login"))
+    elif form.validate_on_submit():
+        # Counted like the password change: a stolen session must not guess the password.
+        taken = _take_or_429(guard.password_limits(user))
+        db.session.refresh(user)  # reloaded after the throttle's rollback
+        if passwords.verify_password(user.password_hash, form.password.data or ""):
+            twofactor.reset_second_factor(db.session, None, user)
+            db.session.commit()
+            throttle.give_back(taken)
+            flash(_("Two-factor sign-in is off. Sign in again."), "success")
+            return redirect(url_for("accounts.login"))
+        flash(_("The password is wrong."), "error")
     else:
         flash(_("The password is wrong."), "error")
     return redirect(url_for("accounts.two_factor"))

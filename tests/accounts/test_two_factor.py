@@ -84,6 +84,30 @@ def test_recovery_code_works_once(app, session, client) -> None:
     assert client.post("/login/2fa", data={"code": codes[1]}).status_code == 302
 
 
+def test_digits_of_another_script_are_a_wrong_code_not_an_error(app, session, client) -> None:
+    user = f.user(session, Role.COORDINATOR)
+    f.login(client, user)
+    _enrol(client, session)
+    client.post("/logout")
+    _password_step(client, user)
+    assert client.post("/login/2fa", data={"code": "١٢٣٤٥٦"}).status_code == 400
+
+
+def test_turning_the_second_factor_off_does_not_allow_password_guessing(
+    app, session, client
+) -> None:
+    user = f.user(session, Role.VOLUNTEER)
+    f.login(client, user)
+    _enrol(client, session)
+    answers = [
+        client.post("/account/2fa/disable", data={"password": "wrong-guess"}).status_code
+        for _ in range(7)
+    ]
+    assert answers[:5] == [302] * 5 and 429 in answers[5:], answers
+    # Still on: no guess turned it off.
+    assert "disable" in client.get("/account/2fa").get_data(as_text=True)
+
+
 def test_second_step_needs_the_password_step_first(app, session, client) -> None:
     assert client.get("/login/2fa").status_code == 302
     assert client.post("/login/2fa", data={"code": "123456"}).status_code == 302
