@@ -24,6 +24,7 @@ from coordination.deliveries.forms import (
 from coordination.deliveries.models import Delivery, DeliveryStatus
 from coordination.deliveries.queries import line_sources
 from coordination.deliveries.receipts import may_confirm
+from coordination.deliveries.services import may_address
 from coordination.needs.models import OPEN_DEMAND, Need, NeedLine
 from coordination.parties.forms import NONE, options, party_choices, region_choices
 from coordination.parties.models import Location, Party, PartyKind
@@ -81,8 +82,9 @@ def hub_choices(session: Session, blank: str) -> list[Any]:
     )
 
 
-def open_need_lines(session: Session) -> list[NeedLine]:
-    """Approved lines still waiting for goods, most urgent first (the 'new delivery' list)."""
+def open_need_lines(session: Session, actor: User) -> list[NeedLine]:
+    """Approved lines still waiting for goods, most urgent first (the 'new delivery' list):
+    households' lines only for staff of their region (services.may_address)."""
     stmt = (
         select(NeedLine)
         .join(Need)
@@ -90,7 +92,9 @@ def open_need_lines(session: Session) -> list[NeedLine]:
         .order_by(NeedLine.needed_by.is_(None), NeedLine.needed_by, Need.created_at)
         .limit(MAX_OPEN_LINES)
     )
-    return [ln for ln in session.scalars(stmt) if ln.remaining > 0]
+    return [
+        ln for ln in session.scalars(stmt) if ln.remaining > 0 and may_address(actor, ln.need.party)
+    ]
 
 
 def setup_new(form: Any, session: Session, actor: User) -> Any:

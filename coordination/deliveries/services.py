@@ -29,6 +29,7 @@ from coordination.ledger.privacy import Sealed
 from coordination.ledger.services import append
 from coordination.needs import services as needs
 from coordination.needs.models import OPEN_DEMAND, Need, NeedLine
+from coordination.parties.access import in_region
 from coordination.parties.models import Location, Party, PartyKind
 from coordination.parties.services import ledger_ref
 from coordination.stock.origins import origin_public_id
@@ -198,6 +199,11 @@ def _destination(
     return party, None
 
 
+def may_address(actor: User | None, party: Party) -> bool:
+    """Whether `actor` may send goods to `party` (None: the command line or the demo)."""
+    return actor is None or party.kind != PartyKind.HOUSEHOLD or in_region(actor, party.region_id)
+
+
 def _id_ok(value: Any) -> bool:
     return valid_id(value) is not None
 
@@ -213,6 +219,12 @@ def create_draft(session: Session, actor: User | None, data: DraftInput) -> Deli
         lines = open_need_lines(session, data.need_line_ids)
         data.to_party_id = lines[0].need.party_id
     party, dest = _destination(session, data, origin)
+    if party is not None and not may_address(actor, party):
+        # Its manifest carries the household's name, phone and address (the manager's copy):
+        # only staff of its own region may send it goods. Units and groups may be anywhere.
+        if lines:
+            raise Invalid(N_("Choose at least one approved need line."), "need_line_ids")
+        raise Invalid(N_("Choose a unit, a household or a group to deliver to."), "to_party_id")
     delivery = Delivery(
         region_id=origin.region_id,
         from_location_id=origin.id,

@@ -148,7 +148,7 @@ def new_delivery() -> Page:
     return render_template(
         "deliveries/new.html",
         form=form,
-        lines=open_need_lines(db.session),
+        lines=open_need_lines(db.session, actor()),
         chosen=set(chosen),
         user=actor(),
         party_label=party_label,

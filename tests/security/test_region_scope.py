@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 
 from coordination.accounts.models import User
+from coordination.deliveries.services import DraftInput, create_draft
 from coordination.kernel.actors import Role
-from coordination.kernel.errors import NotFound
+from coordination.kernel.errors import Invalid, NotFound
+from coordination.needs.models import NeedStatus
 from coordination.parties.models import PartyKind
 from coordination.production.services import BatchInput, log_production_batch
 from tests import factories as f
@@ -227,3 +229,30 @@ def test_a_coordinator_logs_batches_only_for_its_regions_groups(app, session):
     assert log_production_batch(session, w["coordinator"], data).group_id == w["group"].id
     page = _client(app, w["elsewhere"]).get("/production/batches/new").get_data(as_text=True)
     assert w["group"].display_name not in page and w["other_group"].display_name in page
+
+
+def test_goods_go_to_a_household_only_from_its_own_regions_staff(app, session):
+    # The manager's manifest carries the household's name, phone and address: a coordinator
+    # of another region must not be able to make itself that manager.
+    w = region_world(session, NAME, PHONE, ADDRESS, NOTE)
+    need, other = w["need"], w["elsewhere"]
+    need.status = NeedStatus.APPROVED
+    session.commit()
+    line_id = need.lines[0].id
+    with pytest.raises(Invalid):
+        create_draft(
+            session,
+            other,
+            DraftInput(w["other_hub"].id, to_party_id=w["household"].id, allocate=False),
+        )
+    session.rollback()
+    with pytest.raises(Invalid):
+        create_draft(session, other, DraftInput(w["other_hub"].id, need_line_ids=[line_id]))
+    session.rollback()
+    box = f'name="need_line" value="{line_id}"'
+    assert box not in _client(app, other).get("/deliveries/new").get_data(as_text=True)
+    assert box in _client(app, w["coordinator"]).get("/deliveries/new").get_data(as_text=True)
+    own = create_draft(
+        session, w["coordinator"], DraftInput(w["hub"].id, need_line_ids=[line_id], allocate=False)
+    )
+    assert own.to_party_id == w["household"].id
