@@ -18,9 +18,19 @@ PASSWORD = "correct horse battery staple"
 _seq = itertools.count(1)
 
 
+_B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _region_code(n: int) -> str:
+    # ISO 3166-2 shape (the API's RegionCode: two letters, 1-3 alphanumerics), however many
+    # regions a worker has made; the leading 9 keeps it apart from the demo's real codes.
+    n %= 36 * 36
+    return f"RU-9{_B36[n // 36]}{_B36[n % 36]}"
+
+
 def region(session: Session, code: str | None = None) -> Region:
     n = next(_seq)
-    r = Region(code=code or f"RU-T{n}", name_ru=f"Регион {n}", name_en=f"Region {n}")
+    r = Region(code=code or _region_code(n), name_ru=f"Регион {n}", name_en=f"Region {n}")
     session.add(r)
     session.flush()
     return r

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, time, timedelta
 
 from flask import render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from coordination.accounts.audit import StaffChange
@@ -16,17 +17,20 @@ from coordination.kernel.paging import paged
 from coordination.web.access import roles_required
 from coordination.web.pages import list_args
 
-TYPES = (
-    "user",
-    "api_token",
-    "reset_link",
-    "party",
-    "location",
-    "region",
-    "item",
-    "category",
-    "kit_component",
-)
+# What a staff change can be about, and what was done, as the page names them.
+TYPE_LABELS = {
+    "user": _l("account"),
+    "api_token": _l("API token"),
+    "reset_link": _l("reset link"),
+    "party": _l("party"),
+    "location": _l("location"),
+    "region": _l("region"),
+    "item": _l("item"),
+    "category": _l("category"),
+    "kit_component": _l("kit component"),
+}
+TYPES = tuple(TYPE_LABELS)
+ACTION_LABELS = {"created": _l("created"), "updated": _l("changed"), "deleted": _l("removed")}
 
 
 def _day(raw: str | None) -> datetime | None:
@@ -60,7 +64,8 @@ def audit_trail() -> str:
         page=page,
         pages=pages,
         total=total,
-        types=TYPES,
+        types=TYPE_LABELS,
+        actions=ACTION_LABELS,
         kind=kind,
         actor=actor,
         since=request.args.get("from", "")[:10] if since else "",

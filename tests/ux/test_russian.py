@@ -25,6 +25,8 @@ ALLOWED = {
     "AidTrail", "PDF", "CSV", "XLSX", "API", "JSON", "QR", "UTF", "ISO", "SHA", "RUB", "URL",
     "EN", "RU", "English", "ID", "XS", "XL", "XXL", "XXXL", "Ed", "RFC", "C2SP", "Merkle",
     "Telegram", "OpenAPI", "Bearer", "tlog-proof", "tlog-checkpoint",
+    # Authenticator apps named on the two-factor page: product names, not interface text.
+    "FreeOTP", "Aegis", "Google", "Authenticator",
     # words of the commands the ledger page quotes inside a translated sentence
     "Python", "python", "cryptography", "coordination.ledger.verify", "flask", "app", "export",
 }  # fmt: skip

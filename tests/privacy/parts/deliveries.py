@@ -35,6 +35,7 @@ CLASSIFIED: dict[Any, tuple[set[str], set[str]]] = {
             "line_view",
             "base_view",
             "open_need_lines",
+            "may_address",
         },
     ),
     allocation: (
@@ -56,7 +57,7 @@ CLASSIFIED: dict[Any, tuple[set[str], set[str]]] = {
             "managed_delivery",
         },
     ),
-    queries: (set(), {"deliveries_for", "line_sources"}),
+    queries: (set(), {"deliveries_for", "line_sources", "list_loading"}),
 }
 NOTE = "Передано Канарейкиной Аглае Петровне, +7 901 555-73-19, canary-volunteer-Zhukova"
 
