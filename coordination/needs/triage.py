@@ -50,7 +50,9 @@ def _filter() -> TriageFilter:
         status=None
         if status_raw == "all"
         else enum_arg("status", NeedStatus) or (NeedStatus.SUBMITTED if not status_raw else None),
-        older_than_days=int(age) if age.isdigit() and int(age) in AGES else None,
+        # Compared as text: int() of any digit string may raise (other scripts' digits pass
+        # isdigit(), and very long ones exceed Python's conversion limit).
+        older_than_days=next((a for a in AGES if str(a) == age), None),
     )
 
 
