@@ -17,9 +17,7 @@ def _family(client, session):
     return user
 
 
-@pytest.mark.parametrize(
-    ("language", "words"), [("en", "required"), ("ru", "обязательн")]
-)  # fmt: skip
+@pytest.mark.parametrize(("language", "words"), [("en", "required"), ("ru", "обязательн")])
 def test_an_empty_need_form_answers_with_errors_beside_the_fields(
     app, session, client, language, words
 ):

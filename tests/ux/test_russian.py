@@ -22,14 +22,49 @@ RU = {"Accept-Language": "ru"}
 # Words that are not English in a Russian interface: names of formats and standards, the
 # product, language names on the switch, clothing sizes and currency codes.
 ALLOWED = {
-    "AidTrail", "PDF", "CSV", "XLSX", "API", "JSON", "QR", "UTF", "ISO", "SHA", "RUB", "URL",
-    "EN", "RU", "English", "ID", "XS", "XL", "XXL", "XXXL", "Ed", "RFC", "C2SP", "Merkle",
-    "Telegram", "OpenAPI", "Bearer", "tlog-proof", "tlog-checkpoint",
+    "AidTrail",
+    "PDF",
+    "CSV",
+    "XLSX",
+    "API",
+    "JSON",
+    "QR",
+    "UTF",
+    "ISO",
+    "SHA",
+    "RUB",
+    "URL",
+    "EN",
+    "RU",
+    "English",
+    "ID",
+    "XS",
+    "XL",
+    "XXL",
+    "XXXL",
+    "Ed",
+    "RFC",
+    "C2SP",
+    "Merkle",
+    "Telegram",
+    "OpenAPI",
+    "Bearer",
+    "tlog-proof",
+    "tlog-checkpoint",
     # Authenticator apps named on the two-factor page: product names, not interface text.
-    "FreeOTP", "Aegis", "Google", "Authenticator",
+    "FreeOTP",
+    "Aegis",
+    "Google",
+    "Authenticator",
     # words of the commands the ledger page quotes inside a translated sentence
-    "Python", "python", "cryptography", "coordination.ledger.verify", "flask", "app", "export",
-}  # fmt: skip
+    "Python",
+    "python",
+    "cryptography",
+    "coordination.ledger.verify",
+    "flask",
+    "app",
+    "export",
+}
 # Codes: catalog codes and public ids in capitals, random public codes in mixed case
 # (a capital after the first letter), usernames and dotted host names.
 CODE = re.compile(
