@@ -21,9 +21,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from coordination.crypto import EncryptedText
 from coordination.db import Base, UTCDateTime, utcnow
-from coordination.kernel.actors import Role
+from coordination.kernel.actors import STAFF
 
-STAFF = (Role.ADMIN, Role.COORDINATOR)
 MASK = "•••"
 # Bookkeeping that changes without anybody deciding anything.
 IGNORED = frozenset({"last_login_at", "last_used_at", "created_at", "version", "updated_at"})

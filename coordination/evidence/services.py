@@ -27,14 +27,13 @@ from coordination.deliveries.access import can_manage, can_see, is_recipient
 from coordination.deliveries.models import Delivery, Evidence, EvidenceKind, Handover
 from coordination.evidence import store as evidence_store
 from coordination.evidence.image import clean
-from coordination.kernel.actors import Role
+from coordination.kernel.actors import STAFF, Role
 from coordination.kernel.errors import Forbidden, Invalid, NotFound
 from coordination.kernel.ids import valid_id
 from coordination.kernel.text import N_
 from coordination.ledger.describe import register
 from coordination.ledger.services import append
 
-STAFF = (Role.COORDINATOR, Role.ADMIN)
 # Who may file evidence with no handover: those who open or answer disputes.
 STANDALONE = (*STAFF, Role.VOLUNTEER, Role.AUDITOR)
 RECIPIENT_KINDS = (EvidenceKind.PHOTO, EvidenceKind.RECEIPT_SCAN)
